@@ -109,24 +109,41 @@ export interface ClusterSnapshot {
  */
 export type ManagedRoutesMode = "perNode" | "exact";
 
+/*
+ * The baseline types below mirror the snapshot, but a field that is absent
+ * (undefined) is not compared: a hand-written baseline pins only what it names.
+ * `null` is a value: "expected to be unset" (e.g. no route table attached).
+ */
+
 export interface BaselineRouteTable {
   id: string;
-  disableBgpRoutePropagation: boolean;
+  disableBgpRoutePropagation?: boolean;
+  /** Default `perNode`. */
   managedRoutes: ManagedRoutesMode;
-  /** Pinned routes: the custom ones, and with `exact` the managed ones too. */
-  routes: Route[];
+  /**
+   * Pinned routes: the custom ones, and with `exact` the managed ones too.
+   * Absent: custom routes are not compared; `[]`: there must be none.
+   */
+  routes?: Route[];
 }
 
 export interface BaselineNodePool {
   name: string;
-  mode: string | null;
-  count: number | null;
-  enableAutoScaling: boolean;
-  minCount: number | null;
-  maxCount: number | null;
-  maxPods: number | null;
-  vnetSubnetID: string | null;
-  podSubnetID: string | null;
+  mode?: string | null;
+  count?: number | null;
+  enableAutoScaling?: boolean;
+  minCount?: number | null;
+  maxCount?: number | null;
+  maxPods?: number | null;
+  vnetSubnetID?: string | null;
+  podSubnetID?: string | null;
+}
+
+export interface BaselineSubnet {
+  id: string;
+  addressPrefixes?: string[];
+  routeTableId?: string | null;
+  networkSecurityGroupId?: string | null;
 }
 
 /** A rule silenced for one cluster, with the reason that the report shows. */
@@ -139,12 +156,12 @@ export interface Suppression {
 export interface BaselineCluster {
   id: string;
   /** Hand-written: the team or user who owns the cluster. */
-  owner: string | null;
-  networkProfile: NetworkProfile;
-  nodePools: BaselineNodePool[];
-  virtualNetworks: VirtualNetwork[];
-  subnets: Subnet[];
-  routeTables: BaselineRouteTable[];
+  owner?: string;
+  networkProfile: Partial<NetworkProfile>;
+  nodePools?: BaselineNodePool[];
+  virtualNetworks?: VirtualNetwork[];
+  subnets?: BaselineSubnet[];
+  routeTables?: BaselineRouteTable[];
   suppressions: Suppression[];
 }
 
