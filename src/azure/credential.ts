@@ -1,0 +1,67 @@
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
+import { ClientAssertionCredential, DefaultAzureCredential } from "@azure/identity";
+import type { AuthSettings } from "../settings.js";
+import type { Cloud } from "./clouds.js";
+
+/** Fetches a GitHub OIDC token for an audience (core.getIDToken in the action). */
+export type IdTokenSource = (audience: string) => Promise<string>;
+
+/** Renew a cached token this long before it expires. */
+const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/**
+ * One credential for the whole run: every token is masked the moment it
+ * exists, and a token is shared by all clients of the run until it nears
+ * expiry (AzureCliCredential would otherwise start `az` once per client).
+ */
+export class RunCredential implements TokenCredential {
+  private readonly cache = new Map<string, Promise<AccessToken | null>>();
+
+  constructor(
+    private readonly inner: TokenCredential,
+    private readonly mask: (secret: string) => void,
+  ) {}
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const key = [scopes].flat().join(" ");
+    const cached = this.cache.get(key);
+    if (cached) {
+      return cached.then((token) =>
+        token && token.expiresOnTimestamp - REFRESH_MARGIN_MS > Date.now() ? token : this.fetch(key, scopes, options),
+      );
+    }
+    return this.fetch(key, scopes, options);
+  }
+
+  private fetch(key: string, scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const pending = this.inner.getToken(scopes, options).then((token) => {
+      if (token) this.mask(token.token);
+      return token;
+    });
+    this.cache.set(key, pending);
+    pending.catch(() => this.cache.delete(key));
+    return pending;
+  }
+}
+
+/**
+ * The credential the settings ask for: with client-id and tenant-id, GitHub
+ * OIDC through ClientAssertionCredential (a fresh assertion for every token
+ * request); otherwise DefaultAzureCredential, which picks up azure/login.
+ */
+export function createCredential(
+  auth: AuthSettings,
+  cloud: Cloud,
+  idToken: IdTokenSource,
+  mask: (secret: string) => void,
+): RunCredential {
+  const authority = {
+    authorityHost: cloud.authorityHost,
+    disableInstanceDiscovery: cloud.disableInstanceDiscovery,
+  };
+  const inner =
+    auth.kind === "oidc"
+      ? new ClientAssertionCredential(auth.tenantId, auth.clientId, () => idToken(auth.audience), authority)
+      : new DefaultAzureCredential(cloud.authorityHost ? { authorityHost: cloud.authorityHost } : {});
+  return new RunCredential(inner, mask);
+}

@@ -1,0 +1,210 @@
+import { existsSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { type Cloud, CLOUD_NAMES, isCloudName, resolveCloud } from "./azure/clouds.js";
+import { GateError } from "./errors.js";
+
+/** Reads one action input by name; an unset input reads as "". */
+export type InputReader = (name: string) => string;
+
+export type Mode = "check" | "capture";
+export type FailOn = "error" | "warning" | "never";
+
+/** Picks clusters by the same three names `azure/aks-set-context` takes. */
+export interface ClusterSelector {
+  subscriptionId: string | undefined;
+  resourceGroup: string | undefined;
+  clusterName: string | undefined;
+}
+
+export type AuthSettings = { kind: "oidc"; clientId: string; tenantId: string; audience: string } | { kind: "default" };
+
+/** Where this run comes from, for links and the evidence manifest. */
+export interface RunContext {
+  repository: string | undefined;
+  commit: string | undefined;
+  runUrl: string | undefined;
+  workflow: string | undefined;
+  runId: string | undefined;
+  runAttempt: string | undefined;
+}
+
+export interface Settings {
+  /** `check` compares with the baseline; `capture` writes the baseline. */
+  mode: Mode;
+  /** Absolute path of the baseline file, inside the workspace. */
+  baselinePath: string;
+  /** The baseline path as the user wrote it, relative to the workspace, for messages. */
+  baselineFile: string;
+  /** Narrows the clusters; all three are set in capture mode. */
+  selector: ClusterSelector;
+  cloud: Cloud;
+  auth: AuthSettings;
+  failOn: FailOn;
+  /** Absolute path of the folder that receives one evidence folder per run. */
+  evidenceDir: string;
+  workspace: string;
+  run: RunContext;
+}
+
+const MODES: readonly Mode[] = ["check", "capture"];
+const FAIL_ON: readonly FailOn[] = ["error", "warning", "never"];
+
+function oneOf<T extends string>(read: InputReader, name: string, allowed: readonly T[], fallback: T): T {
+  const value = read(name).trim();
+  if (value === "") return fallback;
+  const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+  if (match === undefined) {
+    throw new GateError(
+      `Input '${name}' has the value '${value}', which is not allowed. Allowed values: ${allowed.join(", ")}.`,
+    );
+  }
+  return match;
+}
+
+function optional(read: InputReader, name: string): string | undefined {
+  const value = read(name).trim();
+  return value === "" ? undefined : value;
+}
+
+/** The nearest existing ancestor, resolved through symlinks. */
+function realExistingPath(target: string): string {
+  let current = target;
+  const rest: string[] = [];
+  while (!existsSync(current)) {
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    rest.unshift(path.basename(current));
+    current = parent;
+  }
+  return path.join(realpathSync(current), ...rest);
+}
+
+/**
+ * Resolves a path input inside the workspace. `..`, an absolute path elsewhere
+ * and a symlink that leads out are refused: the gate reads and writes only the
+ * repository it runs in.
+ */
+export function insideWorkspace(workspace: string, name: string, value: string): string {
+  const root = realpathSync(workspace);
+  const resolved = realExistingPath(path.resolve(root, value));
+  const relative = path.relative(root, resolved);
+  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
+    throw new GateError(
+      `Input '${name}' is '${value}', which resolves to '${resolved}', outside the workspace '${root}'.`,
+      "Use a path inside the repository.",
+    );
+  }
+  return resolved;
+}
+
+function armEndpointInput(read: InputReader, cloudName: string): string | undefined {
+  const value = optional(read, "arm-endpoint");
+  if (value === undefined) {
+    if (cloudName === "AzureStack") {
+      throw new GateError("Input 'arm-endpoint' is required when 'environment' is 'AzureStack'.");
+    }
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new GateError(`Input 'arm-endpoint' is '${value}', which is not a URL. Expected https://host[:port].`);
+  }
+  if (url.protocol !== "https:") {
+    throw new GateError(
+      `Input 'arm-endpoint' is '${value}': it must use https, since ARM only accepts bearer tokens over TLS.`,
+    );
+  }
+  return value;
+}
+
+function cloudSettings(read: InputReader, env: NodeJS.ProcessEnv): Cloud {
+  const name = read("environment").trim() || "AzureCloud";
+  const cloudName = CLOUD_NAMES.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+  if (cloudName === undefined || !isCloudName(cloudName)) {
+    throw new GateError(
+      `Input 'environment' has the value '${name}', which is not allowed. Allowed values: ${CLOUD_NAMES.join(", ")}.`,
+    );
+  }
+  const armEndpoint = armEndpointInput(read, cloudName);
+  const authorityHost = env.AZURE_AUTHORITY_HOST?.trim() || undefined;
+  if (cloudName === "AzureStack" && authorityHost === undefined) {
+    throw new GateError(
+      "With 'environment: AzureStack' the Entra authority comes from the AZURE_AUTHORITY_HOST variable, which is not set.",
+      "Set it (azure/login sets it for Azure Stack) to your stamp's login endpoint.",
+    );
+  }
+  return resolveCloud(cloudName, armEndpoint, authorityHost);
+}
+
+function authSettings(read: InputReader, cloud: Cloud): AuthSettings {
+  const clientId = optional(read, "client-id");
+  const tenantId = optional(read, "tenant-id");
+  if (clientId === undefined && tenantId === undefined) return { kind: "default" };
+  if (clientId === undefined || tenantId === undefined) {
+    const missing = clientId === undefined ? "client-id" : "tenant-id";
+    throw new GateError(
+      `Input '${missing}' is missing: 'client-id' and 'tenant-id' go together for the OIDC sign-in.`,
+      "Set both, or neither to use the credential of azure/login.",
+    );
+  }
+  return { kind: "oidc", clientId, tenantId, audience: optional(read, "audience") ?? cloud.oidcAudience };
+}
+
+function selectorSettings(read: InputReader, mode: Mode): ClusterSelector {
+  const selector: ClusterSelector = {
+    subscriptionId: optional(read, "subscription"),
+    resourceGroup: optional(read, "resource-group"),
+    clusterName: optional(read, "cluster-name"),
+  };
+  if (mode === "capture") {
+    const missing = (
+      [
+        ["subscription", selector.subscriptionId],
+        ["resource-group", selector.resourceGroup],
+        ["cluster-name", selector.clusterName],
+      ] as const
+    )
+      .filter(([, value]) => value === undefined)
+      .map(([input]) => `'${input}'`);
+    if (missing.length > 0) {
+      throw new GateError(`Input ${missing.join(", ")} is required with 'mode: capture'.`);
+    }
+  }
+  return selector;
+}
+
+function runContext(env: NodeJS.ProcessEnv): RunContext {
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repository = env.GITHUB_REPOSITORY || undefined;
+  const runId = env.GITHUB_RUN_ID || undefined;
+  return {
+    repository,
+    commit: env.GITHUB_SHA || undefined,
+    runUrl: repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined,
+    workflow: env.GITHUB_WORKFLOW || undefined,
+    runId,
+    runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
+  };
+}
+
+/** Reads and checks every input once; nothing else reads an input. */
+export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const mode = oneOf(read, "mode", MODES, "check");
+  const baselineFile = read("baseline").trim() || ".github/aks-network-baseline.yml";
+  const cloud = cloudSettings(read, env);
+  return {
+    mode,
+    baselinePath: insideWorkspace(workspace, "baseline", baselineFile),
+    baselineFile,
+    selector: selectorSettings(read, mode),
+    cloud,
+    auth: authSettings(read, cloud),
+    failOn: oneOf(read, "fail-on", FAIL_ON, "error"),
+    evidenceDir: insideWorkspace(workspace, "evidence-dir", read("evidence-dir").trim() || "aks-network-evidence"),
+    workspace,
+    run: runContext(env),
+  };
+}
