@@ -1,0 +1,96 @@
+import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { readSettings } from "../src/settings.js";
+
+function reader(inputs: Record<string, string>) {
+  return (name: string) => inputs[name] ?? "";
+}
+
+describe("readSettings", () => {
+  const workspace = mkdtempSync(path.join(tmpdir(), "gate-settings-"));
+  const env = { GITHUB_WORKSPACE: workspace };
+
+  it("applies the defaults of action.yml", () => {
+    const settings = readSettings(reader({}), env);
+    expect(settings).toMatchObject({
+      mode: "check",
+      baselineFile: ".github/aks-network-baseline.yml",
+      failOn: "error",
+      auth: { kind: "default" },
+      cloud: {
+        name: "AzureCloud",
+        armEndpoint: "https://management.azure.com",
+        scope: "https://management.azure.com/.default",
+        disableInstanceDiscovery: false,
+      },
+    });
+    expect(settings.evidenceDir.endsWith(`${path.basename(workspace)}/aks-network-evidence`)).toBe(true);
+  });
+
+  it.each([
+    ["mode", "verify", /Input 'mode' has the value 'verify'.*Allowed values: check, capture/],
+    ["fail-on", "always", /Input 'fail-on' has the value 'always'.*Allowed values: error, warning, never/],
+    ["environment", "AzurePublic", /Input 'environment' has the value 'AzurePublic'.*AzureCloud, AzureUSGovernment, AzureChinaCloud, AzureStack/],
+    ["arm-endpoint", "http://127.0.0.1:8443", /Input 'arm-endpoint' .* must use https/],
+    ["arm-endpoint", "not a url", /Input 'arm-endpoint' is 'not a url', which is not a URL/],
+    ["baseline", "../outside.yml", /Input 'baseline' is '..\/outside.yml'.*outside the workspace/],
+    ["evidence-dir", "/etc", /Input 'evidence-dir' is '\/etc'.*outside the workspace/],
+  ])("names the input, the value and what is allowed: %s=%s", (name, value, message) => {
+    expect(() => readSettings(reader({ [name]: value }), env)).toThrow(message);
+  });
+
+  it("refuses a symlink that leads out of the workspace", () => {
+    const outside = mkdtempSync(path.join(tmpdir(), "gate-outside-"));
+    symlinkSync(outside, path.join(workspace, "escape"));
+    expect(() => readSettings(reader({ "evidence-dir": "escape/evidence" }), env)).toThrow(/outside the workspace/);
+  });
+
+  it("accepts a path inside the workspace that does not exist yet", () => {
+    mkdirSync(path.join(workspace, ".github"), { recursive: true });
+    const settings = readSettings(reader({ baseline: ".github/new/baseline.yml" }), env);
+    expect(settings.baselinePath.endsWith(path.join(".github", "new", "baseline.yml"))).toBe(true);
+  });
+
+  it("requires the cluster's three names for capture", () => {
+    expect(() => readSettings(reader({ mode: "capture", subscription: "s" }), env)).toThrow(
+      "Input 'resource-group', 'cluster-name' is required with 'mode: capture'.",
+    );
+  });
+
+  it("signs in with OIDC when client-id and tenant-id are both set, with the cloud's audience", () => {
+    const settings = readSettings(reader({ "client-id": "c", "tenant-id": "t", environment: "AzureUSGovernment" }), env);
+    expect(settings.auth).toEqual({ kind: "oidc", clientId: "c", tenantId: "t", audience: "api://AzureADTokenExchangeUSGov" });
+    expect(settings.cloud.armEndpoint).toBe("https://management.usgovcloudapi.net");
+    expect(() => readSettings(reader({ "client-id": "c" }), env)).toThrow(/Input 'tenant-id' is missing/);
+  });
+
+  it("takes Azure Stack's ARM endpoint from the input and its authority from AZURE_AUTHORITY_HOST", () => {
+    expect(() => readSettings(reader({ environment: "AzureStack" }), env)).toThrow(/'arm-endpoint' is required/);
+    expect(() => readSettings(reader({ environment: "AzureStack", "arm-endpoint": "https://management.local.azurestack.external" }), env)).toThrow(
+      /AZURE_AUTHORITY_HOST/,
+    );
+    const settings = readSettings(reader({ environment: "azurestack", "arm-endpoint": "https://management.local.azurestack.external/" }), {
+      ...env,
+      AZURE_AUTHORITY_HOST: "https://adfs.local.azurestack.external/",
+    });
+    expect(settings.cloud).toMatchObject({
+      name: "AzureStack",
+      armEndpoint: "https://management.local.azurestack.external",
+      scope: "https://management.local.azurestack.external/.default",
+      authorityHost: "https://adfs.local.azurestack.external/",
+      disableInstanceDiscovery: true,
+    });
+  });
+
+  it("builds the workflow run link from the runner's variables", () => {
+    const settings = readSettings(reader({}), {
+      ...env,
+      GITHUB_SERVER_URL: "https://github.example",
+      GITHUB_REPOSITORY: "contoso/platform",
+      GITHUB_RUN_ID: "42",
+      GITHUB_SHA: "abc123",
+    });
+    expect(settings.run).toMatchObject({ runUrl: "https://github.example/contoso/platform/actions/runs/42", commit: "abc123" });
+  });
+});
