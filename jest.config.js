@@ -8,6 +8,6 @@ export default {
   transform: {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },
-  setupFiles: ["<rootDir>/__tests__/helpers/loopback-guard.cjs"],
+  setupFiles: ["<rootDir>/sandbox/loopback-guard.cjs"],
   testTimeout: 30000,
 };
