@@ -172,16 +172,16 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
     expect(compareCluster(baseline, detached).find((item) => item.rule === "routes.tableDetached")?.resourceId).toBe(SUBNET_ID);
   });
 
-  it("checks IPv6 node routes of a dual-stack kubenet cluster with /64 per node", () => {
+  it("checks IPv6 node routes of a dual-stack kubenet cluster with /80 per node", () => {
     const dual = mutate(live, (copy) => {
-      copy.networkProfile.podCidrs.push("fd12:3456::/48");
+      copy.networkProfile.podCidrs.push("fd12:3456:789a::/64");
       copy.networkProfile.ipFamilies = ["IPv4", "IPv6"];
       copy.subnets[0]!.addressPrefixes.push("fd00:10::/64");
       copy.nodes.forEach((node, index) => node.privateIps.push(`fd00:10::${4 + index}`));
       copy.nodes.forEach((node, index) =>
         copy.routeTables[0]!.routes.push({
           name: `${node.name}____fd123456${index}64`,
-          addressPrefix: `fd12:3456:0:${index}::/64`,
+          addressPrefix: `fd12:3456:789a:0:${index}::/80`,
           nextHopType: "VirtualAppliance",
           nextHopIpAddress: `fd00:10::${4 + index}`,
         }),
@@ -193,6 +193,16 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
     expect(rulesOf(compareCluster(entry, lost))).toEqual([
       "error routes.missing routeTables[aks-agentpool-12345678-routetable].routes",
       "warning routes.count routeTables[aks-agentpool-12345678-routetable].routes",
+    ]);
+  });
+
+  it("keeps node routes the cluster's own when the pod CIDR moves, and says they lie outside it", () => {
+    const moved = mutate(live, (copy) => (copy.networkProfile.podCidrs = ["10.245.0.0/16"]));
+    expect(rulesOf(compareCluster(baseline, moved))).toEqual([
+      "error drift.networkProfile networkProfile.podCidrs",
+      "error routes.outsidePodCidr routeTables[aks-agentpool-12345678-routetable].routes[10.244.0.0/24]",
+      "error routes.outsidePodCidr routeTables[aks-agentpool-12345678-routetable].routes[10.244.1.0/24]",
+      "error routes.outsidePodCidr routeTables[aks-agentpool-12345678-routetable].routes[10.244.2.0/24]",
     ]);
   });
 

@@ -4,8 +4,8 @@ import type { BaselineCluster, ClusterSnapshot, Finding, Node, Route, RouteTable
 import { finding, type FindingScope } from "./findings.js";
 import { prefixKey } from "./values.js";
 
-/** The pod range kubenet gives each node: a /24 of an IPv4 pod CIDR, a /64 of an IPv6 one. */
-const PER_NODE_PREFIX = { 4: 24, 6: 64 } as const;
+/** The pod range kubenet gives each node: a /24 of an IPv4 pod CIDR, a /80 of an IPv6 one (AKS dual-stack). */
+const PER_NODE_PREFIX = { 4: 24, 6: 80 } as const;
 
 function isKubenet(live: ClusterSnapshot): boolean {
   return live.networkProfile.networkPlugin?.toLowerCase() === "kubenet";
@@ -13,13 +13,15 @@ function isKubenet(live: ClusterSnapshot): boolean {
 
 /**
  * A route the cluster manages itself: on kubenet, the route to one node's pod
- * range (next hop VirtualAppliance, prefix inside the pod CIDR).
+ * range, next hop VirtualAppliance, with a prefix inside the pod CIDR or a
+ * node's IP as next hop (a node route left outside a changed pod CIDR is
+ * still the cluster's, and is reported as such).
  */
 export function isManagedRoute(route: Route, live: ClusterSnapshot): boolean {
+  if (!isKubenet(live) || route.nextHopType.toLowerCase() !== "virtualappliance") return false;
   return (
-    isKubenet(live) &&
-    route.nextHopType.toLowerCase() === "virtualappliance" &&
-    live.networkProfile.podCidrs.some((pod) => cidrContains(pod, route.addressPrefix))
+    live.networkProfile.podCidrs.some((pod) => cidrContains(pod, route.addressPrefix)) ||
+    nodeOf(route, live.nodes) !== undefined
   );
 }
 
@@ -68,7 +70,18 @@ function checkRouteShape(context: RouteContext, route: Route): Finding[] {
   const findings: Finding[] = [];
   const cidr = parseCidr(route.addressPrefix);
   const hop = route.nextHopIpAddress ?? "(none)";
-  if (cidr && cidr.prefixLength !== PER_NODE_PREFIX[cidr.family]) {
+  if (!context.live.networkProfile.podCidrs.some((pod) => cidrContains(pod, route.addressPrefix))) {
+    findings.push(
+      routeFinding(
+        context,
+        "routes.outsidePodCidr",
+        route,
+        `inside ${context.live.networkProfile.podCidrs.join(", ")}`,
+        route.addressPrefix,
+        `Route ${route.addressPrefix} (${route.name}) to node IP ${hop} lies outside the pod CIDR: traffic to the node's pods takes another path.`,
+      ),
+    );
+  } else if (cidr && cidr.prefixLength !== PER_NODE_PREFIX[cidr.family]) {
     findings.push(
       routeFinding(
         context,

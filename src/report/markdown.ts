@@ -6,7 +6,7 @@ import type { ClusterResult, Finding, GateResult } from "../model.js";
  */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (char) => `\\${char}`)
+    .replace(/[\\`*_[\]|<>~]/g, (char) => `\\${char}`)
     .replace(/@/g, "@\u200b")
     .replace(/\r?\n/g, " ");
 }
