@@ -1,0 +1,150 @@
+/**
+ * The real Azure SDK clients (through SdkArmReader) against the HTTPS ARM
+ * sandbox, in process: what a capture reads, how deep its chain of reads is,
+ * and how it fails.
+ */
+import { captureCluster, type ClusterRef } from "../../src/azure/capture.js";
+import { resolveCloud } from "../../src/azure/clouds.js";
+import { SdkArmReader } from "../../src/azure/sdk-reader.js";
+import { type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
+import { staticTokenCredential, trustCertificateInProcess } from "../../sandbox/trust.js";
+import { azureCniCluster, type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
+
+const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+const now = () => new Date("2026-11-23T10:00:00Z");
+
+let sandbox: ArmSandbox;
+let untrust: () => void;
+
+function reader(): SdkArmReader {
+  return new SdkArmReader(staticTokenCredential(), resolveCloud("AzureCloud", sandbox.url, undefined));
+}
+
+function refOf(name: string, resourceGroup = "rg1"): ClusterRef {
+  return { subscriptionId: SUBSCRIPTION, resourceGroup, name };
+}
+
+function kubenet(name = "aks-kubenet", count = 3): BuiltCluster {
+  return kubenetCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name, pools: [{ name: "nodepool1", count }] });
+}
+
+beforeAll(async () => {
+  sandbox = await startArmSandbox(new World());
+  untrust = trustCertificateInProcess(sandbox.ca);
+});
+
+afterAll(async () => {
+  untrust();
+  await sandbox.close();
+});
+
+beforeEach(() => {
+  sandbox.faults.clear();
+  sandbox.requests.length = 0;
+  sandbox.pageSize = 50;
+});
+
+describe("capture through the SDK", () => {
+  it("reads a kubenet cluster on the AKS-made VNet: profile, pools, subnet, route table, nodes", async () => {
+    const built = kubenet();
+    sandbox.world = new World(...built.resources);
+    const snapshot = await captureCluster(reader(), refOf("aks-kubenet"), now);
+    expect(snapshot.networkProfile).toMatchObject({ networkPlugin: "kubenet", podCidrs: ["10.244.0.0/16"], loadBalancerSku: "standard" });
+    expect(snapshot.subnets).toEqual([expect.objectContaining({ id: built.subnetId, addressPrefixes: ["10.224.0.0/16"] })]);
+    expect(snapshot.subnets[0]?.routeTableId?.toLowerCase()).toBe(built.routeTableId?.toLowerCase());
+    expect(snapshot.routeTables[0]?.routes).toHaveLength(3);
+    expect(snapshot.nodes).toEqual(
+      built.nodes.map((node) => ({ name: node.name, pool: "nodepool1", privateIps: node.privateIps })),
+    );
+    expect(snapshot.capturedAt).toBe("2026-11-23T10:00:00.000Z");
+  });
+
+  it("keeps no secret of the cluster resource: no SSH key, no service principal", async () => {
+    const built = kubenet();
+    sandbox.world = new World(...built.resources);
+    const snapshot = await captureCluster(reader(), refOf("aks-kubenet"), now);
+    const clusterBody = JSON.stringify(sandbox.world.require(built.clusterId));
+    expect(clusterBody).toContain("keyData");
+    const text = JSON.stringify(snapshot);
+    expect(text).not.toMatch(/keyData|ssh|servicePrincipal|clientId|secret/i);
+  });
+
+  it("reads an Azure CNI cluster on a bring-your-own VNet with a custom route table", async () => {
+    const built = azureCniCluster({
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: "rg1",
+      name: "aks-cni",
+      firewall: { ip: "10.240.255.4" },
+    });
+    sandbox.world = new World(...built.resources);
+    const snapshot = await captureCluster(reader(), refOf("aks-cni"), now);
+    expect(snapshot.networkProfile.networkPlugin).toBe("azure");
+    expect(snapshot.nodePools[0]?.vnetSubnetID?.toLowerCase()).toBe(built.subnetId.toLowerCase());
+    expect(snapshot.routeTables[0]?.routes).toEqual([
+      expect.objectContaining({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.240.255.4" }),
+    ]);
+  });
+
+  it("reads dual-stack overlay profiles with both families", async () => {
+    const built = azureCniCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-overlay", overlay: true, dualStack: true });
+    sandbox.world = new World(...built.resources);
+    const snapshot = await captureCluster(reader(), refOf("aks-overlay"), now);
+    expect(snapshot.networkProfile).toMatchObject({ networkPluginMode: "overlay", ipFamilies: ["IPv4", "IPv6"] });
+    expect(snapshot.networkProfile.podCidrs).toHaveLength(2);
+    expect(snapshot.nodes[0]?.privateIps).toHaveLength(2);
+  });
+
+  it("follows nextLink through every page of scale set instances and NICs", async () => {
+    sandbox.world = new World(...kubenet("aks-big", 7).resources);
+    sandbox.pageSize = 2;
+    const snapshot = await captureCluster(reader(), refOf("aks-big"), now);
+    expect(snapshot.nodes).toHaveLength(7);
+    expect(sandbox.requests.filter((request) => request.query.$skipToken !== undefined || request.query.$skiptoken !== undefined).length).toBeGreaterThan(4);
+  });
+
+  it("reads each resource once per run, even when two clusters share it", async () => {
+    const built = kubenet();
+    sandbox.world = new World(...built.resources);
+    const shared = reader();
+    await Promise.all([captureCluster(shared, refOf("aks-kubenet"), now), captureCluster(shared, refOf("aks-kubenet"), now)]);
+    const paths = sandbox.requests.map((request) => request.path.toLowerCase());
+    expect(new Set(paths).size).toBe(paths.length);
+  });
+});
+
+describe("capture failures say what to fix", () => {
+  beforeEach(() => {
+    sandbox.world = new World(...kubenet().resources);
+  });
+
+  it.each<[string, () => void, RegExp]>([
+    [
+      "a cluster without networkProfile",
+      () => sandbox.world.patch(kubenet().clusterId, (body) => delete (body.properties as Record<string, unknown>).networkProfile),
+      /malformed response for .*managedClusters\/aks-kubenet: the managed cluster has no networkProfile/,
+    ],
+    [
+      "a route table without routes",
+      () => sandbox.world.patch(kubenet().routeTableId ?? "", (body) => delete (body.properties as Record<string, unknown>).routes),
+      /malformed response for .*routeTables\/.*: the route table has no 'routes' list/,
+    ],
+    [
+      "a cluster that does not exist",
+      () => sandbox.world.delete(kubenet().clusterId),
+      /Azure has no resource .*aks-kubenet \(404 ResourceNotFound: The Resource .Microsoft.ContainerService\/managedClusters\/aks-kubenet. under resource group .rg1. was not found/,
+    ],
+    [
+      "a compute list whose nextLink points to another host",
+      () =>
+        sandbox.faults.add({
+          path: /virtualMachineScaleSets$/i,
+          status: 200,
+          body: { value: [], nextLink: "https://127.0.0.2:1/elsewhere" },
+        }),
+      /nextLink points to another host \(https:\/\/127\.0\.0\.2:1\)/,
+    ],
+  ])("%s", async (_, breakIt, message) => {
+    breakIt();
+    await expect(captureCluster(reader(), refOf("aks-kubenet"), now)).rejects.toThrow(message);
+  });
+});
