@@ -12,7 +12,11 @@ import { startArmSandbox } from "./arm.js";
 import { type ActionRun, runAction } from "./run-action.js";
 import { kubenetCluster, World } from "./world.js";
 
-const CLUSTER = { subscriptionId: "00000000-0000-0000-0000-000000000000", resourceGroup: "rg-payments", name: "aks-payments-prod" };
+const CLUSTER = {
+  subscriptionId: "00000000-0000-0000-0000-000000000000",
+  resourceGroup: "rg-payments",
+  name: "aks-payments-prod",
+};
 
 function heading(text: string): void {
   console.log(`\n\x1b[1m== ${text}\x1b[0m`);
@@ -37,7 +41,11 @@ async function main(): Promise<void> {
   const sandbox = await startArmSandbox(new World(...built.resources));
   const workspace = await mkdtemp(path.join(tmpdir(), "aks-network-gate-demo-"));
   const target = { armEndpoint: sandbox.url, ca: sandbox.ca, workspace };
-  const inputs = { subscription: CLUSTER.subscriptionId, "resource-group": CLUSTER.resourceGroup, "cluster-name": CLUSTER.name };
+  const inputs = {
+    subscription: CLUSTER.subscriptionId,
+    "resource-group": CLUSTER.resourceGroup,
+    "cluster-name": CLUSTER.name,
+  };
   try {
     console.log(`ARM sandbox on ${sandbox.url}; workspace ${workspace}`);
     heading(`1. mode: capture writes the baseline of ${CLUSTER.name} (kubenet, ${built.nodes.length} nodes)`);
@@ -70,8 +78,13 @@ async function main(): Promise<void> {
     const evidence = drift.outputs.evidence ?? "";
     heading(`evidence package: ${evidence}`);
     console.log((await readdir(evidence)).map((file) => `   ${file}`).join("\n"));
-    const ok = pass.code === 0 && pass.outputs.result === "pass" && drift.code !== 0 && drift.outputs.result === "drift";
-    console.log(ok ? "\nThe demo behaved as expected: pass, then a failing gate on drift." : "\nThe demo did NOT behave as expected.");
+    const ok =
+      pass.code === 0 && pass.outputs.result === "pass" && drift.code !== 0 && drift.outputs.result === "drift";
+    console.log(
+      ok
+        ? "\nThe demo behaved as expected: pass, then a failing gate on drift."
+        : "\nThe demo did NOT behave as expected.",
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     await sandbox.close();

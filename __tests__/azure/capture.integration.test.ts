@@ -25,7 +25,12 @@ function refOf(name: string, resourceGroup = "rg1"): ClusterRef {
 }
 
 function kubenet(name = "aks-kubenet", count = 3): BuiltCluster {
-  return kubenetCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name, pools: [{ name: "nodepool1", count }] });
+  return kubenetCluster({
+    subscriptionId: SUBSCRIPTION,
+    resourceGroup: "rg1",
+    name,
+    pools: [{ name: "nodepool1", count }],
+  });
 }
 
 beforeAll(async () => {
@@ -49,8 +54,14 @@ describe("capture through the SDK", () => {
     const built = kubenet();
     sandbox.world = new World(...built.resources);
     const snapshot = await captureCluster(reader(), refOf("aks-kubenet"), now);
-    expect(snapshot.networkProfile).toMatchObject({ networkPlugin: "kubenet", podCidrs: ["10.244.0.0/16"], loadBalancerSku: "standard" });
-    expect(snapshot.subnets).toEqual([expect.objectContaining({ id: built.subnetId, addressPrefixes: ["10.224.0.0/16"] })]);
+    expect(snapshot.networkProfile).toMatchObject({
+      networkPlugin: "kubenet",
+      podCidrs: ["10.244.0.0/16"],
+      loadBalancerSku: "standard",
+    });
+    expect(snapshot.subnets).toEqual([
+      expect.objectContaining({ id: built.subnetId, addressPrefixes: ["10.224.0.0/16"] }),
+    ]);
     expect(snapshot.subnets[0]?.routeTableId?.toLowerCase()).toBe(built.routeTableId?.toLowerCase());
     expect(snapshot.routeTables[0]?.routes).toHaveLength(3);
     expect(snapshot.nodes).toEqual(
@@ -81,12 +92,35 @@ describe("capture through the SDK", () => {
     expect(snapshot.networkProfile.networkPlugin).toBe("azure");
     expect(snapshot.nodePools[0]?.vnetSubnetID?.toLowerCase()).toBe(built.subnetId.toLowerCase());
     expect(snapshot.routeTables[0]?.routes).toEqual([
-      expect.objectContaining({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.240.255.4" }),
+      expect.objectContaining({
+        addressPrefix: "0.0.0.0/0",
+        nextHopType: "VirtualAppliance",
+        nextHopIpAddress: "10.240.255.4",
+      }),
     ]);
   });
 
+  it("takes a classic Azure CNI node's own IP, not the pod IPs on its NIC", async () => {
+    const built = azureCniCluster({
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: "rg1",
+      name: "aks-classic",
+      podIpsPerNode: 30,
+    });
+    sandbox.world = new World(...built.resources);
+    const snapshot = await captureCluster(reader(), refOf("aks-classic"), now);
+    expect(snapshot.nodes.map((node) => node.privateIps)).toEqual(built.nodes.map((node) => node.privateIps));
+    expect(snapshot.nodes[0]?.privateIps).toHaveLength(1);
+  });
+
   it("reads dual-stack overlay profiles with both families", async () => {
-    const built = azureCniCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-overlay", overlay: true, dualStack: true });
+    const built = azureCniCluster({
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: "rg1",
+      name: "aks-overlay",
+      overlay: true,
+      dualStack: true,
+    });
     sandbox.world = new World(...built.resources);
     const snapshot = await captureCluster(reader(), refOf("aks-overlay"), now);
     expect(snapshot.networkProfile).toMatchObject({ networkPluginMode: "overlay", ipFamilies: ["IPv4", "IPv6"] });
@@ -99,14 +133,21 @@ describe("capture through the SDK", () => {
     sandbox.pageSize = 2;
     const snapshot = await captureCluster(reader(), refOf("aks-big"), now);
     expect(snapshot.nodes).toHaveLength(7);
-    expect(sandbox.requests.filter((request) => request.query.$skipToken !== undefined || request.query.$skiptoken !== undefined).length).toBeGreaterThan(4);
+    expect(
+      sandbox.requests.filter(
+        (request) => request.query.$skipToken !== undefined || request.query.$skiptoken !== undefined,
+      ).length,
+    ).toBeGreaterThan(4);
   });
 
   it("reads each resource once per run, even when two clusters share it", async () => {
     const built = kubenet();
     sandbox.world = new World(...built.resources);
     const shared = reader();
-    await Promise.all([captureCluster(shared, refOf("aks-kubenet"), now), captureCluster(shared, refOf("aks-kubenet"), now)]);
+    await Promise.all([
+      captureCluster(shared, refOf("aks-kubenet"), now),
+      captureCluster(shared, refOf("aks-kubenet"), now),
+    ]);
     const paths = sandbox.requests.map((request) => request.path.toLowerCase());
     expect(new Set(paths).size).toBe(paths.length);
   });
@@ -120,12 +161,20 @@ describe("capture failures say what to fix", () => {
   it.each<[string, () => void, RegExp]>([
     [
       "a cluster without networkProfile",
-      () => sandbox.world.patch(kubenet().clusterId, (body) => delete (body.properties as Record<string, unknown>).networkProfile),
+      () =>
+        sandbox.world.patch(
+          kubenet().clusterId,
+          (body) => delete (body.properties as Record<string, unknown>).networkProfile,
+        ),
       /malformed response for .*managedClusters\/aks-kubenet: the managed cluster has no networkProfile/,
     ],
     [
       "a route table without routes",
-      () => sandbox.world.patch(kubenet().routeTableId ?? "", (body) => delete (body.properties as Record<string, unknown>).routes),
+      () =>
+        sandbox.world.patch(
+          kubenet().routeTableId ?? "",
+          (body) => delete (body.properties as Record<string, unknown>).routes,
+        ),
       /malformed response for .*routeTables\/.*: the route table has no 'routes' list/,
     ],
     [

@@ -123,12 +123,20 @@ export function toRouteTable(id: string, table: SdkRouteTable): RouteTable {
   };
 }
 
+/**
+ * The node IPs of a NIC: the primary IP configuration and, on dual-stack, the
+ * first IPv6 one. Classic Azure CNI keeps pod IPs as further secondary
+ * configurations on the same NIC; those are not the node's.
+ */
 export function toNetworkInterface(nic: NetworkInterface): NetworkInterfaceFacts {
+  const configs = nic.ipConfigurations ?? [];
+  const primary = configs.find((config) => config.primary === true) ?? configs[0];
+  const ipv6 = configs.find((config) => config.privateIPAddressVersion?.toLowerCase() === "ipv6" && config !== primary);
   return {
     virtualMachineId: text(nic.virtualMachine?.id),
     primary: nic.primary !== false,
-    privateIps: (nic.ipConfigurations ?? [])
-      .map((config) => text(config.privateIPAddress))
+    privateIps: [primary, ipv6]
+      .map((config) => text(config?.privateIPAddress))
       .filter((value): value is string => value !== null),
   };
 }

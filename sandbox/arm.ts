@@ -1,0 +1,258 @@
+/**
+ * The local Azure Resource Manager stand-in: an HTTPS server on 127.0.0.1 that
+ * answers ARM GETs from an in-memory World, logs every request, refuses every
+ * write, injects faults on demand, and serves the Entra ID and GitHub Actions
+ * token endpoints so that sign-in never leaves loopback.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
+import { armGet, type Reply } from "./arm-routes.js";
+import { makeCertificate, type SandboxCertificate } from "./cert.js";
+import { armErrorBody, FaultRegistry, faultName, isFaultResponse, type FaultBehaviour } from "./faults.js";
+import {
+  identityReply,
+  type IdTokenRequestRecord,
+  type IdentityState,
+  type TokenRequestRecord,
+} from "./identity-endpoints.js";
+import type { World } from "./world.js";
+
+export type { Reply } from "./arm-routes.js";
+export type { ActiveFault, FaultBehaviour, FaultMatch, FaultResponse, FaultSpec } from "./faults.js";
+export { armErrorBody, authorizationFailedFault, FaultRegistry, throttledFault } from "./faults.js";
+export type { IdTokenRequestRecord, TokenRequestRecord } from "./identity-endpoints.js";
+export { ACTIONS_ID_TOKEN_PATH, actionsIdToken } from "./identity-endpoints.js";
+
+export interface ArmSandboxOptions {
+  /** Delay before every response, for benchmarks. */
+  latencyMs?: number;
+  /** Items per page of a list; default 50. */
+  pageSize?: number;
+  /** Accepted bearer tokens; absent: any bearer. The first is what the Entra stand-in issues. */
+  tokens?: string[];
+  /** The only request token the Actions OIDC endpoint accepts; absent: any. */
+  actionsRequestToken?: string;
+  /** Reuse a certificate instead of making one. */
+  certificate?: SandboxCertificate;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Decoded path, as sent. */
+  path: string;
+  query: Record<string, string>;
+  /** 0 when no response was sent (reset, hang). */
+  status: number;
+  /** The fault that answered, if any: `status 429`, `reset`, `hang`, `truncated`, `invalid-json`. */
+  fault?: string;
+}
+
+export interface ArmSandbox {
+  /** `https://127.0.0.1:PORT` */
+  readonly url: string;
+  /** PEM of the server certificate, which is its own CA. */
+  readonly ca: string;
+  /** The resources served; tests may change it, or replace it, between runs. */
+  world: World;
+  readonly requests: RequestRecord[];
+  readonly tokenRequests: TokenRequestRecord[];
+  readonly idTokenRequests: IdTokenRequestRecord[];
+  readonly faults: FaultRegistry;
+  /** The access token the Entra stand-in issues. */
+  accessToken: string;
+  /** Value of `x-ms-ratelimit-remaining-subscription-reads` on the next response. */
+  rateLimitRemaining: number;
+  pageSize: number;
+  latencyMs: number;
+  readonly inFlight: number;
+  readonly peakInFlight: number;
+  /** The URL to set as `ACTIONS_ID_TOKEN_REQUEST_URL`. */
+  readonly actionsIdTokenUrl: string;
+  countByMethod(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+const ARM_PATH = /^\/(subscriptions|providers|tenants)(\/|$)/i;
+
+function queryOf(url: URL): Record<string, string> {
+  return Object.fromEntries(url.searchParams.entries());
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+class ArmSandboxServer implements ArmSandbox {
+  readonly requests: RequestRecord[] = [];
+  readonly tokenRequests: TokenRequestRecord[] = [];
+  readonly idTokenRequests: IdTokenRequestRecord[] = [];
+  readonly faults = new FaultRegistry();
+  url = "";
+  accessToken: string;
+  rateLimitRemaining = 12000;
+  pageSize: number;
+  latencyMs: number;
+  inFlight = 0;
+  peakInFlight = 0;
+  private readonly tokens: string[] | undefined;
+  private readonly hanging = new Set<ServerResponse>();
+  private readonly server: Server;
+
+  constructor(
+    public world: World,
+    readonly ca: string,
+    key: string,
+    private readonly options: ArmSandboxOptions,
+  ) {
+    this.tokens = options.tokens;
+    this.accessToken = options.tokens?.[0] ?? "sandbox-token";
+    this.pageSize = options.pageSize ?? 50;
+    this.latencyMs = options.latencyMs ?? 0;
+    this.server = createServer({ key, cert: ca }, (request, response) => {
+      this.handle(request, response).catch((error: unknown) => this.fail(response, error));
+    });
+  }
+
+  get actionsIdTokenUrl(): string {
+    return `${this.url}/actions-id-token?api-version=2.0`;
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  countByMethod(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { method } of this.requests) counts[method] = (counts[method] ?? 0) + 1;
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    for (const response of this.hanging) response.destroy();
+    this.hanging.clear();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const settle = this.countInFlight(response);
+    const url = new URL(request.url ?? "/", this.url);
+    const method = (request.method ?? "GET").toUpperCase();
+    const record: RequestRecord = { method, path: decodeURIComponent(url.pathname), query: queryOf(url), status: 0 };
+    this.requests.push(record);
+    const body = await readBody(request);
+    if (this.latencyMs > 0) await delay(this.latencyMs);
+    const fault = this.faults.take(method, record.path);
+    if (fault) record.fault = faultName(fault.spec);
+    if (fault && !isFaultResponse(fault.spec) && this.breakConnection(fault.spec, request, response)) return;
+    const reply =
+      fault && isFaultResponse(fault.spec) ? faultReply(fault.spec) : this.route(method, url, request, body);
+    this.send(response, record, reply, fault?.spec);
+    settle();
+  }
+
+  /** Counts the request as in flight until it is answered or its connection closes. */
+  private countInFlight(response: ServerResponse): () => void {
+    this.inFlight += 1;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      this.inFlight -= 1;
+    };
+    response.on("close", settle);
+    return settle;
+  }
+
+  private breakConnection(behaviour: FaultBehaviour, request: IncomingMessage, response: ServerResponse): boolean {
+    if (!("kind" in behaviour)) return false;
+    if (behaviour.kind === "reset") request.socket.destroy();
+    if (behaviour.kind === "hang") this.hanging.add(response);
+    return behaviour.kind === "reset" || behaviour.kind === "hang";
+  }
+
+  private route(method: string, url: URL, request: IncomingMessage, body: string): Reply {
+    const authorization = request.headers.authorization;
+    const identity = identityReply(this.identityState(), { method, url, authorization, body });
+    if (identity) return identity;
+    if (!ARM_PATH.test(url.pathname)) {
+      return { status: 404, body: armErrorBody("NotFound", `The sandbox serves nothing at '${url.pathname}'.`) };
+    }
+    if (method !== "GET") {
+      const message = `The ARM sandbox is read-only: ${method} is not allowed.`;
+      return { status: 405, headers: { Allow: "GET" }, body: armErrorBody("MethodNotAllowed", message) };
+    }
+    return this.authenticate(authorization) ?? armGet(this.world, url, { baseUrl: this.url, pageSize: this.pageSize });
+  }
+
+  private authenticate(authorization: string | undefined): Reply | null {
+    const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
+    if (!token) {
+      const message = "Authentication failed. The 'Authorization' header is missing.";
+      return unauthorized("AuthenticationFailed", message, "missing 'Authorization' header");
+    }
+    if (this.tokens && !this.tokens.includes(token)) {
+      return unauthorized("InvalidAuthenticationToken", "The access token is invalid.", "the access token is invalid");
+    }
+    return null;
+  }
+
+  private identityState(): IdentityState {
+    return {
+      baseUrl: this.url,
+      accessToken: this.accessToken,
+      actionsRequestToken: this.options.actionsRequestToken,
+      tokenRequests: this.tokenRequests,
+      idTokenRequests: this.idTokenRequests,
+    };
+  }
+
+  private send(response: ServerResponse, record: RequestRecord, reply: Reply, fault?: FaultBehaviour): void {
+    const kind = fault && "kind" in fault ? fault.kind : undefined;
+    const text = kind === "invalid-json" ? '{"value": [ {"id": "/subscriptions/' : JSON.stringify(reply.body ?? "");
+    record.status = reply.status;
+    response.writeHead(reply.status, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": String(Buffer.byteLength(text)),
+      "x-ms-request-id": randomUUID(),
+      "x-ms-correlation-request-id": randomUUID(),
+      "x-ms-ratelimit-remaining-subscription-reads": String(this.rateLimitRemaining--),
+      ...reply.headers,
+    });
+    if (kind !== "truncated") return void response.end(text);
+    const half = Buffer.from(text).subarray(0, Math.floor(Buffer.byteLength(text) / 2));
+    response.write(half, () => response.socket?.destroy());
+  }
+
+  private fail(response: ServerResponse, error: unknown): void {
+    if (response.headersSent) return void response.destroy();
+    const message = error instanceof Error ? error.message : String(error);
+    response.writeHead(500, { "Content-Type": "application/json" });
+    response.end(JSON.stringify(armErrorBody("InternalServerError", `sandbox failure: ${message}`)));
+  }
+}
+
+function faultReply(fault: { status: number; headers?: Record<string, string>; body?: unknown }): Reply {
+  const body = fault.body ?? armErrorBody(`Http${fault.status}`, `Injected fault: HTTP ${fault.status}.`);
+  return { status: fault.status, body, ...(fault.headers ? { headers: fault.headers } : {}) };
+}
+
+function unauthorized(code: string, message: string, reason: string): Reply {
+  const challenge = `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of ${reason}."`;
+  return { status: 401, headers: { "WWW-Authenticate": challenge }, body: armErrorBody(code, message) };
+}
+
+/** Starts the sandbox on a random loopback port with a certificate made for it. */
+export async function startArmSandbox(world: World, options: ArmSandboxOptions = {}): Promise<ArmSandbox> {
+  const certificate = options.certificate ?? (await makeCertificate());
+  const sandbox = new ArmSandboxServer(world, certificate.cert, certificate.key, options);
+  await sandbox.listen();
+  return sandbox;
+}
