@@ -1,0 +1,198 @@
+/**
+ * The shape of the baseline file, as data: the parser validates against it and
+ * the JSON Schema is generated from it, so the two cannot drift apart. Keys are
+ * the YAML keys (`suppress`, not the model's `suppressions`).
+ */
+import { parseCidr, sameNetwork } from "../cidr.js";
+import type { FormatName } from "./formats.js";
+
+/** A plain value after validation, as the YAML holds it. */
+export type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
+
+/** A problem a map-level check finds, reported at `field` (or the map). */
+export interface Refinement {
+  field?: string;
+  message: string;
+}
+
+export type FieldSpec =
+  | { kind: "string"; format: FormatName; nullable?: boolean }
+  | { kind: "enum"; values: readonly string[]; nullable?: boolean }
+  | { kind: "integer"; nullable?: boolean }
+  | { kind: "boolean" }
+  | { kind: "literal"; value: number }
+  | ListSpec
+  | MapSpec
+  | DictionarySpec;
+
+export interface ListSpec {
+  kind: "list";
+  item: FieldSpec;
+  /** Items must differ in this field (compared by `sameKey`). */
+  uniqueBy?: string;
+}
+
+export interface MapSpec {
+  kind: "map";
+  fields: Readonly<Record<string, FieldSpec>>;
+  required: readonly string[];
+  refine?: (value: { [key: string]: Plain }) => Refinement[];
+}
+
+/** A map with free keys of one format (the clusters, keyed by resource ID). */
+export interface DictionarySpec {
+  kind: "dictionary";
+  key: FormatName;
+  value: FieldSpec;
+  /** Keys must differ ignoring case. */
+  caseInsensitiveKeys: boolean;
+  minEntries: number;
+}
+
+/** Where the JSON Schema of the file is published; the `$schema` comment of a new file points here. */
+export const BASELINE_SCHEMA_URL =
+  "https://raw.githubusercontent.com/aks-network-gate/aks-network-gate/main/schema/aks-network-baseline.schema.json";
+
+/** The default path of the baseline file in a repository (the `baseline` input). */
+export const DEFAULT_BASELINE_FILE = ".github/aks-network-baseline.yml";
+
+export const NEXT_HOP_TYPES = ["VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None"] as const;
+export const MANAGED_ROUTES_MODES = ["perNode", "exact"] as const;
+
+const text = { kind: "string", format: "text" } as const;
+const nullableText = { kind: "string", format: "text", nullable: true } as const;
+const count = { kind: "integer", nullable: true } as const;
+const cidrs = { kind: "list", item: { kind: "string", format: "cidr" } } as const;
+
+/** Two values that identify the same item: CIDRs as networks, the rest ignoring case. */
+export function sameKey(a: string, b: string): boolean {
+  if (parseCidr(a) !== null && parseCidr(b) !== null) return sameNetwork(a, b);
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+const networkProfile: MapSpec = {
+  kind: "map",
+  required: [],
+  fields: {
+    networkPlugin: nullableText,
+    networkPluginMode: nullableText,
+    networkPolicy: nullableText,
+    networkDataplane: nullableText,
+    podCidrs: cidrs,
+    serviceCidrs: cidrs,
+    dnsServiceIP: { kind: "string", format: "ip", nullable: true },
+    outboundType: nullableText,
+    loadBalancerSku: nullableText,
+    ipFamilies: { kind: "list", item: { kind: "enum", values: ["IPv4", "IPv6"] } },
+  },
+};
+
+function minNotAboveMax(pool: { [key: string]: Plain }): Refinement[] {
+  const { minCount, maxCount } = pool;
+  if (typeof minCount === "number" && typeof maxCount === "number" && minCount > maxCount) {
+    return [{ field: "minCount", message: `minCount ${minCount} is greater than maxCount ${maxCount}` }];
+  }
+  return [];
+}
+
+const nodePool: MapSpec = {
+  kind: "map",
+  required: ["name"],
+  fields: {
+    name: text,
+    mode: nullableText,
+    count,
+    enableAutoScaling: { kind: "boolean" },
+    minCount: count,
+    maxCount: count,
+    maxPods: count,
+    vnetSubnetID: { kind: "string", format: "subnetId", nullable: true },
+    podSubnetID: { kind: "string", format: "subnetId", nullable: true },
+  },
+  refine: minNotAboveMax,
+};
+
+function applianceNeedsAddress(route: { [key: string]: Plain }): Refinement[] {
+  const type = route["nextHopType"];
+  if (typeof type === "string" && type.toLowerCase() === "virtualappliance" && !("nextHopIpAddress" in route)) {
+    return [{ field: "nextHopType", message: "nextHopIpAddress is required when nextHopType is VirtualAppliance" }];
+  }
+  return [];
+}
+
+const route: MapSpec = {
+  kind: "map",
+  required: ["addressPrefix", "nextHopType"],
+  fields: {
+    name: text,
+    addressPrefix: { kind: "string", format: "routePrefix" },
+    nextHopType: { kind: "enum", values: NEXT_HOP_TYPES },
+    nextHopIpAddress: { kind: "string", format: "ip", nullable: true },
+  },
+  refine: applianceNeedsAddress,
+};
+
+const cluster: MapSpec = {
+  kind: "map",
+  required: ["networkProfile"],
+  fields: {
+    owner: text,
+    networkProfile,
+    nodePools: { kind: "list", item: nodePool, uniqueBy: "name" },
+    virtualNetworks: {
+      kind: "list",
+      uniqueBy: "id",
+      item: {
+        kind: "map",
+        required: ["id", "addressSpace"],
+        fields: { id: { kind: "string", format: "virtualNetworkId" }, addressSpace: cidrs },
+      },
+    },
+    subnets: {
+      kind: "list",
+      uniqueBy: "id",
+      item: {
+        kind: "map",
+        required: ["id"],
+        fields: {
+          id: { kind: "string", format: "subnetId" },
+          addressPrefixes: cidrs,
+          routeTableId: { kind: "string", format: "routeTableId", nullable: true },
+          networkSecurityGroupId: { kind: "string", format: "networkSecurityGroupId", nullable: true },
+        },
+      },
+    },
+    routeTables: {
+      kind: "list",
+      uniqueBy: "id",
+      item: {
+        kind: "map",
+        required: ["id"],
+        fields: {
+          id: { kind: "string", format: "routeTableId" },
+          disableBgpRoutePropagation: { kind: "boolean" },
+          managedRoutes: { kind: "enum", values: MANAGED_ROUTES_MODES },
+          routes: { kind: "list", item: route, uniqueBy: "addressPrefix" },
+        },
+      },
+    },
+    suppress: {
+      kind: "list",
+      uniqueBy: "rule",
+      item: {
+        kind: "map",
+        required: ["rule", "reason"],
+        fields: { rule: { kind: "string", format: "ruleId" }, reason: text },
+      },
+    },
+  },
+};
+
+export const BASELINE_SPEC: MapSpec = {
+  kind: "map",
+  required: ["version", "clusters"],
+  fields: {
+    version: { kind: "literal", value: 1 },
+    clusters: { kind: "dictionary", key: "clusterId", value: cluster, caseInsensitiveKeys: true, minEntries: 1 },
+  },
+};
