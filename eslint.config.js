@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.cjs", "sandbox/bin/*"],
+    files: ["**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

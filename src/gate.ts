@@ -154,7 +154,7 @@ export async function capture(settings: Settings, deps: GateDeps): Promise<Outco
   const existing = existsSync(settings.baselinePath) ? await readFile(settings.baselinePath, "utf8") : null;
   if (existing !== null) parseBaseline(existing, settings.baselineFile);
   const snapshot = await captureCluster(deps.reader, ref, deps.now);
-  const modes = existing === null ? new Map() : existingManagedRoutes(existing, snapshot.id);
+  const modes = existing === null ? new Map() : existingManagedRoutes(existing, snapshot.id, settings.baselineFile);
   const entry = baselineFromSnapshot(snapshot, modes);
   await writeFileAtomic(settings.baselinePath, upsertCluster(existing, settings.baselineFile, entry));
   deps.logger.info(`Wrote the live network of ${snapshot.id} to ${settings.baselineFile}.`);
