@@ -31,7 +31,11 @@ describe("readSettings", () => {
   it.each([
     ["mode", "verify", /Input 'mode' has the value 'verify'.*Allowed values: check, capture/],
     ["fail-on", "always", /Input 'fail-on' has the value 'always'.*Allowed values: error, warning, never/],
-    ["environment", "AzurePublic", /Input 'environment' has the value 'AzurePublic'.*AzureCloud, AzureUSGovernment, AzureChinaCloud, AzureStack/],
+    [
+      "environment",
+      "AzurePublic",
+      /Input 'environment' has the value 'AzurePublic'.*AzureCloud, AzureUSGovernment, AzureChinaCloud, AzureStack/,
+    ],
     ["arm-endpoint", "http://127.0.0.1:8443", /Input 'arm-endpoint' .* must use https/],
     ["arm-endpoint", "not a url", /Input 'arm-endpoint' is 'not a url', which is not a URL/],
     ["baseline", "../outside.yml", /Input 'baseline' is '..\/outside.yml'.*outside the workspace/],
@@ -59,21 +63,35 @@ describe("readSettings", () => {
   });
 
   it("signs in with OIDC when client-id and tenant-id are both set, with the cloud's audience", () => {
-    const settings = readSettings(reader({ "client-id": "c", "tenant-id": "t", environment: "AzureUSGovernment" }), env);
-    expect(settings.auth).toEqual({ kind: "oidc", clientId: "c", tenantId: "t", audience: "api://AzureADTokenExchangeUSGov" });
+    const settings = readSettings(
+      reader({ "client-id": "c", "tenant-id": "t", environment: "AzureUSGovernment" }),
+      env,
+    );
+    expect(settings.auth).toEqual({
+      kind: "oidc",
+      clientId: "c",
+      tenantId: "t",
+      audience: "api://AzureADTokenExchangeUSGov",
+    });
     expect(settings.cloud.armEndpoint).toBe("https://management.usgovcloudapi.net");
     expect(() => readSettings(reader({ "client-id": "c" }), env)).toThrow(/Input 'tenant-id' is missing/);
   });
 
   it("takes Azure Stack's ARM endpoint from the input and its authority from AZURE_AUTHORITY_HOST", () => {
     expect(() => readSettings(reader({ environment: "AzureStack" }), env)).toThrow(/'arm-endpoint' is required/);
-    expect(() => readSettings(reader({ environment: "AzureStack", "arm-endpoint": "https://management.local.azurestack.external" }), env)).toThrow(
-      /AZURE_AUTHORITY_HOST/,
+    expect(() =>
+      readSettings(
+        reader({ environment: "AzureStack", "arm-endpoint": "https://management.local.azurestack.external" }),
+        env,
+      ),
+    ).toThrow(/AZURE_AUTHORITY_HOST/);
+    const settings = readSettings(
+      reader({ environment: "azurestack", "arm-endpoint": "https://management.local.azurestack.external/" }),
+      {
+        ...env,
+        AZURE_AUTHORITY_HOST: "https://adfs.local.azurestack.external/",
+      },
     );
-    const settings = readSettings(reader({ environment: "azurestack", "arm-endpoint": "https://management.local.azurestack.external/" }), {
-      ...env,
-      AZURE_AUTHORITY_HOST: "https://adfs.local.azurestack.external/",
-    });
     expect(settings.cloud).toMatchObject({
       name: "AzureStack",
       armEndpoint: "https://management.local.azurestack.external",
@@ -91,6 +109,9 @@ describe("readSettings", () => {
       GITHUB_RUN_ID: "42",
       GITHUB_SHA: "abc123",
     });
-    expect(settings.run).toMatchObject({ runUrl: "https://github.example/contoso/platform/actions/runs/42", commit: "abc123" });
+    expect(settings.run).toMatchObject({
+      runUrl: "https://github.example/contoso/platform/actions/runs/42",
+      commit: "abc123",
+    });
   });
 });

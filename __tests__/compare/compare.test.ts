@@ -1,16 +1,14 @@
 import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
 import { compareCluster } from "../../src/compare/index.js";
 import type { BaselineCluster, ClusterSnapshot, Finding } from "../../src/model.js";
-import {
-  kubenetSnapshot,
-  nodeIp,
-  nodeRoute,
-  ROUTE_TABLE_ID,
-  scaleUp,
-  SUBNET_ID,
-} from "../fixtures/snapshots.js";
+import { kubenetSnapshot, nodeIp, nodeRoute, ROUTE_TABLE_ID, scaleUp, SUBNET_ID } from "../fixtures/snapshots.js";
 
-const firewallRoute = { name: "to-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.225.0.4" };
+const firewallRoute = {
+  name: "to-firewall",
+  addressPrefix: "0.0.0.0/0",
+  nextHopType: "VirtualAppliance",
+  nextHopIpAddress: "10.225.0.4",
+};
 
 function rulesOf(findings: Finding[]): string[] {
   return findings.map((item) => `${item.severity} ${item.rule} ${item.path}`).sort();
@@ -56,8 +54,15 @@ describe("compareCluster: drift against the baseline", () => {
   ])("treats %s as the same value", (_, edit) => {
     const entry = structuredClone(baseline);
     edit(entry);
-    expect(compareCluster(entry, mutate(live, (copy) => (copy.networkProfile.networkPolicy = "calico")))).toEqual(
-      "networkPolicy" in entry.networkProfile ? [expect.objectContaining({ path: "networkProfile.networkPolicy" })] : [],
+    expect(
+      compareCluster(
+        entry,
+        mutate(live, (copy) => (copy.networkProfile.networkPolicy = "calico")),
+      ),
+    ).toEqual(
+      "networkPolicy" in entry.networkProfile
+        ? [expect.objectContaining({ path: "networkProfile.networkPolicy" })]
+        : [],
     );
   });
 
@@ -79,7 +84,12 @@ describe("compareCluster: drift against the baseline", () => {
       expect.objectContaining({ rule: "drift.route", expected: "VirtualAppliance 10.225.0.4", actual: "(none)" }),
     ]);
     const extra = mutate(live, (copy) => {
-      copy.routeTables[0]!.routes.push({ name: "onprem", addressPrefix: "192.168.0.0/16", nextHopType: "VirtualNetworkGateway", nextHopIpAddress: null });
+      copy.routeTables[0]!.routes.push({
+        name: "onprem",
+        addressPrefix: "192.168.0.0/16",
+        nextHopType: "VirtualNetworkGateway",
+        nextHopIpAddress: null,
+      });
     });
     expect(compareCluster(baseline, extra)).toEqual([
       expect.objectContaining({ rule: "drift.route", expected: "(none)", actual: "VirtualNetworkGateway" }),
@@ -104,7 +114,10 @@ describe("compareCluster: drift against the baseline", () => {
   });
 
   it("marks findings of a silenced rule with the reason instead of dropping them", () => {
-    const entry = { ...baseline, suppressions: [{ rule: "drift.networkProfile", reason: "CHG-42 widens the pod CIDR" }] };
+    const entry = {
+      ...baseline,
+      suppressions: [{ rule: "drift.networkProfile", reason: "CHG-42 widens the pod CIDR" }],
+    };
     const changed = mutate(live, (copy) => (copy.networkProfile.podCidrs = ["10.240.0.0/12"]));
     expect(compareCluster(entry, changed)).toEqual([
       expect.objectContaining({ rule: "drift.networkProfile", suppressed: "CHG-42 widens the pod CIDR" }),
@@ -169,7 +182,9 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
       "error drift.subnet subnets[aks-subnet].routeTableId",
       "error routes.tableDetached subnets[aks-subnet].routeTableId",
     ]);
-    expect(compareCluster(baseline, detached).find((item) => item.rule === "routes.tableDetached")?.resourceId).toBe(SUBNET_ID);
+    expect(compareCluster(baseline, detached).find((item) => item.rule === "routes.tableDetached")?.resourceId).toBe(
+      SUBNET_ID,
+    );
   });
 
   it("checks IPv6 node routes of a dual-stack kubenet cluster with /80 per node", () => {

@@ -38,7 +38,11 @@ async function newWorkspace(): Promise<string> {
   return workspace;
 }
 
-function gate(workspace: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
+function gate(
+  workspace: string,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
   return runAction({ workspace, armEndpoint: sandbox.url, ca: sandbox.ca, inputs, env });
 }
 
@@ -53,7 +57,10 @@ async function findingsOf(run: ActionRun): Promise<string[]> {
   const files = JSON.parse(await readFile(path.join(run.outputs.evidence ?? "", "findings.json"), "utf8")) as {
     findings?: { rule: string; path: string }[];
   }[];
-  return files.flatMap((entry) => entry.findings ?? []).map((item) => `${item.rule} ${item.path}`).sort();
+  return files
+    .flatMap((entry) => entry.findings ?? [])
+    .map((item) => `${item.rule} ${item.path}`)
+    .sort();
 }
 
 function routesOf(world: World): Routes {
@@ -113,11 +120,12 @@ describe("capture, then check", () => {
     const file = path.join(workspace, BASELINE);
     const edited = (await readFile(file, "utf8")).replace(
       /(managedClusters\/aks-payments-prod:\n)/,
-      "$1    # reviewed by the payments team\n    owner: \"@contoso/payments\"\n",
+      '$1    # reviewed by the payments team\n    owner: "@contoso/payments"\n',
     );
     await writeFile(file, edited);
     sandbox.world.patch(cluster.clusterId, (body) => {
-      (body.properties as { networkProfile: { outboundType: string } }).networkProfile.outboundType = "userDefinedRouting";
+      (body.properties as { networkProfile: { outboundType: string } }).networkProfile.outboundType =
+        "userDefinedRouting";
     });
     const run = await gate(workspace, { ...TARGET, mode: "capture" });
     expect(run.code).toBe(0);
@@ -133,17 +141,27 @@ describe("drift fails the gate", () => {
     [
       "a node's route goes missing",
       (world) => routesOf(world).routes.splice(1, 1),
-      ["routes.count routeTables[aks-agentpool-%s-routetable].routes", "routes.missing routeTables[aks-agentpool-%s-routetable].routes"],
+      [
+        "routes.count routeTables[aks-agentpool-%s-routetable].routes",
+        "routes.missing routeTables[aks-agentpool-%s-routetable].routes",
+      ],
     ],
     [
       "a stale route outlives its node",
       (world) => {
         routesOf(world).routes.push({
           name: "aks-nodepool1-old-vmss000009",
-          properties: { addressPrefix: "10.244.9.0/24", nextHopIpAddress: "10.224.0.99", nextHopType: "VirtualAppliance" } as never,
+          properties: {
+            addressPrefix: "10.244.9.0/24",
+            nextHopIpAddress: "10.224.0.99",
+            nextHopType: "VirtualAppliance",
+          } as never,
         });
       },
-      ["routes.count routeTables[aks-agentpool-%s-routetable].routes", "routes.stale routeTables[aks-agentpool-%s-routetable].routes[10.244.9.0/24]"],
+      [
+        "routes.count routeTables[aks-agentpool-%s-routetable].routes",
+        "routes.stale routeTables[aks-agentpool-%s-routetable].routes[10.244.9.0/24]",
+      ],
     ],
     [
       "the pod CIDR is widened by hand",
@@ -162,7 +180,11 @@ describe("drift fails the gate", () => {
           const subnets = (body.properties as { subnets: { properties: Record<string, unknown> }[] }).subnets;
           for (const subnet of subnets) delete subnet.properties.routeTable;
         }),
-      ["drift.routeTable routeTables[aks-agentpool-%s-routetable]", "drift.subnet subnets[aks-subnet].routeTableId", "routes.tableDetached subnets[aks-subnet].routeTableId"],
+      [
+        "drift.routeTable routeTables[aks-agentpool-%s-routetable]",
+        "drift.subnet subnets[aks-subnet].routeTableId",
+        "routes.tableDetached subnets[aks-subnet].routeTableId",
+      ],
     ],
   ])("when %s", async (_, change, expected) => {
     const workspace = await capturedWorkspace();
@@ -172,7 +194,9 @@ describe("drift fails the gate", () => {
     expect(run.code).toBe(1);
     expect(run.outputs.result).toBe("drift");
     expect(await findingsOf(run)).toEqual(expected.map((line) => line.replace("%s", suffix)));
-    expect(run.stdout).toMatch(/::error title=AKS Network Gate%3A [a-zA-Z.]+,file=.github\/aks-network-baseline.yml,line=\d+::/);
+    expect(run.stdout).toMatch(
+      /::error title=AKS Network Gate%3A [a-zA-Z.]+,file=.github\/aks-network-baseline.yml,line=\d+::/,
+    );
     expect(run.stdout).toContain("::error::AKS network drift:");
     expect(run.summary).toContain("❌ drift");
   });
@@ -201,7 +225,9 @@ describe("a gate that cannot see does not pass", () => {
     expect(run.code).toBe(1);
     expect(run.outputs.result).toBe("error");
     expect(run.stdout).toContain("Azure denied reading");
-    expect(run.stdout).toMatch(/Grant the signed-in identity the 'Reader' role on \/subscriptions\/[^/]+\/resourceGroups\/MC_rg-payments/i);
+    expect(run.stdout).toMatch(
+      /Grant the signed-in identity the 'Reader' role on \/subscriptions\/[^/]+\/resourceGroups\/MC_rg-payments/i,
+    );
     expect(run.summary).toContain("⚠️ error");
   });
 
