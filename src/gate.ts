@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { captureCluster, type ClusterRef } from "./azure/capture.js";
+import { ThrottledError } from "./azure/failures.js";
 import { parseResourceId, sameId } from "./azure/ids.js";
 import type { ArmReader } from "./azure/reader.js";
 import { baselineFromSnapshot } from "./baseline/from-snapshot.js";
@@ -12,15 +13,19 @@ import { describeError, GateError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { BaselineCluster, ClusterResult, Finding, GateResult } from "./model.js";
 import { baselinePath, findingLine } from "./report/annotations.js";
+import { inShard } from "./shard.js";
 import type { ClusterSelector, Settings } from "./settings.js";
 
-/** How many clusters are read at once. */
-export const CLUSTER_CONCURRENCY = 8;
+/** How often a throttled cluster is read again before it counts as an error. */
+export const THROTTLED_ATTEMPTS = 3;
 
 export interface GateDeps {
   reader: ArmReader;
   logger: Logger;
   now: () => Date;
+  /** Aborts when the run's time budget runs out. */
+  signal: AbortSignal;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export interface Outcome {
@@ -30,6 +35,8 @@ export interface Outcome {
   findings: Finding[];
   /** Why the job fails, or undefined when it passes under `fail-on`. */
   failure: string | undefined;
+  /** How many clusters the baseline holds, beside those this shard checked. */
+  fleetSize: number;
 }
 
 async function readBaseline(settings: Settings): Promise<ParsedBaseline> {
@@ -66,7 +73,7 @@ function selectClusters(settings: Settings, parsed: ParsedBaseline): BaselineClu
       "Check the 'subscription', 'resource-group' and 'cluster-name' inputs, or capture the cluster first.",
     );
   }
-  return clusters;
+  return clusters.filter((cluster) => inShard(cluster.id, settings.shard));
 }
 
 function refOf(cluster: BaselineCluster): ClusterRef {
@@ -75,9 +82,30 @@ function refOf(cluster: BaselineCluster): ClusterRef {
   return { subscriptionId: parts.subscriptionId, resourceGroup: parts.resourceGroup, name: parts.name };
 }
 
+async function captureWithRetries(deps: GateDeps, expected: BaselineCluster) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await captureCluster(deps.reader, refOf(expected), deps.now);
+    } catch (error) {
+      if (!(error instanceof ThrottledError) || attempt >= THROTTLED_ATTEMPTS || deps.signal.aborted) throw error;
+      deps.logger.info(
+        `${expected.id}: throttled by Azure; reading it again in ${error.retryAfterMs} ms (attempt ${attempt + 1}).`,
+      );
+      await deps.sleep(error.retryAfterMs);
+    }
+  }
+}
+
 async function checkOne(deps: GateDeps, expected: BaselineCluster): Promise<ClusterResult> {
+  if (deps.signal.aborted) {
+    return {
+      kind: "error",
+      clusterId: expected.id,
+      message: "Not read: the run's time budget ('timeout-minutes') ran out first.",
+    };
+  }
   try {
-    const snapshot = await captureCluster(deps.reader, refOf(expected), deps.now);
+    const snapshot = await captureWithRetries(deps, expected);
     return {
       kind: "checked",
       clusterId: expected.id,
@@ -137,14 +165,17 @@ function failureOf(
 export async function check(settings: Settings, deps: GateDeps): Promise<Outcome> {
   const parsed = await readBaseline(settings);
   const clusters = selectClusters(settings, parsed);
-  deps.logger.info(`Checking ${clusters.length} cluster(s) against ${settings.baselineFile}.`);
-  const results = await mapLimit(clusters, CLUSTER_CONCURRENCY, (cluster) => checkOne(deps, cluster));
+  const { index, count } = settings.shard;
+  const slice = count > 1 ? ` (shard ${index}/${count})` : "";
+  deps.logger.info(`Checking ${clusters.length} cluster(s)${slice} against ${settings.baselineFile}.`);
+  const results = await mapLimit(clusters, settings.concurrency, (cluster) => checkOne(deps, cluster));
   annotate(deps.logger, parsed, settings.baselineFile, results);
   const findings = results.flatMap((entry) =>
     entry.kind === "checked" ? entry.findings.filter((item) => !item.suppressed) : [],
   );
   const result = gateResult(results);
-  return { result, results, findings, failure: failureOf(settings, result, results, findings) };
+  const failure = failureOf(settings, result, results, findings);
+  return { result, results, findings, failure, fleetSize: parsed.baseline.clusters.length };
 }
 
 /** `mode: capture`: one cluster's live state into the baseline file, atomically. */
@@ -163,5 +194,6 @@ export async function capture(settings: Settings, deps: GateDeps): Promise<Outco
     results: [{ kind: "checked", clusterId: snapshot.id, snapshot, expected: entry, findings: [] }],
     findings: [],
     failure: undefined,
+    fleetSize: 1,
   };
 }

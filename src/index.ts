@@ -20,4 +20,5 @@ await run({
   idToken: (audience) => core.getIDToken(audience),
   fail: (message) => core.setFailed(message),
   now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 });

@@ -1,11 +1,10 @@
 import path from "node:path";
-import type { TokenCredential } from "@azure/core-auth";
-import type { Cloud } from "./azure/clouds.js";
 import { createCredential, type IdTokenSource } from "./azure/credential.js";
-import type { ArmReader } from "./azure/reader.js";
 import { SdkArmReader } from "./azure/sdk-reader.js";
 import { describeError } from "./errors.js";
 import { capture, check, type Outcome } from "./gate.js";
+import { issueOutputs, publishIssues } from "./github/publish.js";
+import { renderIssueSummary } from "./github/render.js";
 import type { Logger } from "./logger.js";
 import { evidenceFolderName, writeEvidence } from "./report/evidence.js";
 import { renderReport } from "./report/markdown.js";
@@ -21,10 +20,10 @@ export interface ActionIO {
   idToken: IdTokenSource;
   fail(message: string): void;
   now(): Date;
-  createReader?: (credential: TokenCredential, cloud: Cloud) => ArmReader;
+  sleep(ms: number): Promise<void>;
 }
 
-async function publish(settings: Settings, outcome: Outcome, io: ActionIO): Promise<void> {
+async function publish(settings: Settings, outcome: Outcome, io: ActionIO): Promise<string> {
   const createdAt = io.now();
   const folder = path.join(settings.evidenceDir, evidenceFolderName(settings.run, createdAt));
   const report = renderReport(outcome.results, {
@@ -34,6 +33,10 @@ async function publish(settings: Settings, outcome: Outcome, io: ActionIO): Prom
     runUrl: settings.run.runUrl,
     commit: settings.run.commit,
     evidencePath: path.relative(settings.workspace, folder),
+    slice:
+      settings.shard.count > 1
+        ? `shard ${settings.shard.index}/${settings.shard.count}: ${outcome.results.length} of the baseline's ${outcome.fleetSize} clusters`
+        : undefined,
   });
   io.setOutput("result", outcome.result);
   io.setOutput("findings", String(outcome.findings.length));
@@ -51,19 +54,34 @@ async function publish(settings: Settings, outcome: Outcome, io: ActionIO): Prom
   io.setOutput("evidence", evidence);
   io.logger.info(`Result: ${outcome.result}, ${outcome.findings.length} finding(s). Evidence: ${evidence}`);
   await io.writeSummary(report);
+  return evidence;
+}
+
+/** The cluster issues, after the evidence: their outcome never changes the gate's result. */
+async function fileIssues(settings: Settings, outcome: Outcome, evidence: string, io: ActionIO): Promise<void> {
+  const deps = { logger: io.logger, now: () => io.now() };
+  const publication = await publishIssues(settings, outcome, path.relative(settings.workspace, evidence), deps);
+  for (const [name, value] of Object.entries(issueOutputs(publication))) io.setOutput(name, value);
+  const summary = renderIssueSummary(publication);
+  if (summary !== "") await io.writeSummary(summary);
 }
 
 /** Wiring only: settings → capture/check → report and evidence → exit status. */
 export async function run(io: ActionIO): Promise<void> {
   io.setOutput("result", "error");
   io.setOutput("findings", "0");
+  for (const [name, value] of Object.entries(issueOutputs({ written: false, reason: "", quiet: true }))) {
+    io.setOutput(name, value);
+  }
   try {
     const settings = readSettings(io.input, io.env);
+    if (settings.issues.token) io.logger.mask(settings.issues.token);
     const credential = createCredential(settings.auth, settings.cloud, io.idToken, (secret) => io.logger.mask(secret));
-    const reader = (io.createReader ?? ((cred, cloud) => new SdkArmReader(cred, cloud)))(credential, settings.cloud);
-    const deps = { reader, logger: io.logger, now: () => io.now() };
+    const budget = AbortSignal.timeout(settings.timeoutMs);
+    const reader = new SdkArmReader(credential, settings.cloud, { signal: budget });
+    const deps = { reader, logger: io.logger, now: () => io.now(), signal: budget, sleep: io.sleep };
     const outcome = settings.mode === "capture" ? await capture(settings, deps) : await check(settings, deps);
-    await publish(settings, outcome, io);
+    await fileIssues(settings, outcome, await publish(settings, outcome, io), io);
     if (outcome.failure) io.fail(outcome.failure);
   } catch (error) {
     const message = describeError(error);

@@ -16,6 +16,11 @@ export interface ClusterSelector {
   clusterName: string | undefined;
 }
 
+export interface Shard {
+  index: number;
+  count: number;
+}
+
 export type AuthSettings = { kind: "oidc"; clientId: string; tenantId: string; audience: string } | { kind: "default" };
 
 /** Where this run comes from, for links and the evidence manifest. */
@@ -42,6 +47,12 @@ export interface Settings {
   failOn: FailOn;
   /** Absolute path of the folder that receives one evidence folder per run. */
   evidenceDir: string;
+  /** How many clusters are read at once. */
+  concurrency: number;
+  /** The slice of the baseline's clusters this job checks, e.g. 2 of 8; 1 of 1 is all. */
+  shard: Shard;
+  /** The run's time budget; clusters not read by then are errors, never passes. */
+  timeoutMs: number;
   workspace: string;
   run: RunContext;
 }
@@ -175,6 +186,46 @@ function selectorSettings(read: InputReader, mode: Mode): ClusterSelector {
   return selector;
 }
 
+function integer(read: InputReader, name: string, fallback: number, min: number, max: number): number {
+  const value = read(name).trim();
+  if (value === "") return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new GateError(`Input '${name}' has the value '${value}'; expected a whole number from ${min} to ${max}.`);
+  }
+  return number;
+}
+
+function shardInput(read: InputReader): Shard {
+  const value = read("shard").trim();
+  if (value === "") return { index: 1, count: 1 };
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new GateError(
+      `Input 'shard' has the value '${value}'; expected 'INDEX/COUNT' with 1 <= INDEX <= COUNT, e.g. '2/8' (matrix: '\${{ matrix.shard }}/8').`,
+    );
+  }
+  return { index, count };
+}
+
+function timeoutMs(read: InputReader): number {
+  const value = read("timeout-minutes").trim();
+  if (value === "") return 15 * 60_000;
+  const minutes = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || minutes <= 0 || minutes > 360) {
+    throw new GateError(
+      `Input 'timeout-minutes' has the value '${value}'; expected a number of minutes above 0, at most 360.`,
+    );
+  }
+  return minutes * 60_000;
+}
+
+const TRUE_VALUES = ["true", "True", "TRUE"];
+const FALSE_VALUES = ["false", "False", "FALSE"];
+
+/** A boolean input as the YAML 1.2 core schema spells it (as core.getBooleanInput); anything else is refused. */
 function runContext(env: NodeJS.ProcessEnv): RunContext {
   const server = env.GITHUB_SERVER_URL ?? "https://github.com";
   const repository = env.GITHUB_REPOSITORY || undefined;
@@ -204,6 +255,9 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     auth: authSettings(read, cloud),
     failOn: oneOf(read, "fail-on", FAIL_ON, "error"),
     evidenceDir: insideWorkspace(workspace, "evidence-dir", read("evidence-dir").trim() || "aks-network-evidence"),
+    concurrency: integer(read, "concurrency", 8, 1, 64),
+    shard: shardInput(read),
+    timeoutMs: timeoutMs(read),
     workspace,
     run: runContext(env),
   };

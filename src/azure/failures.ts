@@ -1,4 +1,5 @@
 import { GateError } from "../errors.js";
+import { retryAfterMs } from "./pacing.js";
 
 interface RestErrorLike {
   name: string;
@@ -19,6 +20,27 @@ function isCredentialError(error: unknown): boolean {
       error.name === "AggregateAuthenticationError" ||
       error.name === "AuthenticationRequiredError")
   );
+}
+
+/** ARM kept throttling after the SDK's own retries; the cluster may be tried again later. */
+export class ThrottledError extends GateError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message, hint);
+    this.name = "ThrottledError";
+  }
+}
+
+interface HeadersLike {
+  get(name: string): string | undefined;
+}
+
+function retryAfterOf(error: RestErrorLike): number {
+  const headers = (error as { response?: { headers?: HeadersLike } }).response?.headers;
+  return retryAfterMs(headers?.get("retry-after")) ?? 5_000;
 }
 
 /** The resource group scope of an ID, for the role assignment hint. */
@@ -55,9 +77,10 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
         "Check the 'subscription', 'resource-group' and 'cluster-name' inputs, or the cluster's key in the baseline; a resource deleted during the run also ends here.",
       );
     case 429:
-      return new GateError(
+      return new ThrottledError(
         `Azure kept throttling reads of ${resourceId} after the retries (${detail}).`,
-        "Run again later, or check fewer clusters per run.",
+        "Run again later, lower 'concurrency', or split the fleet with 'shard'.",
+        retryAfterOf(error),
       );
     default:
       return new GateError(
@@ -70,6 +93,12 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
 /** Turns any failure of an ARM read into a GateError that says what to fix. */
 export function explainArmFailure(resourceId: string, error: unknown): GateError {
   if (error instanceof GateError) return error;
+  if (error instanceof Error && error.name === "AbortError") {
+    return new GateError(
+      `The run's time budget ran out while reading ${resourceId}.`,
+      "Raise 'timeout-minutes', lower the fleet per job with 'shard', or check why Azure answers slowly.",
+    );
+  }
   if (isCredentialError(error)) {
     return new GateError(
       `Could not sign in to Azure to read ${resourceId}: ${(error as Error).message}`,

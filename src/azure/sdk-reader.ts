@@ -54,11 +54,17 @@ export class SdkArmReader implements ArmReader {
   private compute: Client | undefined;
   private readonly reads = new Map<string, Promise<unknown>>();
 
+  readonly pacer: ReadPacer;
+  private readonly signal: AbortSignal | undefined;
+
   constructor(
     private readonly credential: TokenCredential,
     private readonly cloud: Cloud,
-    readonly pacer = new ReadPacer(),
-  ) {}
+    options: { pacer?: ReadPacer; signal?: AbortSignal } = {},
+  ) {
+    this.pacer = options.pacer ?? new ReadPacer();
+    this.signal = options.signal;
+  }
 
   private clientOptions() {
     return {
@@ -104,7 +110,12 @@ export class SdkArmReader implements ArmReader {
   getManagedCluster(subscriptionId: string, resourceGroup: string, name: string): Promise<ManagedClusterFacts> {
     const id = `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.ContainerService/managedClusters/${name}`;
     return this.once(id, async () =>
-      toManagedCluster(id, await getManagedCluster(this.containerService(subscriptionId), resourceGroup, name)),
+      toManagedCluster(
+        id,
+        await getManagedCluster(this.containerService(subscriptionId), resourceGroup, name, {
+          abortSignal: this.signal,
+        }),
+      ),
     );
   }
 
@@ -113,8 +124,8 @@ export class SdkArmReader implements ArmReader {
     if (!parts) throw malformed(clusterId, `'${clusterId}' is not an ARM resource ID`);
     const client = this.containerService(parts.subscriptionId);
     return this.once(`${clusterId}/agentPools`, async () =>
-      (await collect(listAgentPools(client, parts.resourceGroup, parts.name))).map((pool) =>
-        toAgentPool(clusterId, pool),
+      (await collect(listAgentPools(client, parts.resourceGroup, parts.name, { abortSignal: this.signal }))).map(
+        (pool) => toAgentPool(clusterId, pool),
       ),
     );
   }
@@ -160,7 +171,9 @@ export class SdkArmReader implements ArmReader {
   }
 
   private async get(client: Client, path: string, apiVersion: string): Promise<unknown> {
-    const response = await client.pathUnchecked(path).get({ queryParameters: { "api-version": apiVersion } });
+    const response = await client
+      .pathUnchecked(path)
+      .get({ queryParameters: { "api-version": apiVersion }, abortSignal: this.signal });
     if (!/^2\d\d$/.test(String(response.status))) throw createRestError(response);
     return response.body;
   }
@@ -180,7 +193,7 @@ export class SdkArmReader implements ArmReader {
       }
       if (seen.has(page.nextLink)) throw malformed(path, "its nextLink loops back to a page already read");
       seen.add(page.nextLink);
-      const response = await client.pathUnchecked(page.nextLink).get();
+      const response = await client.pathUnchecked(page.nextLink).get({ abortSignal: this.signal });
       if (!/^2\d\d$/.test(String(response.status))) throw createRestError(response);
       page = response.body as typeof page;
     }

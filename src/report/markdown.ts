@@ -2,16 +2,21 @@ import type { ClusterResult, Finding, GateResult } from "../model.js";
 
 /**
  * Text from Azure (names, tags, messages) is untrusted: in a table cell it
- * must not end the cell, open a link or HTML, format, or mention anyone.
+ * must not end the cell, open a link or HTML, format, or mention anyone; in
+ * an issue it must not turn into an autolink or a reference to an issue.
  */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\\`*_[\]|<>~]/g, (char) => `\\${char}`)
+    .replace(/[\\`*_[\]|<>~&]/g, (char) => `\\${char}`)
     .replace(/@/g, "@\u200b")
+    .replace(/:\/\//g, ":\u200b//")
+    .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}\u200b.`)
+    .replace(/#(?=\d)/g, "#\u200b")
     .replace(/\r?\n/g, " ");
 }
 
-function code(text: string): string {
+/** A code span; a backtick inside becomes a quote, so the span cannot end early. */
+export function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
@@ -28,6 +33,8 @@ export interface ReportContext {
   runUrl: string | undefined;
   commit: string | undefined;
   evidencePath: string | undefined;
+  /** Set when this job checks one shard of the fleet: "shard 2/8, 13 of 100 clusters". */
+  slice: string | undefined;
 }
 
 function clusterName(id: string): string {
@@ -97,7 +104,8 @@ function clusterSection(result: ClusterResult): string[] {
 /** The run's report: the job summary and the evidence package's report.md. */
 export function renderReport(results: ClusterResult[], context: ReportContext): string {
   const lines = [`## AKS Network Gate: ${HEADLINE[context.result]}`, ""];
-  lines.push(`Baseline ${code(context.baselineFile)}, ${results.length} cluster(s) checked.`, "");
+  const slice = context.slice ? ` (${context.slice})` : "";
+  lines.push(`Baseline ${code(context.baselineFile)}, ${results.length} cluster(s) checked${slice}.`, "");
   lines.push(
     "| Cluster | Result | Errors | Warnings | Silenced |",
     "|---|---|---|---|---|",

@@ -1,0 +1,197 @@
+/**
+ * Fleet behaviour against the HTTPS ARM sandbox, in process: ARM's read
+ * limits, throttled clusters, shared resources read once, shards.
+ */
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { captureCluster } from "../../src/azure/capture.js";
+import { resolveCloud } from "../../src/azure/clouds.js";
+import { SdkArmReader } from "../../src/azure/sdk-reader.js";
+import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
+import { upsertCluster } from "../../src/baseline/write.js";
+import { check, type GateDeps } from "../../src/gate.js";
+import type { Logger } from "../../src/logger.js";
+import { readSettings } from "../../src/settings.js";
+import { type ArmSandbox, startArmSandbox, throttledFault } from "../../sandbox/arm.js";
+import { staticTokenCredential, trustCertificateInProcess } from "../../sandbox/trust.js";
+import { azureCniCluster, type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
+
+const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+const now = () => new Date("2026-11-23T10:00:00Z");
+const silent: Logger = { info: () => {}, debug: () => {}, warning: () => {}, error: () => {}, mask: () => {} };
+
+let sandbox: ArmSandbox;
+let untrust: () => void;
+
+function reader(): SdkArmReader {
+  return new SdkArmReader(staticTokenCredential(), resolveCloud("AzureCloud", sandbox.url, undefined));
+}
+
+function fleet(size: number): BuiltCluster[] {
+  return Array.from({ length: size }, (_, index) =>
+    kubenetCluster({
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: `rg-${index}`,
+      name: `aks-${index}`,
+      pools: [{ name: "nodepool1", count: 2 }],
+    }),
+  );
+}
+
+/** A workspace whose baseline holds the clusters as they are now. */
+async function baselineOf(clusters: BuiltCluster[]): Promise<string> {
+  const workspace = await mkdtemp(path.join(tmpdir(), "gate-fleet-"));
+  await mkdir(path.join(workspace, ".github"));
+  let text: string | null = null;
+  for (const cluster of clusters) {
+    const [, , , resourceGroup = "", , , , name = ""] = cluster.clusterId.split("/").slice(1);
+    const snapshot = await captureCluster(reader(), { subscriptionId: SUBSCRIPTION, resourceGroup, name }, now);
+    text = upsertCluster(text, ".github/aks-network-baseline.yml", baselineFromSnapshot(snapshot));
+  }
+  await writeFile(path.join(workspace, ".github", "aks-network-baseline.yml"), text ?? "");
+  return workspace;
+}
+
+function deps(overrides: Partial<GateDeps> = {}): GateDeps {
+  return {
+    reader: reader(),
+    logger: silent,
+    now,
+    signal: new AbortController().signal,
+    sleep: async () => {},
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  sandbox = await startArmSandbox(new World());
+  untrust = trustCertificateInProcess(sandbox.ca);
+});
+
+afterAll(async () => {
+  untrust();
+  await sandbox.close();
+});
+
+beforeEach(() => {
+  sandbox.faults.clear();
+  sandbox.requests.length = 0;
+  sandbox.rateLimitRemaining = 12000;
+});
+
+describe("ARM's read limits", () => {
+  it("paces its reads once ARM reports few remaining reads", async () => {
+    sandbox.world = new World(...fleet(1).flatMap((cluster) => cluster.resources));
+    sandbox.rateLimitRemaining = 40;
+    const paced = reader();
+    await captureCluster(paced, { subscriptionId: SUBSCRIPTION, resourceGroup: "rg-0", name: "aks-0" }, now);
+    expect(paced.pacer.paced).toBeGreaterThan(0);
+  });
+
+  it("waits out a 429 whose Retry-After is an HTTP date", async () => {
+    sandbox.world = new World(...fleet(1).flatMap((cluster) => cluster.resources));
+    const fault = sandbox.faults.add({
+      ...throttledFault({ path: "/managedClusters/aks-0", times: 1 }),
+      headers: { "Retry-After": new Date(Date.now() + 1000).toUTCString() },
+    });
+    const snapshot = await captureCluster(
+      reader(),
+      { subscriptionId: SUBSCRIPTION, resourceGroup: "rg-0", name: "aks-0" },
+      now,
+    );
+    expect(fault.fired).toBe(1);
+    expect(snapshot.name).toBe("aks-0");
+  });
+
+  it("retries a cluster that stays throttled beyond the SDK's retries, instead of failing it", async () => {
+    const clusters = fleet(2);
+    sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    const workspace = await baselineOf(clusters);
+    const fault = sandbox.faults.add(throttledFault({ path: /managedClusters\/aks-1$/i, times: 6, retryAfter: 0 }));
+    const waits: number[] = [];
+    const settings = readSettings(() => "", { GITHUB_WORKSPACE: workspace });
+    const outcome = await check(settings, deps({ sleep: async (ms) => void waits.push(ms) }));
+    expect(fault.fired).toBe(6);
+    expect(waits).toHaveLength(1);
+    expect(outcome.result).toBe("pass");
+  });
+
+  it("ends a cluster still throttled after every attempt as an error, never a pass", async () => {
+    const clusters = fleet(1);
+    sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    const workspace = await baselineOf(clusters);
+    sandbox.faults.add(throttledFault({ path: "/managedClusters/aks-0", retryAfter: 0 }));
+    const outcome = await check(
+      readSettings(() => "", { GITHUB_WORKSPACE: workspace }),
+      deps(),
+    );
+    expect(outcome.result).toBe("error");
+    expect(outcome.failure).toMatch(/kept throttling reads of .*aks-0 after the retries/);
+  });
+
+  it("does not start clusters once the run's time budget has run out", async () => {
+    const clusters = fleet(1);
+    sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    const workspace = await baselineOf(clusters);
+    sandbox.requests.length = 0;
+    const outcome = await check(
+      readSettings(() => "", { GITHUB_WORKSPACE: workspace }),
+      deps({ signal: AbortSignal.abort() }),
+    );
+    expect(outcome.result).toBe("error");
+    expect(outcome.failure).toContain("time budget");
+    expect(sandbox.requests).toHaveLength(0);
+  });
+});
+
+describe("a fleet in one run", () => {
+  it("reads a VNet and route table that two clusters share once", async () => {
+    const shared = {
+      resourceGroup: "rg-hub",
+      name: "vnet-spoke",
+      addressSpace: ["10.240.0.0/16"],
+      subnetName: "nodes",
+      subnetPrefix: "10.240.0.0/20",
+    };
+    const firewall = { ip: "10.250.0.4", routeTableName: "rt-spoke" };
+    const a = azureCniCluster({
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: "rg-a",
+      name: "aks-a",
+      vnet: shared,
+      firewall,
+    });
+    const b = azureCniCluster({
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: "rg-b",
+      name: "aks-b",
+      vnet: shared,
+      firewall,
+    });
+    sandbox.world = new World(...a.resources, ...b.resources);
+    const one = reader();
+    await Promise.all([
+      captureCluster(one, { subscriptionId: SUBSCRIPTION, resourceGroup: "rg-a", name: "aks-a" }, now),
+      captureCluster(one, { subscriptionId: SUBSCRIPTION, resourceGroup: "rg-b", name: "aks-b" }, now),
+    ]);
+    const reads = (segment: string) =>
+      sandbox.requests.filter((request) => request.path.toLowerCase().endsWith(segment)).length;
+    expect(reads("/virtualnetworks/vnet-spoke")).toBe(1);
+    expect(reads("/routetables/rt-spoke")).toBe(1);
+  });
+
+  it("checks only its shard, and the shards together check every cluster once", async () => {
+    const clusters = fleet(6);
+    sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    const workspace = await baselineOf(clusters);
+    const checked: string[] = [];
+    for (const shard of ["1/3", "2/3", "3/3"]) {
+      const settings = readSettings((name) => (name === "shard" ? shard : ""), { GITHUB_WORKSPACE: workspace });
+      const outcome = await check(settings, deps());
+      expect(outcome.fleetSize).toBe(6);
+      checked.push(...outcome.results.map((result) => result.clusterId));
+    }
+    expect(checked.sort()).toEqual(clusters.map((cluster) => cluster.clusterId).sort());
+  });
+});
