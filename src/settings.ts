@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { type Cloud, CLOUD_NAMES, isCloudName, resolveCloud } from "./azure/clouds.js";
 import { GateError } from "./errors.js";
+import { type OwnerHandle, parseHandles } from "./github/owner.js";
 
 /** Reads one action input by name; an unset input reads as "". */
 export type InputReader = (name: string) => string;
@@ -55,6 +56,32 @@ export interface Settings {
   timeoutMs: number;
   workspace: string;
   run: RunContext;
+  /** The GitHub issue a failing cluster gets. */
+  issues: IssueSettings;
+}
+
+/** `issue-on-error`: `auto` opens error issues on scheduled runs only. */
+export type IssueOnError = "auto" | "true" | "false";
+
+export interface IssueSettings {
+  /** `create-issue` */
+  enabled: boolean;
+  /** `github-token`; undefined when empty (issues are then not written, and the run says so). */
+  token: string | undefined;
+  /** `issue-labels`; the first is the label the gate finds its issues by. */
+  labels: string[];
+  /** `owner`: the owner suggested when the baseline, the tag and CODEOWNERS name none. */
+  owner: OwnerHandle[];
+  /** `owner-tag`: the Azure tag on the cluster that names its owner. */
+  ownerTag: string;
+  /** `max-issues`: open gate issues beyond which no new one is opened. */
+  maxIssues: number;
+  /** `issue-on-error`, resolved against the event: a run ending in error opens an issue of its own. */
+  onError: boolean;
+  /** GITHUB_API_URL */
+  apiUrl: string;
+  /** GITHUB_SERVER_URL, for commit links. */
+  serverUrl: string;
 }
 
 const MODES: readonly Mode[] = ["check", "capture"];
@@ -226,6 +253,63 @@ const TRUE_VALUES = ["true", "True", "TRUE"];
 const FALSE_VALUES = ["false", "False", "FALSE"];
 
 /** A boolean input as the YAML 1.2 core schema spells it (as core.getBooleanInput); anything else is refused. */
+function booleanInput(read: InputReader, name: string, fallback: boolean): boolean {
+  const value = read(name).trim();
+  if (value === "") return fallback;
+  if (TRUE_VALUES.includes(value)) return true;
+  if (FALSE_VALUES.includes(value)) return false;
+  throw new GateError(`Input '${name}' has the value '${value}', which is not allowed. Allowed values: true, false.`);
+}
+
+/** GitHub's limit for a label name. */
+const LABEL_LIMIT = 50;
+
+function labelsInput(read: InputReader): string[] {
+  const value = read("issue-labels");
+  const labels = [
+    ...new Set(
+      value
+        .split(/[,\n]/)
+        .map((label) => label.trim())
+        .filter((label) => label !== ""),
+    ),
+  ];
+  const long = labels.find((label) => label.length > LABEL_LIMIT);
+  if (long !== undefined) {
+    throw new GateError(
+      `Input 'issue-labels' holds the label '${long}', longer than GitHub's ${LABEL_LIMIT} characters.`,
+    );
+  }
+  return labels.length > 0 ? labels : ["aks-network-drift"];
+}
+
+function ownerInput(read: InputReader): OwnerHandle[] {
+  const value = read("owner").trim();
+  if (value === "") return [];
+  const handles = parseHandles(value);
+  if (handles === undefined) {
+    throw new GateError(
+      `Input 'owner' has the value '${value}', which is not a GitHub user or team. Expected '@user' or '@org/team', several separated by spaces or commas.`,
+    );
+  }
+  return handles;
+}
+
+function issueSettings(read: InputReader, env: NodeJS.ProcessEnv): IssueSettings {
+  const onError = oneOf<IssueOnError>(read, "issue-on-error", ["auto", "true", "false"], "auto");
+  return {
+    enabled: booleanInput(read, "create-issue", true),
+    token: read("github-token").trim() || undefined,
+    labels: labelsInput(read),
+    owner: ownerInput(read),
+    ownerTag: read("owner-tag").trim() || "owner",
+    maxIssues: integer(read, "max-issues", 10, 0, 1000),
+    onError: onError === "auto" ? env.GITHUB_EVENT_NAME === "schedule" : onError === "true",
+    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
+  };
+}
+
 function runContext(env: NodeJS.ProcessEnv): RunContext {
   const server = env.GITHUB_SERVER_URL ?? "https://github.com";
   const repository = env.GITHUB_REPOSITORY || undefined;
@@ -260,5 +344,6 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     timeoutMs: timeoutMs(read),
     workspace,
     run: runContext(env),
+    issues: issueSettings(read, env),
   };
 }

@@ -1,0 +1,117 @@
+/**
+ * Clusters with real findings (the real diff and rules over a drifted copy of
+ * a healthy snapshot), settings read through readSettings as the action does,
+ * and a logger that records what it is told.
+ */
+import { mkdtempSync, mkdirSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
+import { compareCluster } from "../../src/compare/index.js";
+import { gateResult, type Outcome } from "../../src/gate.js";
+import type { Logger } from "../../src/logger.js";
+import type { ClusterResult, ClusterSnapshot } from "../../src/model.js";
+import { readSettings, type Settings } from "../../src/settings.js";
+import { CLUSTER_ID, kubenetSnapshot } from "../fixtures/snapshots.js";
+
+export interface RecordingLogger extends Logger {
+  lines: string[];
+  warnings: string[];
+}
+
+export function recordingLogger(): RecordingLogger {
+  const lines: string[] = [];
+  const warnings: string[] = [];
+  return {
+    lines,
+    warnings,
+    info: (message) => void lines.push(message),
+    debug: () => undefined,
+    warning: (message) => void warnings.push(message),
+    error: (message) => void lines.push(`error: ${message}`),
+    mask: () => undefined,
+  };
+}
+
+/** A healthy cluster with another name: every ID that names the cluster follows. */
+export function snapshotNamed(name: string): ClusterSnapshot {
+  const healthy = kubenetSnapshot(3);
+  const id = CLUSTER_ID.replace(/clustername1$/, name);
+  return {
+    ...healthy,
+    id,
+    name,
+    resourceIdsRead: [id, ...healthy.resourceIdsRead.filter((other) => other !== CLUSTER_ID)],
+  };
+}
+
+export type Drift = (snapshot: ClusterSnapshot) => void;
+
+export const drifts = {
+  podCidr: ((snapshot) => {
+    snapshot.networkProfile.podCidrs = ["10.245.0.0/16"];
+  }) as Drift,
+  missingRoute: ((snapshot) => {
+    snapshot.routeTables[0]?.routes.splice(1, 1);
+  }) as Drift,
+  outboundType: ((snapshot) => {
+    snapshot.networkProfile.outboundType = "userDefinedRouting";
+  }) as Drift,
+};
+
+/** The result of checking a cluster whose live state went through `changes` since its baseline. */
+export function checked(
+  name = "clustername1",
+  changes: Drift[] = [],
+  tweak?: (s: ClusterSnapshot) => void,
+): ClusterResult {
+  const healthy = snapshotNamed(name);
+  const expected = baselineFromSnapshot(healthy);
+  const live = structuredClone(healthy);
+  for (const change of changes) change(live);
+  tweak?.(live);
+  return { kind: "checked", clusterId: healthy.id, snapshot: live, expected, findings: compareCluster(expected, live) };
+}
+
+export function unreadable(name: string, message: string): ClusterResult {
+  return { kind: "error", clusterId: snapshotNamed(name).id, message };
+}
+
+export function outcomeOf(results: ClusterResult[]): Outcome {
+  const findings = results.flatMap((result) =>
+    result.kind === "checked" ? result.findings.filter((item) => !item.suppressed) : [],
+  );
+  const result = gateResult(results);
+  return {
+    result,
+    results,
+    findings,
+    failure: result === "pass" ? undefined : "fails",
+    fleetSize: results.length,
+  } as Outcome;
+}
+
+export function workspace(): string {
+  const root = realpathSync(mkdtempSync(path.join(tmpdir(), "gate-issues-")));
+  mkdirSync(path.join(root, ".github"));
+  return root;
+}
+
+/** Settings as the action reads them, for a workspace and a GitHub stand-in. */
+export function settingsFor(
+  root: string,
+  apiUrl: string,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Settings {
+  const all: Record<string, string> = { "github-token": "ghs_sandbox", ...inputs };
+  return readSettings((name) => all[name] ?? "", {
+    GITHUB_WORKSPACE: root,
+    GITHUB_REPOSITORY: "contoso/platform-network",
+    GITHUB_API_URL: apiUrl,
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_RUN_ID: "2001",
+    GITHUB_SHA: "89abcdef0123456789abcdef0123456789abcdef",
+    ...env,
+  });
+}

@@ -1,0 +1,415 @@
+/**
+ * The local GitHub REST stand-in: plain HTTP on 127.0.0.1 serving the issue
+ * endpoints the gate uses for one repository, from memory: list (by label and
+ * state, paginated with a Link header), create, get, update, comments, labels
+ * and assignees. It answers as GitHub does where the gate depends on it: a
+ * body over 65,536 characters is a 422, an assignee who cannot be assigned is
+ * a 422, a wrong token is a 401. Every request is recorded; faults (401, 403,
+ * 404, 500, secondary rate limits with Retry-After) are injected on demand,
+ * and a barrier can hold requests until several have arrived, so that tests
+ * can make two runs race.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
+import { FaultRegistry, type FaultMatch, type FaultSpec, isFaultResponse } from "./faults.js";
+
+/** GitHub's limit for an issue or comment body, in characters. */
+export const BODY_LIMIT = 65_536;
+
+export interface SandboxIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  state_reason: string | null;
+  labels: string[];
+  assignees: string[];
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  comments: string[];
+  /** Set for a pull request, which GitHub lists among issues. */
+  pull_request?: boolean;
+}
+
+export interface GitHubRequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+}
+
+export interface GitHubSandboxOptions {
+  /** `owner/name`; default `contoso/platform-network`. */
+  repository?: string;
+  /** The only token accepted; absent: any token, but one is required. */
+  token?: string;
+  /** Logins that may be assigned; absent: anyone. */
+  assignable?: string[];
+  latencyMs?: number;
+  now?: () => Date;
+}
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+
+interface Barrier {
+  match: FaultMatch;
+  count: number;
+  waiting: (() => void)[];
+}
+
+/** A 403 as GitHub answers a GITHUB_TOKEN without `issues: write`. */
+export function notAccessibleFault(match: FaultMatch = {}): FaultSpec {
+  return { ...match, status: 403, body: githubError("Resource not accessible by integration") };
+}
+
+/** A secondary rate limit: a 403 with Retry-After, as GitHub sends it. */
+export function secondaryRateLimitFault(match: FaultMatch & { retryAfter?: number } = {}): FaultSpec {
+  const { retryAfter = 1, ...rest } = match;
+  return {
+    ...rest,
+    status: 403,
+    headers: { "retry-after": String(retryAfter), "x-ratelimit-remaining": "4000" },
+    body: githubError(
+      "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.",
+    ),
+  };
+}
+
+export function githubError(message: string, errors?: unknown[]): Record<string, unknown> {
+  return {
+    message,
+    ...(errors ? { errors } : {}),
+    documentation_url: "https://docs.github.com/rest",
+    status: "",
+  };
+}
+
+function validationFailed(field: string, code: string, message?: string, value?: unknown): Reply {
+  const error = { resource: "Issue", field, code, ...(message ? { message } : {}), ...(value ? { value } : {}) };
+  return { status: 422, body: githubError("Validation Failed", [error]) };
+}
+
+function characters(text: string): number {
+  return [...text].length;
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text === "" ? undefined : (JSON.parse(text) as unknown);
+}
+
+export class GitHubSandbox {
+  readonly issues = new Map<number, SandboxIssue>();
+  readonly labels = new Set<string>();
+  readonly requests: GitHubRequestRecord[] = [];
+  readonly faults = new FaultRegistry();
+  readonly repository: string;
+  latencyMs: number;
+  url = "";
+  private next = 1;
+  private readonly barriers: Barrier[] = [];
+  private readonly server: Server;
+
+  constructor(private readonly options: GitHubSandboxOptions = {}) {
+    this.repository = options.repository ?? "contoso/platform-network";
+    this.latencyMs = options.latencyMs ?? 0;
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) =>
+        this.send(response, { status: 500, body: githubError(String(error)) }),
+      );
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const barrier of this.barriers) barrier.waiting.forEach((release) => release());
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Holds matching requests until `count` of them have arrived, then lets them all through. */
+  holdUntil(count: number, match: FaultMatch): void {
+    this.barriers.push({ match, count, waiting: [] });
+  }
+
+  /** Issues with a body, as a test would look at them: numbers ascending. */
+  list(filter: (issue: SandboxIssue) => boolean = () => true): SandboxIssue[] {
+    return [...this.issues.values()].filter(filter).sort((a, b) => a.number - b.number);
+  }
+
+  open(): SandboxIssue[] {
+    return this.list((issue) => issue.state === "open" && !issue.pull_request);
+  }
+
+  /** Requests that change something. */
+  writes(): GitHubRequestRecord[] {
+    return this.requests.filter((record) => record.method !== "GET");
+  }
+
+  /** Seeds an issue directly, e.g. one closed long ago. */
+  seed(issue: Partial<SandboxIssue> & { title: string }): SandboxIssue {
+    const now = this.now();
+    const seeded: SandboxIssue = {
+      number: this.next++,
+      body: "",
+      state: "open",
+      state_reason: null,
+      labels: [],
+      assignees: [],
+      created_at: now,
+      updated_at: now,
+      closed_at: null,
+      comments: [],
+      ...issue,
+    };
+    this.issues.set(seeded.number, seeded);
+    return seeded;
+  }
+
+  private now(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", this.url);
+    const method = (request.method ?? "GET").toUpperCase();
+    const record: GitHubRequestRecord = {
+      method,
+      path: decodeURIComponent(url.pathname),
+      query: Object.fromEntries(url.searchParams),
+      body: undefined,
+      status: 0,
+    };
+    this.requests.push(record);
+    record.body = await readJson(request).catch(() => "(invalid JSON)");
+    if (this.latencyMs > 0) await delay(this.latencyMs);
+    await this.passBarriers(method, record.path);
+    const fault = this.faults.take(method, record.path);
+    const reply =
+      fault && isFaultResponse(fault.spec)
+        ? { status: fault.spec.status, body: fault.spec.body, headers: fault.spec.headers }
+        : this.route(method, url, request, record.body);
+    record.status = reply.status;
+    this.send(response, reply);
+  }
+
+  private async passBarriers(method: string, path: string): Promise<void> {
+    for (const barrier of this.barriers) {
+      if (barrier.count <= 0 || !requestMatches(barrier.match, method, path)) continue;
+      barrier.count -= 1;
+      if (barrier.count === 0) barrier.waiting.splice(0).forEach((release) => release());
+      else await new Promise<void>((resolve) => barrier.waiting.push(resolve));
+    }
+  }
+
+  private send(response: ServerResponse, reply: Reply): void {
+    const text = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    response.writeHead(reply.status, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": String(Buffer.byteLength(text)),
+      "x-github-request-id": `SANDBOX:${this.requests.length}`,
+      ...reply.headers,
+    });
+    response.end(text);
+  }
+
+  private route(method: string, url: URL, request: IncomingMessage, body: unknown): Reply {
+    const token = /^(?:token|bearer) (.+)$/i.exec(request.headers.authorization ?? "")?.[1];
+    if (!token || (this.options.token !== undefined && token !== this.options.token)) {
+      return { status: 401, body: githubError("Bad credentials") };
+    }
+    const match = /^\/repos\/([^/]+\/[^/]+)\/issues(?:\/(\d+)(?:\/(comments|labels|assignees)(?:\/([^/]+))?)?)?$/.exec(
+      url.pathname,
+    );
+    if (!match || match[1]?.toLowerCase() !== this.repository.toLowerCase())
+      return { status: 404, body: githubError("Not Found") };
+    const [, , number, sub, name] = match;
+    if (number === undefined)
+      return method === "GET" ? this.listIssues(url) : method === "POST" ? this.createIssue(body) : notAllowed();
+    const issue = this.issues.get(Number(number));
+    if (!issue) return { status: 404, body: githubError("Not Found") };
+    if (sub === undefined)
+      return method === "GET" ? this.ok(issue) : method === "PATCH" ? this.updateIssue(issue, body) : notAllowed();
+    return this.subResource(method, issue, sub, name === undefined ? undefined : decodeURIComponent(name), body);
+  }
+
+  private subResource(
+    method: string,
+    issue: SandboxIssue,
+    sub: string,
+    name: string | undefined,
+    body: unknown,
+  ): Reply {
+    const input = (body ?? {}) as { body?: string; labels?: string[]; assignees?: string[] };
+    if (sub === "comments" && method === "GET")
+      return { status: 200, body: issue.comments.map((text, index) => ({ id: index + 1, body: text })) };
+    if (sub === "comments" && method === "POST") {
+      if (typeof input.body !== "string" || input.body === "") return validationFailed("body", "missing_field");
+      if (characters(input.body) > BODY_LIMIT)
+        return validationFailed("body", "custom", `body is too long (maximum is ${BODY_LIMIT} characters)`);
+      issue.comments.push(input.body);
+      this.touch(issue);
+      return { status: 201, body: { id: issue.comments.length, body: input.body } };
+    }
+    if (sub === "labels" && method === "POST") {
+      for (const label of input.labels ?? []) this.addLabel(issue, label);
+      this.touch(issue);
+      return { status: 200, body: issue.labels.map((label) => ({ name: label })) };
+    }
+    if (sub === "labels" && method === "DELETE" && name !== undefined) {
+      const index = issue.labels.findIndex((label) => label.toLowerCase() === name.toLowerCase());
+      if (index < 0) return { status: 404, body: githubError("Label does not exist") };
+      issue.labels.splice(index, 1);
+      return { status: 200, body: issue.labels.map((label) => ({ name: label })) };
+    }
+    if (sub === "assignees" && method === "POST") {
+      const allowed = (input.assignees ?? []).filter((login) => this.canAssign(login));
+      issue.assignees = [...new Set([...issue.assignees, ...allowed])];
+      return { status: 201, body: this.json(issue) };
+    }
+    return notAllowed();
+  }
+
+  private listIssues(url: URL): Reply {
+    const state = url.searchParams.get("state") ?? "open";
+    const wanted = (url.searchParams.get("labels") ?? "")
+      .split(",")
+      .map((label) => label.trim().toLowerCase())
+      .filter(Boolean);
+    const sort = url.searchParams.get("sort") ?? "created";
+    const direction = url.searchParams.get("direction") ?? "desc";
+    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30) || 30);
+    const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+    const key = (issue: SandboxIssue) =>
+      (sort === "updated" ? issue.updated_at : issue.created_at) + String(issue.number).padStart(9, "0");
+    const items = [...this.issues.values()]
+      .filter((issue) => state === "all" || issue.state === state)
+      .filter((issue) => wanted.every((label) => issue.labels.some((own) => own.toLowerCase() === label)))
+      .sort((a, b) => (direction === "asc" ? 1 : -1) * key(a).localeCompare(key(b)));
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (target: number) => {
+      const next = new URL(url.toString());
+      next.searchParams.set("page", String(target));
+      return next.toString();
+    };
+    const links = [...(page < last ? [`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`] : [])];
+    const body = items.slice((page - 1) * perPage, page * perPage).map((issue) => this.json(issue));
+    return { status: 200, body, ...(links.length > 0 ? { headers: { Link: links.join(", ") } } : {}) };
+  }
+
+  private createIssue(body: unknown): Reply {
+    const input = (body ?? {}) as { title?: string; body?: string; labels?: string[]; assignees?: string[] };
+    if (typeof input.title !== "string" || input.title.trim() === "") return validationFailed("title", "missing_field");
+    if (characters(input.body ?? "") > BODY_LIMIT)
+      return validationFailed("body", "custom", `body is too long (maximum is ${BODY_LIMIT} characters)`);
+    const refused = (input.assignees ?? []).find((login) => !this.canAssign(login));
+    if (refused !== undefined) return validationFailed("assignees", "invalid", undefined, refused);
+    const issue = this.seed({
+      title: input.title,
+      body: input.body ?? "",
+      assignees: [...new Set(input.assignees ?? [])],
+    });
+    for (const label of input.labels ?? []) this.addLabel(issue, label);
+    return { status: 201, body: this.json(issue) };
+  }
+
+  private updateIssue(issue: SandboxIssue, body: unknown): Reply {
+    const input = (body ?? {}) as {
+      title?: string;
+      body?: string;
+      state?: string;
+      state_reason?: string;
+      labels?: string[];
+    };
+    if (input.body !== undefined && characters(input.body) > BODY_LIMIT)
+      return validationFailed("body", "custom", `body is too long (maximum is ${BODY_LIMIT} characters)`);
+    if (input.state !== undefined && input.state !== "open" && input.state !== "closed")
+      return validationFailed("state", "invalid");
+    if (input.title !== undefined) issue.title = input.title;
+    if (input.body !== undefined) issue.body = input.body;
+    if (input.labels !== undefined) {
+      issue.labels = [];
+      for (const label of input.labels) this.addLabel(issue, label);
+    }
+    if (input.state === "closed" && issue.state === "open") {
+      issue.state = "closed";
+      issue.closed_at = this.now();
+      issue.state_reason = input.state_reason ?? "completed";
+    } else if (input.state === "open" && issue.state === "closed") {
+      issue.state = "open";
+      issue.closed_at = null;
+      issue.state_reason = "reopened";
+    }
+    this.touch(issue);
+    return this.ok(issue);
+  }
+
+  private canAssign(login: string): boolean {
+    return (
+      this.options.assignable === undefined ||
+      this.options.assignable.some((own) => own.toLowerCase() === login.toLowerCase())
+    );
+  }
+
+  private addLabel(issue: SandboxIssue, label: string): void {
+    this.labels.add(label);
+    if (!issue.labels.some((own) => own.toLowerCase() === label.toLowerCase())) issue.labels.push(label);
+  }
+
+  private touch(issue: SandboxIssue): void {
+    issue.updated_at = this.now();
+  }
+
+  private ok(issue: SandboxIssue): Reply {
+    return { status: 200, body: this.json(issue) };
+  }
+
+  private json(issue: SandboxIssue): Record<string, unknown> {
+    const html = `https://github.com/${this.repository}/issues/${issue.number}`;
+    return {
+      id: 1000 + issue.number,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      state_reason: issue.state_reason,
+      labels: issue.labels.map((name, index) => ({ id: index + 1, name, color: "ededed", default: false })),
+      assignees: issue.assignees.map((login) => ({ login })),
+      assignee: issue.assignees[0] ? { login: issue.assignees[0] } : null,
+      user: { login: "github-actions[bot]" },
+      comments: issue.comments.length,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      closed_at: issue.closed_at,
+      html_url: html,
+      url: `${this.url}/repos/${this.repository}/issues/${issue.number}`,
+      ...(issue.pull_request ? { pull_request: { url: html.replace("/issues/", "/pulls/") } } : {}),
+    };
+  }
+}
+
+function requestMatches(match: FaultMatch, method: string, path: string): boolean {
+  if (match.method && match.method.toUpperCase() !== method) return false;
+  if (match.path === undefined) return true;
+  return typeof match.path === "string" ? path.toLowerCase().includes(match.path.toLowerCase()) : match.path.test(path);
+}
+
+function notAllowed(): Reply {
+  return { status: 404, body: githubError("Not Found") };
+}
+
+/** Starts the stand-in on a random loopback port. */
+export async function startGitHubSandbox(options: GitHubSandboxOptions = {}): Promise<GitHubSandbox> {
+  const sandbox = new GitHubSandbox(options);
+  await sandbox.listen();
+  return sandbox;
+}

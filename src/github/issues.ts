@@ -1,0 +1,283 @@
+/**
+ * The lifecycle of the gate's issues, keyed by the marker's fingerprint: a
+ * pure plan (open, update, leave, close, reopen or replace) and the executor
+ * that carries a plan out through the small IssueApi.
+ */
+import type { GitHubIssue, IssueApi, NewIssue } from "./client.js";
+import { explainGitHubError } from "./client.js";
+import { type FindingKey, type IssueKind, type IssueState, parseMarker, withMarker } from "./marker.js";
+
+/** A gate issue as listed: its marker decoded. */
+export interface TrackedIssue extends GitHubIssue {
+  state: IssueState;
+}
+
+/** The label a passing run puts on the issue it closes. */
+export const RESOLVED_LABEL = "resolved";
+/** A closed issue is reopened within this time; later, a new issue replaces it and links it. */
+export const REOPEN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The gate's issues among listed ones; duplicates a run closed are not tracked. */
+export function trackedIssues(issues: GitHubIssue[]): TrackedIssue[] {
+  return issues.flatMap((issue) => {
+    const state = parseMarker(issue.body);
+    return state && state.duplicateOf === undefined ? [{ ...issue, state }] : [];
+  });
+}
+
+export interface FindingChanges {
+  added: FindingKey[];
+  removed: FindingKey[];
+  /** Same rule and field, other values. */
+  changed: FindingKey[];
+}
+
+const fullKey = (key: FindingKey) => `${key.rule}\u0000${key.path}\u0000${key.hash}`;
+const placeKey = (key: FindingKey) => `${key.rule}\u0000${key.path}`;
+
+function without(keys: FindingKey[], others: FindingKey[]): FindingKey[] {
+  const counts = new Map<string, number>();
+  for (const key of others) counts.set(fullKey(key), (counts.get(fullKey(key)) ?? 0) + 1);
+  return keys.filter((key) => {
+    const left = counts.get(fullKey(key)) ?? 0;
+    if (left > 0) counts.set(fullKey(key), left - 1);
+    return left === 0;
+  });
+}
+
+/** What differs between the findings an issue was written for and the current ones. */
+export function findingChanges(before: FindingKey[], after: FindingKey[]): FindingChanges {
+  const added = without(after, before);
+  const removed = without(before, after);
+  const changed: FindingKey[] = [];
+  for (const key of [...added]) {
+    const sameField = added.filter((other) => placeKey(other) === placeKey(key));
+    const gone = removed.filter((other) => placeKey(other) === placeKey(key));
+    if (sameField.length !== 1 || gone.length !== 1) continue;
+    changed.push(key);
+    added.splice(added.indexOf(key), 1);
+    removed.splice(removed.indexOf(gone[0] as FindingKey), 1);
+  }
+  return { added, removed, changed };
+}
+
+/** What the run found for one cluster and one kind of issue. */
+export interface IssueTarget {
+  fingerprint: string;
+  kind: IssueKind;
+  /** The state to publish when the cluster fails; null when it passes. */
+  failing: IssueState | null;
+}
+
+export type IssueStep =
+  | { action: "create"; previous: TrackedIssue | undefined }
+  | { action: "reopen"; issue: TrackedIssue; changes: FindingChanges }
+  | { action: "update"; issue: TrackedIssue; changes: FindingChanges }
+  | { action: "unchanged"; issue: TrackedIssue }
+  /** Closed by a person as not planned, for the same findings: left closed. */
+  | { action: "muted"; issue: TrackedIssue }
+  | { action: "close"; issues: TrackedIssue[] }
+  /** A new issue was due, but `max-issues` open gate issues already exist. */
+  | { action: "capped"; previous: TrackedIssue | undefined }
+  | { action: "none" };
+
+/** A step, and the extra open issues of the same cluster to close as duplicates of the kept one. */
+export type IssuePlan = IssueStep & { duplicates: TrackedIssue[] };
+
+function latestClosed(issues: TrackedIssue[]): TrackedIssue | undefined {
+  return issues
+    .filter((issue) => !issue.open)
+    .sort((a, b) => Date.parse(b.closedAt ?? "") - Date.parse(a.closedAt ?? "") || b.number - a.number)[0];
+}
+
+function recurrence(previous: TrackedIssue | undefined, failing: IssueState, now: Date): IssueStep {
+  if (!previous) return { action: "create", previous: undefined };
+  if (previous.stateReason === "not_planned" && previous.state.digest === failing.digest) {
+    return { action: "muted", issue: previous };
+  }
+  const closedAt = Date.parse(previous.closedAt ?? "");
+  if (Number.isFinite(closedAt) && now.getTime() - closedAt < REOPEN_WINDOW_MS) {
+    return { action: "reopen", issue: previous, changes: findingChanges(previous.state.items, failing.items) };
+  }
+  return { action: "create", previous };
+}
+
+/**
+ * The step for one cluster and kind, from the gate's issues (any state) and
+ * what this run found. The lowest-numbered open issue is the one kept; any
+ * other open one is a duplicate (left by two runs at once).
+ */
+export function planIssueAction(existing: TrackedIssue[], target: IssueTarget, now: Date): IssuePlan {
+  const mine = existing.filter(
+    (issue) => issue.state.fingerprint === target.fingerprint && issue.state.kind === target.kind,
+  );
+  const open = mine.filter((issue) => issue.open).sort((a, b) => a.number - b.number);
+  const [kept, ...duplicates] = open;
+  if (target.failing === null) {
+    return open.length > 0 ? { action: "close", issues: open, duplicates: [] } : { action: "none", duplicates: [] };
+  }
+  if (!kept) return { ...recurrence(latestClosed(mine), target.failing, now), duplicates: [] };
+  if (kept.state.digest === target.failing.digest) return { action: "unchanged", issue: kept, duplicates };
+  return { action: "update", issue: kept, changes: findingChanges(kept.state.items, target.failing.items), duplicates };
+}
+
+/**
+ * Holds back new issues (created or reopened) beyond `max` open gate issues,
+ * counting the ones this run closes as gone. Plans keep their order: the
+ * first clusters of the baseline get the free places.
+ */
+export function applyCap(plans: IssuePlan[], openNow: number, max: number): IssuePlan[] {
+  const closing = plans.reduce(
+    (sum, plan) => sum + plan.duplicates.length + (plan.action === "close" ? plan.issues.length : 0),
+    0,
+  );
+  let free = Math.max(0, max - (openNow - closing));
+  return plans.map((plan) => {
+    if (plan.action !== "create" && plan.action !== "reopen") return plan;
+    if (free > 0) {
+      free -= 1;
+      return plan;
+    }
+    return { action: "capped", previous: plan.action === "create" ? plan.previous : plan.issue, duplicates: [] };
+  });
+}
+
+/* ------------------------------------------------------------------ executor */
+
+/** Title, body and comments for a plan, rendered by the caller. */
+export interface IssueContent {
+  title: string;
+  body: string;
+  labels: string[];
+  assignees: string[];
+  /** For update and reopen: what changed. */
+  changeComment: string;
+  closeComment: string;
+  duplicateComment: (kept: number) => string;
+}
+
+export type IssueAction =
+  "created" | "updated" | "unchanged" | "reopened" | "closed" | "muted" | "capped" | "duplicate" | "none";
+
+export interface IssueOutcome {
+  action: IssueAction;
+  issue?: GitHubIssue;
+  notes: string[];
+}
+
+async function create(api: IssueApi, content: IssueContent, notes: string[]): Promise<GitHubIssue> {
+  const issue: NewIssue = {
+    title: content.title,
+    body: content.body,
+    labels: content.labels,
+    assignees: content.assignees,
+  };
+  try {
+    return await api.createIssue(issue);
+  } catch (error) {
+    const failure = explainGitHubError(error);
+    if (failure.status !== 422 || content.assignees.length === 0 || !/assignee/i.test(failure.detail)) throw error;
+    notes.push(
+      `GitHub would not assign ${content.assignees.join(", ")} (${failure.detail}); the issue mentions them instead.`,
+    );
+    return api.createIssue({ ...issue, assignees: [] });
+  }
+}
+
+async function closeDuplicate(api: IssueApi, issue: TrackedIssue, kept: number, content: IssueContent) {
+  await api.addComment(issue.number, content.duplicateComment(kept));
+  const body = withMarker(issue.body, { ...issue.state, duplicateOf: kept });
+  await api.updateIssue(issue.number, { body, state: "closed", stateReason: "not_planned" });
+}
+
+async function close(api: IssueApi, issues: TrackedIssue[], content: IssueContent): Promise<GitHubIssue | undefined> {
+  let last: GitHubIssue | undefined;
+  for (const issue of issues) {
+    await api.addComment(issue.number, content.closeComment);
+    await api.addLabels(issue.number, [RESOLVED_LABEL]);
+    last = await api.updateIssue(issue.number, { state: "closed", stateReason: "completed" });
+  }
+  return last;
+}
+
+async function reopen(api: IssueApi, issue: TrackedIssue, content: IssueContent): Promise<GitHubIssue> {
+  const reopened = await api.updateIssue(issue.number, {
+    title: content.title,
+    body: content.body,
+    state: "open",
+    stateReason: "reopened",
+  });
+  if (issue.labels.some((label) => label.toLowerCase() === RESOLVED_LABEL)) {
+    await api.removeLabel(issue.number, RESOLVED_LABEL);
+  }
+  await api.addComment(issue.number, content.changeComment);
+  return reopened;
+}
+
+/** Carries out one plan; GitHub errors propagate to the caller, who reports them. */
+export async function executePlan(api: IssueApi, plan: IssuePlan, content: IssueContent): Promise<IssueOutcome> {
+  const notes: string[] = [];
+  if (plan.action === "update" || plan.action === "unchanged") {
+    for (const duplicate of plan.duplicates) await closeDuplicate(api, duplicate, plan.issue.number, content);
+  }
+  switch (plan.action) {
+    case "create":
+      return { action: "created", issue: await create(api, content, notes), notes };
+    case "update": {
+      const issue = await api.updateIssue(plan.issue.number, { title: content.title, body: content.body });
+      await api.addComment(plan.issue.number, content.changeComment);
+      return { action: "updated", issue, notes };
+    }
+    case "reopen":
+      return { action: "reopened", issue: await reopen(api, plan.issue, content), notes };
+    case "close":
+      return { action: "closed", issue: await close(api, plan.issues, content), notes };
+    case "unchanged":
+    case "muted":
+      return { action: plan.action, issue: plan.issue, notes };
+    case "capped":
+      return { action: "capped", notes };
+    case "none":
+      return { action: "none", notes };
+  }
+}
+
+/**
+ * After opening an issue: two runs at once may each have opened one. Lists
+ * the cluster's open issues again and, when one with a lower number exists,
+ * closes this run's issue as its duplicate and returns the one kept.
+ */
+export async function settleDuplicates(
+  api: IssueApi,
+  label: string,
+  created: GitHubIssue,
+  state: IssueState,
+  content: IssueContent,
+): Promise<GitHubIssue | undefined> {
+  const open = trackedIssues(await api.listIssues(label, "open"))
+    .filter((issue) => issue.state.fingerprint === state.fingerprint && issue.state.kind === state.kind)
+    .sort((a, b) => a.number - b.number);
+  const kept = open[0];
+  if (!kept || kept.number >= created.number) return undefined;
+  await closeDuplicate(api, { ...created, state }, kept.number, content);
+  return kept;
+}
+
+/* ------------------------------------------------------------------ results */
+
+/** What the run did about one cluster's issue. */
+export interface ClusterIssueReport {
+  clusterId: string;
+  kind: IssueKind;
+  action: IssueAction | "failed";
+  /** The issue the action was about (for `duplicate`: the one kept). */
+  issue?: { number: number; url: string; open: boolean };
+  notes: string[];
+  /** Why GitHub refused, for `failed`. */
+  error?: string;
+}
+
+export type IssuePublication =
+  /** Nothing was tried: issues are off, or there is no token or repository. */
+  | { written: false; reason: string; quiet: boolean }
+  | { written: true; reports: ClusterIssueReport[]; maxIssues: number; openBefore: number; failure?: string };
