@@ -48,6 +48,13 @@ export interface RequestRecord {
   status: number;
   /** The fault that answered, if any: `status 429`, `reset`, `hang`, `truncated`, `invalid-json`. */
   fault?: string;
+  /** When the request arrived and when its answer was sent (epoch ms, sub-millisecond). */
+  startedAt: number;
+  endedAt?: number;
+}
+
+function clock(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 export interface ArmSandbox {
@@ -68,7 +75,8 @@ export interface ArmSandbox {
   pageSize: number;
   latencyMs: number;
   readonly inFlight: number;
-  readonly peakInFlight: number;
+  /** The most requests in flight at once so far; tests and the benchmark may reset it. */
+  peakInFlight: number;
   /** The URL to set as `ACTIONS_ID_TOKEN_REQUEST_URL`. */
   readonly actionsIdTokenUrl: string;
   countByMethod(): Record<string, number>;
@@ -144,7 +152,13 @@ class ArmSandboxServer implements ArmSandbox {
     const settle = this.countInFlight(response);
     const url = new URL(request.url ?? "/", this.url);
     const method = (request.method ?? "GET").toUpperCase();
-    const record: RequestRecord = { method, path: decodeURIComponent(url.pathname), query: queryOf(url), status: 0 };
+    const record: RequestRecord = {
+      method,
+      path: decodeURIComponent(url.pathname),
+      query: queryOf(url),
+      status: 0,
+      startedAt: clock(),
+    };
     this.requests.push(record);
     const body = await readBody(request);
     if (this.latencyMs > 0) await delay(this.latencyMs);
@@ -218,6 +232,7 @@ class ArmSandboxServer implements ArmSandbox {
     const kind = fault && "kind" in fault ? fault.kind : undefined;
     const text = kind === "invalid-json" ? '{"value": [ {"id": "/subscriptions/' : JSON.stringify(reply.body ?? "");
     record.status = reply.status;
+    record.endedAt = clock();
     response.writeHead(reply.status, {
       "Content-Type": "application/json; charset=utf-8",
       "Content-Length": String(Buffer.byteLength(text)),

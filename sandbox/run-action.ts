@@ -5,7 +5,7 @@
  * pinned (AZURE_TOKEN_CREDENTIALS with the stand-in `az` first on PATH), and
  * the loopback guard is preloaded, so the run never leaves 127.0.0.1.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -32,6 +32,8 @@ export interface RunOptions {
   ca: string;
   inputs?: Record<string, string>;
   env?: Record<string, string>;
+  /** Called with the child as soon as it is spawned (the benchmark samples its memory). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Reads a GITHUB_OUTPUT file: `name<<DELIMITER`, the value, `DELIMITER`. */
@@ -101,6 +103,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     env: await runnerEnvironment(options, files),
     stdio: ["ignore", "pipe", "pipe"],
   });
+  options.onSpawn?.(child);
   const result = await collect(child);
   return {
     ...result,

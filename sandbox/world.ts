@@ -34,6 +34,9 @@ function isResource(value: unknown): value is ArmResource {
 
 export class World {
   private readonly resources = new Map<string, ArmResource>();
+  /** Stored resource keys by every collection that lists them, so a list does not scan the world. */
+  private readonly byCollection = new Map<string, Set<string>>();
+  private readonly groups = new Map<string, number>();
 
   constructor(...bodies: ArmResource[]) {
     this.put(...bodies);
@@ -41,7 +44,11 @@ export class World {
 
   /** Adds or replaces resources, each keyed by its `id`. */
   put(...bodies: ArmResource[]): this {
-    for (const body of bodies) this.resources.set(idKey(body.id), body);
+    for (const body of bodies) {
+      const key = idKey(body.id);
+      if (!this.resources.has(key)) this.index(key, 1);
+      this.resources.set(key, body);
+    }
     return this;
   }
 
@@ -57,11 +64,16 @@ export class World {
   }
 
   delete(id: string): boolean {
-    return this.resources.delete(idKey(id));
+    const key = idKey(id);
+    if (!this.resources.delete(key)) return false;
+    this.index(key, -1);
+    return true;
   }
 
   clear(): this {
     this.resources.clear();
+    this.byCollection.clear();
+    this.groups.clear();
     return this;
   }
 
@@ -87,16 +99,26 @@ export class World {
   /** Every resource ARM would list under a collection path, stored and embedded ones. */
   list(collectionPath: string): ArmResource[] {
     const key = idKey(collectionPath);
-    return this.withEmbedded().filter((body) => collectionKeysOf(body.id).includes(key));
+    const stored = [...(this.byCollection.get(key) ?? [])].map((id) => this.resources.get(id) as ArmResource);
+    const holder = this.get(key.split("/").slice(0, -1).join("/"));
+    const embedded = holder ? embeddedChildren(holder).filter((child) => collectionKeysOf(child.id).includes(key)) : [];
+    return [...stored, ...embedded];
   }
 
   /** True when any resource lives in the resource group of this ID. */
   hasResourceGroup(id: string): boolean {
     const group = resourceGroupKey(id);
-    return group !== null && this.all().some((body) => resourceGroupKey(body.id) === group);
+    return group !== null && (this.groups.get(group) ?? 0) > 0;
   }
 
-  private withEmbedded(): ArmResource[] {
-    return this.all().flatMap((body) => [body, ...embeddedChildren(body)]);
+  private index(key: string, change: 1 | -1): void {
+    for (const collection of collectionKeysOf(key)) {
+      const members = this.byCollection.get(collection) ?? new Set<string>();
+      if (change > 0) members.add(key);
+      else members.delete(key);
+      this.byCollection.set(collection, members);
+    }
+    const group = resourceGroupKey(key);
+    if (group !== null) this.groups.set(group, (this.groups.get(group) ?? 0) + change);
   }
 }
