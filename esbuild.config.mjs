@@ -1,4 +1,8 @@
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// dist/ is rebuilt from nothing, so no chunk of an earlier build lingers.
+rmSync("dist", { recursive: true, force: true });
 
 await build({
   entryPoints: { index: "src/index.ts" },
@@ -8,6 +12,10 @@ await build({
   target: "node24",
   format: "esm",
   minify: true,
+  // What is loaded with import() (the GitHub client) becomes a chunk that a run
+  // which writes no issue never reads.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   legalComments: "linked",
   logLevel: "warning",
   // Bundled CommonJS dependencies still call require() for Node built-ins.
