@@ -149,7 +149,7 @@ function remedyBlock(index: number, group: RemedyGroup): string[] {
   return lines;
 }
 
-function remediesSection(input: DriftIssueInput, limit: number): string[] {
+function remediesSection(groups: RemedyGroup[], limit: number, links: IssueLinks): string[] {
   const lines = [
     "### Verify and restore",
     "",
@@ -157,10 +157,9 @@ function remediesSection(input: DriftIssueInput, limit: number): string[] {
     ACCEPT_INSTEAD,
     "",
   ];
-  const groups = groupRemedies(input, input.findings);
   groups.slice(0, limit).forEach((group, index) => lines.push(...remedyBlock(index + 1, group)));
   if (groups.length > limit) {
-    lines.push(cutNote(`${groups.length - limit} more groups of findings`, "findings.json", input.links), "");
+    lines.push(cutNote(`${groups.length - limit} more groups of findings`, "findings.json", links), "");
   }
   return lines;
 }
@@ -250,43 +249,53 @@ const DRIFT_LEVELS: DriftLevel[] = [
   { snapshot: false, live: false, remedies: 5, rows: 50, expected: false },
 ];
 
-function evidenceSection(input: DriftIssueInput, level: DriftLevel): string[] {
+/** What a drift body is made of, computed once for every level. */
+interface DriftParts {
+  groups: RemedyGroup[];
+  /** The findings table: header, separator, one row per finding. */
+  table: string[];
+  live: string;
+  full: string;
+  yaml: string;
+}
+
+function driftParts(input: DriftIssueInput): DriftParts {
+  return {
+    groups: groupRemedies(input, input.findings),
+    table: findingsTable(input.findings),
+    live: JSON.stringify(relevantEvidence(input.snapshot, input.findings), null, 2),
+    full: JSON.stringify(input.snapshot, null, 2),
+    yaml: renderYaml({ [input.expected.id]: toFileEntry(input.expected) }, ""),
+  };
+}
+
+function evidenceSection(input: DriftIssueInput, parts: DriftParts, level: DriftLevel): string[] {
   const { snapshot, links } = input;
   const lines = ["### Failed evidence", "", `Live values the findings are about, captured ${snapshot.capturedAt}:`, ""];
-  const live = JSON.stringify(relevantEvidence(snapshot, input.findings), null, 2);
-  lines.push(level.live ? fenced("json", live) : cutNote("the live values", "snapshot.json", links), "");
-  const full = JSON.stringify(snapshot, null, 2);
-  lines.push(
-    level.snapshot
-      ? details(
-          `Full snapshot of the cluster (JSON, ${full.length.toLocaleString("en-US")} characters)`,
-          fenced("json", full),
-        )
-      : cutNote("the full snapshot", "snapshot.json", links),
-    "",
-  );
-  return lines;
+  lines.push(level.live ? fenced("json", parts.live) : cutNote("the live values", "snapshot.json", links), "");
+  const summary = `Full snapshot of the cluster (JSON, ${parts.full.length.toLocaleString("en-US")} characters)`;
+  const full = level.snapshot
+    ? details(summary, fenced("json", parts.full))
+    : cutNote("the full snapshot", "snapshot.json", links);
+  return [...lines, full, ""];
 }
 
-function expectedSection(input: DriftIssueInput, level: DriftLevel): string[] {
-  const lines = [
+function expectedSection(input: DriftIssueInput, parts: DriftParts, level: DriftLevel): string[] {
+  const { expected, links } = input;
+  return [
     "### Expected baseline",
     "",
-    `The entry of ${code(input.expected.id)} in ${code(input.links.baselineFile)}:`,
+    `The entry of ${code(expected.id)} in ${code(links.baselineFile)}:`,
     "",
-  ];
-  const yaml = renderYaml({ [input.expected.id]: toFileEntry(input.expected) }, "");
-  return [
-    ...lines,
-    level.expected ? fenced("yaml", yaml) : cutNote("the expected baseline", "expected.json", input.links),
+    level.expected ? fenced("yaml", parts.yaml) : cutNote("the expected baseline", "expected.json", links),
     "",
   ];
 }
 
-function driftBody(input: DriftIssueInput, level: DriftLevel): string {
+function driftBody(input: DriftIssueInput, parts: DriftParts, level: DriftLevel): string {
   const { snapshot, findings, links } = input;
   const errors = findings.filter((item) => item.severity === "error").length;
-  const table = findingsTable(findings.slice(0, level.rows));
+  const rows = Math.min(findings.length, level.rows);
   const lines = [
     renderMarker(input.state),
     `## AKS network drift: ${escapeMarkdown(snapshot.name)}`,
@@ -296,14 +305,12 @@ function driftBody(input: DriftIssueInput, level: DriftLevel): string {
     ...ownerSection(input.owner),
     "### Findings",
     "",
-    ...table,
+    ...parts.table.slice(0, 2 + rows),
     "",
-    ...(findings.length > level.rows
-      ? [cutNote(`${findings.length - level.rows} more findings`, "findings.json", links), ""]
-      : []),
-    ...remediesSection(input, level.remedies),
-    ...expectedSection(input, level),
-    ...evidenceSection(input, level),
+    ...(findings.length > rows ? [cutNote(`${findings.length - rows} more findings`, "findings.json", links), ""] : []),
+    ...remediesSection(parts.groups, level.remedies, links),
+    ...expectedSection(input, parts, level),
+    ...evidenceSection(input, parts, level),
     ...scopeSection(snapshot, findings, level.rows === Infinity ? 500 : 50),
     ...linksSection(links, input.previous),
   ];
@@ -338,7 +345,9 @@ function fit(render: (level: number) => string, levels: number, links: IssueLink
 }
 
 export function renderDriftIssue(input: DriftIssueInput): RenderedIssue {
-  const body = fit((level) => driftBody(input, DRIFT_LEVELS[level] as DriftLevel), DRIFT_LEVELS.length, input.links);
+  const parts = driftParts(input);
+  const render = (level: number) => driftBody(input, parts, DRIFT_LEVELS[level] as DriftLevel);
+  const body = fit(render, DRIFT_LEVELS.length, input.links);
   return { title: driftTitle(input.snapshot.id, input.findings.length), body };
 }
 
