@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { captureCluster, type ClusterRef } from "./azure/capture.js";
-import { ThrottledError } from "./azure/failures.js";
+import { TransientError } from "./azure/failures.js";
 import { parseResourceId, sameId } from "./azure/ids.js";
 import type { ArmReader } from "./azure/reader.js";
 import { baselineFromSnapshot } from "./baseline/from-snapshot.js";
@@ -16,8 +16,8 @@ import { baselinePath, findingLine } from "./report/annotations.js";
 import { inShard } from "./shard.js";
 import type { ClusterSelector, Settings } from "./settings.js";
 
-/** How often a throttled cluster is read again before it counts as an error. */
-export const THROTTLED_ATTEMPTS = 3;
+/** How often a cluster is read when reads fail transiently (throttling, 5xx, cut responses). */
+export const CLUSTER_ATTEMPTS = 3;
 
 export interface GateDeps {
   reader: ArmReader;
@@ -87,9 +87,9 @@ async function captureWithRetries(deps: GateDeps, expected: BaselineCluster) {
     try {
       return await captureCluster(deps.reader, refOf(expected), deps.now);
     } catch (error) {
-      if (!(error instanceof ThrottledError) || attempt >= THROTTLED_ATTEMPTS || deps.signal.aborted) throw error;
+      if (!(error instanceof TransientError) || attempt >= CLUSTER_ATTEMPTS || deps.signal.aborted) throw error;
       deps.logger.info(
-        `${expected.id}: throttled by Azure; reading it again in ${error.retryAfterMs} ms (attempt ${attempt + 1}).`,
+        `${expected.id}: ${error.message} Reading it again in ${error.retryAfterMs} ms (attempt ${attempt + 1}).`,
       );
       await deps.sleep(error.retryAfterMs);
     }

@@ -22,15 +22,21 @@ function isCredentialError(error: unknown): boolean {
   );
 }
 
-/** ARM kept throttling after the SDK's own retries; the cluster may be tried again later. */
-export class ThrottledError extends GateError {
+/** How long to wait before reading a cluster again after a transient failure other than a 429. */
+export const TRANSIENT_RETRY_MS = 2_000;
+
+/**
+ * A failure that outlasted the SDK's own retries but may clear (throttling,
+ * a 5xx, a dropped connection, a cut body): the cluster is read again later.
+ */
+export class TransientError extends GateError {
   constructor(
     message: string,
     hint: string,
     readonly retryAfterMs: number,
   ) {
     super(message, hint);
-    this.name = "ThrottledError";
+    this.name = "TransientError";
   }
 }
 
@@ -57,6 +63,15 @@ export function malformed(resourceId: string, problem: string): GateError {
   );
 }
 
+/** A body that is not JSON: cut in transit or garbled; worth one more read. */
+function cutShort(resourceId: string, problem: string): TransientError {
+  return new TransientError(
+    `Azure returned a response for ${resourceId} that is not valid JSON (${problem}).`,
+    "The gate does not guess: retry the run, and report it if it persists.",
+    TRANSIENT_RETRY_MS,
+  );
+}
+
 function explainStatus(resourceId: string, error: RestErrorLike): GateError {
   const code = error.code ? ` ${error.code}` : "";
   const detail = `${error.statusCode}${code}: ${error.message}`;
@@ -77,23 +92,35 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
         "Check the 'subscription', 'resource-group' and 'cluster-name' inputs, or the cluster's key in the baseline; a resource deleted during the run also ends here.",
       );
     case 429:
-      return new ThrottledError(
+      return new TransientError(
         `Azure kept throttling reads of ${resourceId} after the retries (${detail}).`,
         "Run again later, lower 'concurrency', or split the fleet with 'shard'.",
         retryAfterOf(error),
       );
-    default:
-      return new GateError(
-        `Azure failed to answer a read of ${resourceId} (${detail}).`,
-        "Retry the run; if it persists, check the Azure status page for Resource Manager.",
-      );
+    default: {
+      const message = `Azure failed to answer a read of ${resourceId} (${detail}).`;
+      const hint = "Retry the run; if it persists, check the Azure status page for Resource Manager.";
+      const status = error.statusCode ?? 0;
+      return status >= 500 ? new TransientError(message, hint, TRANSIENT_RETRY_MS) : new GateError(message, hint);
+    }
   }
 }
 
-/** Turns any failure of an ARM read into a GateError that says what to fix. */
-export function explainArmFailure(resourceId: string, error: unknown): GateError {
+/**
+ * Turns any failure of an ARM read into a GateError that says what to fix.
+ * An abort is the run's time budget when `budgetSpent` says so, else a
+ * request that got no answer in time.
+ */
+export function explainArmFailure(resourceId: string, error: unknown, budgetSpent = false): GateError {
   if (error instanceof GateError) return error;
   if (error instanceof Error && error.name === "AbortError") {
+    if (!budgetSpent) {
+      return new TransientError(
+        `Azure did not answer a read of ${resourceId} in time (${error.message}).`,
+        "Retry the run; if it persists, check the runner's network and the Azure status page.",
+        TRANSIENT_RETRY_MS,
+      );
+    }
     return new GateError(
       `The run's time budget ran out while reading ${resourceId}.`,
       "Raise 'timeout-minutes', lower the fleet per job with 'shard', or check why Azure answers slowly.",
@@ -105,23 +132,25 @@ export function explainArmFailure(resourceId: string, error: unknown): GateError
       "Run azure/login before this step, or set 'client-id' and 'tenant-id' (with 'permissions: id-token: write').",
     );
   }
+  if (isRestError(error) && error.code === "PARSE_ERROR") return cutShort(resourceId, error.message);
   if (isRestError(error)) {
     if (error.statusCode !== undefined) return explainStatus(resourceId, error);
-    return new GateError(
+    return new TransientError(
       `Could not reach Azure to read ${resourceId}: ${error.message}`,
       "Check the runner's network and the 'arm-endpoint'/'environment' inputs, then retry.",
+      TRANSIENT_RETRY_MS,
     );
   }
-  if (error instanceof SyntaxError) return malformed(resourceId, error.message);
+  if (error instanceof SyntaxError) return cutShort(resourceId, error.message);
   const message = error instanceof Error ? error.message : String(error);
   return new GateError(`Reading ${resourceId} failed: ${message}`);
 }
 
 /** Runs one ARM read; a failure comes back as a GateError naming the resource. */
-export async function checked<T>(resourceId: string, read: () => Promise<T>): Promise<T> {
+export async function checked<T>(resourceId: string, read: () => Promise<T>, budget?: AbortSignal): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    throw explainArmFailure(resourceId, error);
+    throw explainArmFailure(resourceId, error, budget?.aborted === true);
   }
 }

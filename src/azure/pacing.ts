@@ -4,8 +4,6 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 export const REFILL_INTERVAL_MS = 40;
 /** Below this many remaining reads, requests of that subscription are paced. */
 export const LOW_WATER = 100;
-/** A request that gets no answer in this time is abandoned (and retried by the SDK). */
-export const REQUEST_TIMEOUT_MS = 30_000;
 
 export type Sleep = (ms: number) => Promise<void>;
 
@@ -86,7 +84,6 @@ export class ReadPacer {
       name: "aksNetworkGateReadPacing",
       sendRequest: async (request, next) => {
         await this.beforeRequest(request.url);
-        request.timeout ||= REQUEST_TIMEOUT_MS;
         const response = await next(request);
         this.afterResponse(request.url, response.status, response.headers);
         return response;

@@ -1,4 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { type Client, createRestError, getClient } from "@azure-rest/core-client";
 import { createContainerService } from "@azure/arm-containerservice/api";
 import { list as listAgentPools } from "@azure/arm-containerservice/api/agentPools";
@@ -26,6 +27,28 @@ const NETWORK_API_VERSION = "2026-01-01";
 const COMPUTE_API_VERSION = "2024-07-01";
 
 type ContainerService = ReturnType<typeof createContainerService>;
+
+/** A request that gets no answer in this time is abandoned, and retried like a failed one. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface ReaderOptions {
+  pacer?: ReadPacer;
+  /** Aborts every read when the run's time budget runs out. */
+  signal?: AbortSignal;
+  requestTimeoutMs?: number;
+  /** The SDK's retries of 5xx, 429 and dropped connections; the SDK's defaults when absent. */
+  retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+}
+
+function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: "aksNetworkGateRequestTimeout",
+    sendRequest: (request, next) => {
+      request.timeout ||= timeoutMs;
+      return next(request);
+    },
+  };
+}
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];
@@ -60,7 +83,7 @@ export class SdkArmReader implements ArmReader {
   constructor(
     private readonly credential: TokenCredential,
     private readonly cloud: Cloud,
-    options: { pacer?: ReadPacer; signal?: AbortSignal } = {},
+    private readonly options: ReaderOptions = {},
   ) {
     this.pacer = options.pacer ?? new ReadPacer();
     this.signal = options.signal;
@@ -70,7 +93,14 @@ export class SdkArmReader implements ArmReader {
     return {
       endpoint: this.cloud.armEndpoint,
       credentials: { scopes: [this.cloud.scope] },
-      additionalPolicies: [{ policy: this.pacer.policy(), position: "perRetry" as const }],
+      ...(this.options.retry ? { retryOptions: this.options.retry } : {}),
+      additionalPolicies: [
+        { policy: this.pacer.policy(), position: "perRetry" as const },
+        {
+          policy: requestTimeoutPolicy(this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+          position: "perRetry" as const,
+        },
+      ],
     };
   }
 
@@ -101,7 +131,7 @@ export class SdkArmReader implements ArmReader {
   private once<T>(key: string, read: () => Promise<T>): Promise<T> {
     const cached = this.reads.get(idKey(key));
     if (cached) return cached as Promise<T>;
-    const pending = checked(key, read);
+    const pending = checked(key, read, this.signal);
     this.reads.set(idKey(key), pending);
     pending.catch(() => this.reads.delete(idKey(key)));
     return pending;
