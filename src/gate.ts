@@ -6,6 +6,7 @@ import { parseResourceId, sameId } from "./azure/ids.js";
 import type { ArmReader } from "./azure/reader.js";
 import { baselineFromSnapshot } from "./baseline/from-snapshot.js";
 import { type ParsedBaseline, parseBaseline } from "./baseline/parse.js";
+import { withFileLock } from "./baseline/lock.js";
 import { existingManagedRoutes, upsertCluster, writeFileAtomic } from "./baseline/write.js";
 import { compareCluster } from "./compare/index.js";
 import { mapLimit } from "./concurrency.js";
@@ -182,12 +183,18 @@ export async function check(settings: Settings, deps: GateDeps): Promise<Outcome
 export async function capture(settings: Settings, deps: GateDeps): Promise<Outcome> {
   const { subscriptionId, resourceGroup, clusterName } = settings.selector;
   const ref = { subscriptionId: subscriptionId ?? "", resourceGroup: resourceGroup ?? "", name: clusterName ?? "" };
-  const existing = existsSync(settings.baselinePath) ? await readFile(settings.baselinePath, "utf8") : null;
-  if (existing !== null) parseBaseline(existing, settings.baselineFile);
+  const readExisting = async () =>
+    existsSync(settings.baselinePath) ? await readFile(settings.baselinePath, "utf8") : null;
+  const before = await readExisting();
+  if (before !== null) parseBaseline(before, settings.baselineFile);
   const snapshot = await captureCluster(deps.reader, ref, deps.now);
-  const modes = existing === null ? new Map() : existingManagedRoutes(existing, snapshot.id, settings.baselineFile);
-  const entry = baselineFromSnapshot(snapshot, modes);
-  await writeFileAtomic(settings.baselinePath, upsertCluster(existing, settings.baselineFile, entry));
+  const entry = await withFileLock(settings.baselinePath, async () => {
+    const existing = await readExisting();
+    const modes = existing === null ? new Map() : existingManagedRoutes(existing, snapshot.id, settings.baselineFile);
+    const refreshed = baselineFromSnapshot(snapshot, modes);
+    await writeFileAtomic(settings.baselinePath, upsertCluster(existing, settings.baselineFile, refreshed));
+    return refreshed;
+  });
   deps.logger.info(`Wrote the live network of ${snapshot.id} to ${settings.baselineFile}.`);
   return {
     result: "pass",

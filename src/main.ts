@@ -25,7 +25,8 @@ export interface ActionIO {
 
 async function publish(settings: Settings, outcome: Outcome, io: ActionIO): Promise<string> {
   const createdAt = io.now();
-  const folder = path.join(settings.evidenceDir, evidenceFolderName(settings.run, createdAt));
+  const name = evidenceFolderName(settings.run, createdAt);
+  const folder = path.join(settings.evidenceDir, name);
   const report = renderReport(outcome.results, {
     result: outcome.result,
     mode: settings.mode,
@@ -42,6 +43,7 @@ async function publish(settings: Settings, outcome: Outcome, io: ActionIO): Prom
   io.setOutput("findings", String(outcome.findings.length));
   const evidence = await writeEvidence({
     root: settings.evidenceDir,
+    name,
     mode: settings.mode,
     result: outcome.result,
     baselineFile: settings.baselineFile,

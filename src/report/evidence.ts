@@ -7,6 +7,8 @@ import type { RunContext } from "../settings.js";
 export interface EvidenceInput {
   /** The evidence root; the run gets its own folder in it. */
   root: string;
+  /** The run's folder name in the root (evidenceFolderName). */
+  name: string;
   mode: "check" | "capture";
   result: GateResult;
   baselineFile: string;
@@ -29,10 +31,11 @@ function sha256(content: string): string {
   return createHash("sha256").update(content, "utf8").digest("hex");
 }
 
-/** The run's folder name: the workflow run when there is one, else the time. */
+/** The run's folder name: the workflow run when there is one, the time, and a few random characters so two runs at once never share one. */
 export function evidenceFolderName(run: RunContext, createdAt: Date): string {
   const stamp = createdAt.toISOString().replace(/[:.]/g, "-");
-  return run.runId ? `run-${run.runId}-${run.runAttempt ?? "1"}-${stamp}` : `local-${stamp}`;
+  const unique = randomBytes(3).toString("hex");
+  return run.runId ? `run-${run.runId}-${run.runAttempt ?? "1"}-${stamp}-${unique}` : `local-${stamp}-${unique}`;
 }
 
 function contentFiles(input: EvidenceInput): EvidenceFile[] {
@@ -94,7 +97,7 @@ export async function writeEvidence(input: EvidenceInput): Promise<string> {
   const all = [...files, manifest(input, files)];
   const sums = all.map((file) => `${sha256(file.content)}  ${file.name}\n`).join("");
   await mkdir(input.root, { recursive: true });
-  const name = evidenceFolderName(input.run, input.createdAt);
+  const { name } = input;
   const staging = path.join(input.root, `.${name}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     await mkdir(staging);
