@@ -3,12 +3,15 @@
  * local ARM sandbox, no Azure account needed. It captures a baseline, checks
  * the unchanged cluster (pass), then makes the cluster drift (a node's route
  * goes missing, the pod CIDR changes) and checks again: the gate fails and
- * shows its findings, the job summary and the evidence package.
+ * shows its findings, the job summary and the evidence package. The drift opens
+ * a GitHub issue on the local GitHub stand-in, whose body the demo prints;
+ * once the cluster is repaired, the next check passes and closes the issue.
  */
-import { mkdtemp, readFile, readdir } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startArmSandbox } from "./arm.js";
+import { type GitHubSandbox, startGitHubSandbox } from "./github.js";
 import { type ActionRun, runAction } from "./run-action.js";
 import { kubenetCluster, World } from "./world.js";
 
@@ -31,23 +34,48 @@ function show(run: ActionRun): void {
   console.log(`   exit code ${run.code}; outputs: ${JSON.stringify(run.outputs)}`);
 }
 
-async function main(): Promise<void> {
-  const built = kubenetCluster({
+const DEMO_TOKEN = "ghs_demo_token";
+
+function buildCluster() {
+  return kubenetCluster({
     ...CLUSTER,
     location: "westeurope",
     pools: [{ name: "nodepool1", count: 3, autoscale: { min: 1, max: 5 } }],
     tags: { owner: "@contoso/payments-platform" },
   });
+}
+
+/** The issue as the GitHub stand-in holds it: what a person would see on github.com. */
+function showIssue(github: GitHubSandbox, number: number): void {
+  const issue = github.issues.get(number);
+  if (!issue) return void console.log(`   (no issue #${number})`);
+  console.log(
+    `   #${issue.number} [${issue.state}${issue.state_reason ? `, ${issue.state_reason}` : ""}] ${issue.title}`,
+  );
+  console.log(`   labels: ${issue.labels.join(", ")}; assignees: ${issue.assignees.join(", ") || "(none)"}`);
+  issue.comments.forEach((comment, index) => console.log(`   comment ${index + 1}: ${comment.replace(/\n/g, " ")}`));
+}
+
+async function main(): Promise<void> {
+  const built = buildCluster();
   const sandbox = await startArmSandbox(new World(...built.resources));
+  const github = await startGitHubSandbox({ token: DEMO_TOKEN });
   const workspace = await mkdtemp(path.join(tmpdir(), "aks-network-gate-demo-"));
-  const target = { armEndpoint: sandbox.url, ca: sandbox.ca, workspace };
+  await mkdir(path.join(workspace, ".github"));
+  const target = {
+    armEndpoint: sandbox.url,
+    ca: sandbox.ca,
+    workspace,
+    inputs: { "github-token": DEMO_TOKEN },
+    env: { GITHUB_API_URL: github.url },
+  };
   const inputs = {
     subscription: CLUSTER.subscriptionId,
     "resource-group": CLUSTER.resourceGroup,
     "cluster-name": CLUSTER.name,
   };
   try {
-    console.log(`ARM sandbox on ${sandbox.url}; workspace ${workspace}`);
+    console.log(`ARM sandbox on ${sandbox.url}; GitHub stand-in on ${github.url}; workspace ${workspace}`);
     heading(`1. mode: capture writes the baseline of ${CLUSTER.name} (kubenet, ${built.nodes.length} nodes)`);
     show(await runAction({ ...target, inputs: { ...inputs, mode: "capture" } }));
     const baselineFile = path.join(workspace, ".github", "aks-network-baseline.yml");
@@ -78,16 +106,37 @@ async function main(): Promise<void> {
     const evidence = drift.outputs.evidence ?? "";
     heading(`evidence package: ${evidence}`);
     console.log((await readdir(evidence)).map((file) => `   ${file}`).join("\n"));
+
+    const number = Number(drift.outputs["issue-number"]);
+    heading(`5. the GitHub issue the drift opened: ${drift.outputs["issue-url"] ?? "(none)"}`);
+    showIssue(github, number);
+    heading("   its body, as rendered Markdown source");
+    console.log(github.issues.get(number)?.body ?? "(none)");
+
+    heading("6. the cluster is repaired (route back, pod CIDR back) and checked again: the issue closes");
+    sandbox.world = new World(...buildCluster().resources);
+    const repaired = await runAction({ ...target });
+    show(repaired);
+    showIssue(github, number);
+    const closed = github.issues.get(number);
     const ok =
-      pass.code === 0 && pass.outputs.result === "pass" && drift.code !== 0 && drift.outputs.result === "drift";
+      pass.code === 0 &&
+      pass.outputs.result === "pass" &&
+      drift.code !== 0 &&
+      drift.outputs.result === "drift" &&
+      number === 1 &&
+      repaired.code === 0 &&
+      closed?.state === "closed" &&
+      closed.labels.includes("resolved");
     console.log(
       ok
-        ? "\nThe demo behaved as expected: pass, then a failing gate on drift."
+        ? "\nThe demo behaved as expected: pass, a failing gate on drift that opened an issue, and a pass that closed it."
         : "\nThe demo did NOT behave as expected.",
     );
     process.exitCode = ok ? 0 : 1;
   } finally {
     await sandbox.close();
+    await github.close();
   }
 }
 
