@@ -40,6 +40,12 @@ describe("readSettings", () => {
     ["arm-endpoint", "not a url", /Input 'arm-endpoint' is 'not a url', which is not a URL/],
     ["baseline", "../outside.yml", /Input 'baseline' is '..\/outside.yml'.*outside the workspace/],
     ["evidence-dir", "/etc", /Input 'evidence-dir' is '\/etc'.*outside the workspace/],
+    ["shard", "9/8", /Input 'shard' has the value '9\/8'; expected 'INDEX\/COUNT' with 1 <= INDEX <= COUNT/],
+    ["shard", "two", /Input 'shard' has the value 'two'/],
+    ["concurrency", "0", /Input 'concurrency' has the value '0'; expected a whole number from 1 to 64/],
+    ["concurrency", "8.5", /Input 'concurrency' has the value '8.5'/],
+    ["timeout-minutes", "-1", /Input 'timeout-minutes' has the value '-1'; expected a number of minutes above 0/],
+    ["create-issue", "yes please", /Input 'create-issue'.*'yes please'/],
   ])("names the input, the value and what is allowed: %s=%s", (name, value, message) => {
     expect(() => readSettings(reader({ [name]: value }), env)).toThrow(message);
   });
