@@ -432,6 +432,24 @@ describe("when no issue can be written", () => {
     expect(github.requests).toEqual([]);
   });
 
+  it("does not even build the GitHub client without a token", async () => {
+    let built = 0;
+    const counting: IssueApiFactory = (options) => {
+      built += 1;
+      return fast(options);
+    };
+    const settings = settingsFor(root, github.url, { "github-token": "" });
+    const outcome = outcomeOf([checked("aks-payments", [drifts.podCidr])]);
+    await publishIssues(settings, outcome, "e", { logger, now: () => new Date(), createApi: counting });
+    expect(built).toBe(0);
+    await publishIssues(settingsFor(root, github.url), outcome, "e", {
+      logger,
+      now: () => new Date(),
+      createApi: counting,
+    });
+    expect(built).toBe(1);
+  });
+
   it("is quiet about a passing run without a token, and about create-issue: false", async () => {
     expect(await publish([checked("aks-payments")], { inputs: { "github-token": "" } })).toMatchObject({ quiet: true });
     expect(
