@@ -39,7 +39,7 @@ interface Options {
 }
 
 function gate(workspace: string, options: Options = {}): Promise<ActionRun> {
-  const token = options.noToken ? {} : { "github-token": TOKEN };
+  const token: Record<string, string> = options.noToken ? {} : { "github-token": TOKEN };
   return runAction({
     workspace,
     armEndpoint: arm.url,

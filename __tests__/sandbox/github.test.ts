@@ -40,7 +40,7 @@ describe("GitHub stand-in", () => {
     });
     await call("POST", ISSUES, { title: "other" });
     expect(
-      (await call("GET", `${ISSUES}?labels=x&state=open`)).body.map((issue: { number: number }) => issue.number),
+      (await call("GET", `${ISSUES}?labels=x&state=open`)).body.map((issue) => (issue as { number: number }).number),
     ).toEqual([1]);
     const closed = await call("PATCH", `${ISSUES}/1`, { state: "closed", state_reason: "not_planned" });
     expect(closed.body).toMatchObject({ state: "closed", state_reason: "not_planned", closed_at: expect.any(String) });
@@ -51,10 +51,10 @@ describe("GitHub stand-in", () => {
   it("pages with a Link header", async () => {
     for (let index = 0; index < 5; index++) await call("POST", ISSUES, { title: `i${index}` });
     const first = await call("GET", `${ISSUES}?per_page=2&sort=created&direction=asc`);
-    expect(first.body.map((issue: { number: number }) => issue.number)).toEqual([1, 2]);
+    expect(first.body.map((issue) => (issue as { number: number }).number)).toEqual([1, 2]);
     expect(first.headers.get("link")).toMatch(/page=2>; rel="next", <.*page=3>; rel="last"/);
     const last = await call("GET", `${ISSUES}?per_page=2&sort=created&direction=asc&page=3`);
-    expect(last.body.map((issue: { number: number }) => issue.number)).toEqual([5]);
+    expect(last.body.map((issue) => (issue as { number: number }).number)).toEqual([5]);
     expect(last.headers.get("link")).toBeNull();
   });
 
