@@ -1,11 +1,13 @@
 import {
   addressCount,
   addressInCidr,
+  blockCount,
   canonicalCidr,
   cidrContains,
   cidrOverlaps,
   formatIp,
   isValidIp,
+  offsetInCidr,
   parseCidr,
   parseIp,
   sameNetwork,
@@ -220,5 +222,51 @@ describe("addressInCidr", () => {
     ["bad", "10.224.0.0/16", false],
   ])("%s in %s → %s", (ip, cidr, inside) => {
     expect(addressInCidr(ip, cidr)).toBe(inside);
+  });
+});
+
+describe("blockCount", () => {
+  test.each([
+    ["10.244.0.0/16", 24, 256n],
+    ["10.244.0.0/22", 24, 4n],
+    ["10.244.0.0/24", 24, 1n],
+    ["10.244.0.0/25", 24, 0n],
+    ["10.0.0.0/8", 24, 65536n],
+    ["10.0.0.0/31", 32, 2n],
+    ["10.0.0.1/32", 32, 1n],
+    ["fd12:3456:789a::/64", 80, 65536n],
+    ["fd12:3456:789a::/80", 80, 1n],
+    ["fd12:3456:789a::/128", 80, 0n],
+    ["::/0", 80, 1n << 80n],
+  ])("%s holds %i-bit blocks: %s", (cidr, prefix, count) => {
+    expect(blockCount(cidr, prefix)).toBe(count);
+  });
+
+  test("throws a GateError for an invalid CIDR", () => {
+    expect(() => blockCount("10.0.0.0/33", 24)).toThrow(GateError);
+  });
+});
+
+describe("offsetInCidr", () => {
+  test.each([
+    ["10.0.0.0/16", "10.0.0.0", 0n],
+    ["10.0.0.0/16", "10.0.0.10", 10n],
+    ["10.0.0.0/16", "10.0.255.255", 65535n],
+    ["10.0.7.0/16", "10.0.0.1", 1n],
+    ["10.0.0.10/32", "10.0.0.10", 0n],
+    ["fd00::/108", "fd00::a", 10n],
+    ["fd00::a/128", "fd00::a", 0n],
+  ])("%s: %s is at %s", (cidr, ip, offset) => {
+    expect(offsetInCidr(cidr, ip)).toBe(offset);
+  });
+
+  test.each([
+    ["10.0.0.0/16", "10.1.0.10"],
+    ["10.0.0.0/16", "fd00::a"],
+    ["fd00::/108", "10.0.0.10"],
+    ["10.0.0.0/33", "10.0.0.1"],
+    ["10.0.0.0/16", "10.0.0.300"],
+  ])("%s: %s is outside (or invalid)", (cidr, ip) => {
+    expect(offsetInCidr(cidr, ip)).toBeNull();
   });
 });

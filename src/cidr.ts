@@ -78,6 +78,25 @@ export function addressCount(cidr: string): bigint {
   return 1n << BigInt(BITS[parsed.family] - parsed.prefixLength);
 }
 
+/**
+ * How many blocks of `/blockPrefix` a CIDR holds: 256 /24s in 10.244.0.0/16, one
+ * in a /24, none in a /25. Throws GateError when the CIDR is invalid.
+ */
+export function blockCount(cidr: string, blockPrefix: number): bigint {
+  const parsed = parseCidr(cidr);
+  if (parsed === null) throw new GateError(`${JSON.stringify(cidr)} is not a valid CIDR.`);
+  if (blockPrefix < parsed.prefixLength) return 0n;
+  return 1n << BigInt(blockPrefix - parsed.prefixLength);
+}
+
+/** The position of an address inside a CIDR (0 is the network address), or null when it lies outside. */
+export function offsetInCidr(cidr: string, ip: string): bigint | null {
+  const container = parseCidr(cidr);
+  const address = parseIp(ip);
+  if (container === null || address === null || !cidrContains(cidr, ip)) return null;
+  return address.value - container.network;
+}
+
 export function sameNetwork(a: string, b: string): boolean {
   const left = parseCidr(a);
   const right = parseCidr(b);
