@@ -152,6 +152,23 @@ export interface Suppression {
   reason: string;
 }
 
+/**
+ * A network plugin change the team has planned (kubenet to Azure CNI Overlay,
+ * say). Once the live profile has every target value, the drift of those
+ * fields is reported as planned instead of failing the gate. A target field
+ * that is absent is not part of the plan: its drift stays drift.
+ */
+export interface PlannedMigration {
+  networkPlugin?: string | null;
+  networkPluginMode?: string | null;
+  networkDataplane?: string | null;
+  networkPolicy?: string | null;
+  podCidrs?: string[];
+  reason: string;
+  /** The date the migration is due, `YYYY-MM-DD`. */
+  by: string;
+}
+
 /** The expected network of one cluster, as committed in the baseline file. */
 export interface BaselineCluster {
   id: string;
@@ -162,6 +179,10 @@ export interface BaselineCluster {
   virtualNetworks?: VirtualNetwork[];
   subnets?: BaselineSubnet[];
   routeTables?: BaselineRouteTable[];
+  /** Hand-written: address spaces routed to the cluster's network too (peered VNets, on-premises). */
+  alsoRoutedHere?: string[];
+  /** Hand-written: the plugin change the team expects. */
+  plannedMigration?: PlannedMigration;
   suppressions: Suppression[];
 }
 

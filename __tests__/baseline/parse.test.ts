@@ -104,7 +104,8 @@ describe("parseBaseline: a valid file", () => {
 
 const CIDR = "a CIDR such as 10.244.0.0/16 or fd00::/64";
 const IP = "an IP address such as 10.0.0.10";
-const CLUSTER_KEYS = "owner, networkProfile, nodePools, virtualNetworks, subnets, routeTables, suppress";
+const CLUSTER_KEYS =
+  "owner, networkProfile, nodePools, virtualNetworks, subnets, routeTables, alsoRoutedHere, plannedMigration, suppress";
 
 describe("parseBaseline: each kind of problem, with its line", () => {
   test.each([
@@ -354,7 +355,7 @@ describe("parseBaseline: each kind of problem, with its line", () => {
     [
       "suppression rule",
       { 45: "      - rule: kubenet retirement" },
-      [`${FILE}:45: ${P1}.suppress[0].rule: "kubenet retirement" is not a rule ID such as kubenet.retirement`],
+      [`${FILE}:45: ${P1}.suppress[0].rule: "kubenet retirement" is not a rule ID such as lifecycle.kubenetRetirement`],
     ],
     [
       "appliance route without address",
@@ -556,5 +557,112 @@ describe("locate", () => {
     ["", []],
   ])("parseFieldPath(%j)", (text, segments) => {
     expect(parseFieldPath(text)).toEqual(segments);
+  });
+});
+
+/** FULL with alsoRoutedHere and plannedMigration after the route table (lines 44–49); suppress moves to 50. */
+const PLAN_LINES = [
+  "            nextHopIpAddress: 10.0.1.4",
+  "    alsoRoutedHere: [10.100.0.0/16, fd00:99::/48]",
+  "    plannedMigration:",
+  "      networkPlugin: azure",
+  "      networkPluginMode: overlay",
+  "      reason: kubenet retirement, CHG-2001",
+  "      by: 2027-06-30",
+];
+
+/** PLAN_LINES with some of its lines (44–49) replaced; null removes the line. */
+function withPlan(replacements: Readonly<Record<number, string | null>> = {}): string {
+  const lines = PLAN_LINES.flatMap((line, index) => {
+    const replacement = replacements[index + 43];
+    if (replacement === undefined) return [line];
+    return replacement === null ? [] : [replacement];
+  });
+  return withLines({ 43: lines.join("\n") });
+}
+
+describe("parseBaseline: alsoRoutedHere and plannedMigration", () => {
+  test("map onto the model; an unquoted date stays a string", () => {
+    const aks1 = parseBaseline(withPlan(), FILE).baseline.clusters[0]!;
+    expect(aks1.alsoRoutedHere).toEqual(["10.100.0.0/16", "fd00:99::/48"]);
+    expect(aks1.plannedMigration).toEqual({
+      networkPlugin: "azure",
+      networkPluginMode: "overlay",
+      reason: "kubenet retirement, CHG-2001",
+      by: "2027-06-30",
+    });
+    expect(aks1.suppressions).toHaveLength(1);
+    expect("alsoRoutedHere" in parseBaseline(FULL, FILE).baseline.clusters[0]!).toBe(false);
+  });
+
+  test("the whole target: plugin, mode, dataplane, policy and pod CIDRs", () => {
+    const text = withPlan({
+      47: "      networkPluginMode: overlay\n      networkDataplane: cilium\n      networkPolicy: cilium\n      podCidrs: [192.168.0.0/16]",
+    });
+    expect(parseBaseline(text, FILE).baseline.clusters[0]!.plannedMigration).toMatchObject({
+      networkDataplane: "cilium",
+      networkPolicy: "cilium",
+      podCidrs: ["192.168.0.0/16"],
+    });
+  });
+
+  test("locate finds the lines of the new keys", () => {
+    const parsed = parseBaseline(withPlan(), FILE);
+    expect(parsed.locate(AKS1, ["alsoRoutedHere"])?.line).toBe(44);
+    expect(parsed.locate(AKS1, ["plannedMigration", "by"])?.line).toBe(49);
+    expect(parsed.locate(AKS1, ["suppressions"])?.line).toBe(50);
+  });
+
+  const PLAN = `${P1}.plannedMigration`;
+  test.each([
+    [
+      "a range that is no CIDR",
+      { 44: "    alsoRoutedHere: [10.100.0.0/16, 10.100.0.0/33]" },
+      [`${FILE}:44: ${P1}.alsoRoutedHere[1]: "10.100.0.0/33" is not ${CIDR}`],
+    ],
+    [
+      "a range that is no list",
+      { 44: "    alsoRoutedHere: 10.100.0.0/16" },
+      [`${FILE}:44: ${P1}.alsoRoutedHere: expected a list, got the string "10.100.0.0/16"`],
+    ],
+    [
+      "a date in another notation",
+      { 49: "      by: 30.06.2027" },
+      [`${FILE}:49: ${PLAN}.by: "30.06.2027" is not a date such as 2027-06-30`],
+    ],
+    [
+      "a day the calendar does not have",
+      { 49: "      by: 2027-02-29" },
+      [`${FILE}:49: ${PLAN}.by: 2027-02-29 is not a day of the calendar`],
+    ],
+    ["no date", { 49: null }, [`${FILE}:45: ${PLAN}: missing required key "by"`]],
+    ["no reason", { 48: null }, [`${FILE}:45: ${PLAN}: missing required key "reason"`]],
+    ["an empty reason", { 48: '      reason: ""' }, [`${FILE}:48: ${PLAN}.reason: must not be empty`]],
+    [
+      "no target",
+      { 46: null, 47: null },
+      [
+        `${FILE}:45: ${PLAN}: names no target: expected at least one of networkPlugin, networkPluginMode, networkDataplane, networkPolicy, podCidrs`,
+      ],
+    ],
+    [
+      "an unknown key",
+      { 46: "      networkPlugins: azure" },
+      [
+        `${FILE}:46: ${PLAN}.networkPlugins: unknown key (allowed: networkPlugin, networkPluginMode, networkDataplane, networkPolicy, podCidrs, reason, by)`,
+      ],
+    ],
+    [
+      "a target pod CIDR that is no CIDR",
+      { 47: "      networkPluginMode: overlay\n      podCidrs: [192.168.0.0/40]" },
+      [`${FILE}:48: ${PLAN}.podCidrs[0]: "192.168.0.0/40" is not ${CIDR}`],
+    ],
+    [
+      "a plan that is no map",
+      { 45: "    plannedMigration: overlay", 46: null, 47: null, 48: null, 49: null },
+      [`${FILE}:45: ${PLAN}: expected a map, got the string "overlay"`],
+    ],
+  ])("%s", (_name, lines, expected) => {
+    expect(problemsOf(withPlan(lines))).toEqual(expected);
   });
 });

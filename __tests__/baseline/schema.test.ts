@@ -10,6 +10,7 @@ import {
   type BaselineNodePool,
   type BaselineRouteTable,
   type BaselineSubnet,
+  type PlannedMigration,
   type Route,
   type Suppression,
   type VirtualNetwork,
@@ -136,6 +137,8 @@ describe("the schema's keys are the model's fields", () => {
         virtualNetworks: true,
         subnets: true,
         routeTables: true,
+        alsoRoutedHere: true,
+        plannedMigration: true,
         suppressions: true,
       })
         .filter((key) => key !== "id")
@@ -174,6 +177,19 @@ describe("the schema's keys are the model's fields", () => {
       keys<Route>({ name: true, addressPrefix: true, nextHopType: true, nextHopIpAddress: true }),
     ],
     ["suppression", [...cluster, "suppress", "[]"], keys<Suppression>({ rule: true, reason: true })],
+    [
+      "planned migration",
+      [...cluster, "plannedMigration"],
+      keys<PlannedMigration>({
+        networkPlugin: true,
+        networkPluginMode: true,
+        networkDataplane: true,
+        networkPolicy: true,
+        podCidrs: true,
+        reason: true,
+        by: true,
+      }),
+    ],
   ])("%s", (_name, path, expected) => {
     const properties = Object.keys(objectAt(path).properties as object);
     expect(properties.sort()).toEqual([...expected].sort());
@@ -184,6 +200,7 @@ describe("the schema's keys are the model's fields", () => {
     ["cluster", ["clusters", "*"], ["networkProfile"]],
     ["route", ["clusters", "*", "routeTables", "[]", "routes", "[]"], ["addressPrefix", "nextHopType"]],
     ["suppression", ["clusters", "*", "suppress", "[]"], ["rule", "reason"]],
+    ["planned migration", ["clusters", "*", "plannedMigration"], ["reason", "by"]],
     ["virtual network", ["clusters", "*", "virtualNetworks", "[]"], ["id", "addressSpace"]],
   ])("required keys of %s", (_name, path, required) => {
     expect(objectAt(path).required).toEqual(required);
@@ -213,6 +230,25 @@ describe("the schema and the parser agree on documents", () => {
     ["an empty reason", { 46: '        reason: " "' }, false],
     ["a bad rule ID", { 45: "      - rule: kubenet..retirement" }, false],
     [
+      "alsoRoutedHere and plannedMigration",
+      {
+        43: "            nextHopIpAddress: 10.0.1.4\n    alsoRoutedHere: [10.100.0.0/16]\n    plannedMigration: {networkPlugin: azure, reason: r, by: 2027-06-30}",
+      },
+      true,
+    ],
+    [
+      "a plan without a date",
+      { 43: "            nextHopIpAddress: 10.0.1.4\n    plannedMigration: {networkPlugin: azure, reason: r}" },
+      false,
+    ],
+    [
+      "a plan with a bad date",
+      {
+        43: "            nextHopIpAddress: 10.0.1.4\n    plannedMigration: {networkPlugin: azure, reason: r, by: 2027-6-30}",
+      },
+      false,
+    ],
+    [
       "networkProfile: null",
       {
         6: "    networkProfile: null",
@@ -240,6 +276,16 @@ describe("the schema and the parser agree on documents", () => {
     ["minCount above maxCount", { 22: "        minCount: 6" }],
     ["an appliance route without an address", { 43: null }],
     ["cluster IDs differing in case", { 47: `  ${AKS1.toUpperCase()}:` }],
+    [
+      "a planned migration without a target",
+      { 43: "            nextHopIpAddress: 10.0.1.4\n    plannedMigration: {reason: r, by: 2027-06-30}" },
+    ],
+    [
+      "a planned date the calendar lacks",
+      {
+        43: "            nextHopIpAddress: 10.0.1.4\n    plannedMigration: {networkPlugin: azure, reason: r, by: 2027-02-30}",
+      },
+    ],
   ])("only the parser checks %s", (_name, lines) => {
     const text = withLines(lines);
     expect(parserAccepts(text)).toBe(false);
@@ -330,7 +376,8 @@ describe("each string format: the schema pattern and the parser's test agree", (
       `${NET}/networksecuritygroups/NSG`,
       `${NET}/networkSecurityGroups`,
     ],
-    ruleId: ["kubenet.retirement", "drift.networkProfile", "a", "a..b", ".a", "a b", "route-1.stale_2"],
+    ruleId: ["lifecycle.kubenetRetirement", "drift.networkProfile", "a", "a..b", ".a", "a b", "route-1.stale_2"],
+    date: ["2027-06-30", "2028-02-29", "2027-6-30", "2027-13-01", "2027-06-32", "27-06-30", "2027-06-30T00:00", ""],
   };
 
   test.each(Object.keys(FORMATS) as FormatName[])("%s", (name) => {

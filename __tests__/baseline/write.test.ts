@@ -274,3 +274,55 @@ describe("writeFileAtomic", () => {
     expect(await readFile(join(dir, "parent"), "utf8")).toBe("x");
   });
 });
+
+describe("upsertCluster: alsoRoutedHere and plannedMigration are hand-written", () => {
+  const PLANNED = withLines({
+    43: [
+      "            nextHopIpAddress: 10.0.1.4",
+      "    alsoRoutedHere: [10.100.0.0/16] # the on-premises data centre",
+      "    plannedMigration:",
+      "      networkPlugin: azure",
+      "      networkPluginMode: overlay",
+      "      reason: kubenet retirement, CHG-2001",
+      "      by: 2027-06-30",
+    ].join("\n"),
+  });
+
+  test("a capture keeps them byte for byte, with their comments, and changes the captured sections", () => {
+    const text = upsertCluster(PLANNED, FILE, capturedAks1());
+    const kept = PLANNED.slice(PLANNED.indexOf("    alsoRoutedHere:"), PLANNED.indexOf("  /subscriptions/", 200));
+    expect(text).toContain(kept);
+    expect(clusterIn(text, AKS1)).toEqual({
+      ...capturedAks1(),
+      owner: AKS1_ENTRY.owner,
+      alsoRoutedHere: ["10.100.0.0/16"],
+      plannedMigration: {
+        networkPlugin: "azure",
+        networkPluginMode: "overlay",
+        reason: "kubenet retirement, CHG-2001",
+        by: "2027-06-30",
+      },
+      suppressions: AKS1_ENTRY.suppressions,
+    });
+  });
+
+  test("a capture does not invent them", () => {
+    const text = upsertCluster(FULL, FILE, capturedAks1());
+    expect(text).not.toContain("alsoRoutedHere");
+    expect(text).not.toContain("plannedMigration");
+  });
+
+  test("an entry that has them writes them in spec order, before suppress", () => {
+    const entry = {
+      ...AKS2_ENTRY,
+      id: AKS3,
+      alsoRoutedHere: ["fd00:99::/48"],
+      plannedMigration: { networkDataplane: "cilium", reason: "eBPF", by: "2027-01-31" },
+    };
+    const text = upsertCluster(null, FILE, entry);
+    expect(text).toContain(
+      "    alsoRoutedHere: [fd00:99::/48]\n    plannedMigration:\n      networkDataplane: cilium\n      reason: eBPF\n      by: 2027-01-31\n",
+    );
+    expect(clusterIn(text, AKS3)).toEqual(entry);
+  });
+});

@@ -97,7 +97,11 @@ export const FORMATS = {
     `a network security group resource ID (${ARM_ID_EXAMPLE}/Microsoft.Network/networkSecurityGroups/<name>)`,
     armIdPattern("Microsoft.Network", "networkSecurityGroups"),
   ),
-  ruleId: patternFormat("a rule ID such as kubenet.retirement", "^[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*$"),
+  ruleId: patternFormat(
+    "a rule ID such as lifecycle.kubenetRetirement",
+    "^[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*$",
+  ),
+  date: patternFormat("a date such as 2027-06-30", "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
 } as const satisfies Record<string, StringFormat>;
 
 export type FormatName = keyof typeof FORMATS;

@@ -22,6 +22,7 @@ import type {
   BaselineSubnet,
   ManagedRoutesMode,
   NetworkProfile,
+  PlannedMigration,
   Route,
   SourceLocation,
   Suppression,
@@ -165,6 +166,8 @@ interface RawCluster {
   virtualNetworks?: VirtualNetwork[];
   subnets?: BaselineSubnet[];
   routeTables?: RawRouteTable[];
+  alsoRoutedHere?: string[];
+  plannedMigration?: PlannedMigration;
   suppress?: Suppression[];
 }
 
@@ -175,6 +178,7 @@ function toBaseline(value: Plain): Baseline {
 
 function toCluster(id: string, raw: RawCluster): BaselineCluster {
   const { owner, networkProfile, nodePools, virtualNetworks, subnets, routeTables, suppress } = raw;
+  const { alsoRoutedHere, plannedMigration } = raw;
   return {
     id,
     ...(owner === undefined ? {} : { owner }),
@@ -183,6 +187,8 @@ function toCluster(id: string, raw: RawCluster): BaselineCluster {
     ...(virtualNetworks === undefined ? {} : { virtualNetworks }),
     ...(subnets === undefined ? {} : { subnets }),
     ...(routeTables === undefined ? {} : { routeTables: routeTables.map(toRouteTable) }),
+    ...(alsoRoutedHere === undefined ? {} : { alsoRoutedHere }),
+    ...(plannedMigration === undefined ? {} : { plannedMigration }),
     suppressions: suppress ?? [],
   };
 }

@@ -28,6 +28,8 @@ export function toFileEntry(entry: BaselineCluster): PlainMap {
     virtualNetworks: entry.virtualNetworks,
     subnets: entry.subnets,
     routeTables: entry.routeTables?.map(toFileRouteTable),
+    alsoRoutedHere: entry.alsoRoutedHere,
+    plannedMigration: entry.plannedMigration,
     suppress: entry.suppressions.length > 0 ? entry.suppressions : undefined,
   };
   return ordered(body, CLUSTER_SPEC) as PlainMap;

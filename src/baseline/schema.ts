@@ -5,8 +5,9 @@
  *   npx tsx --eval 'import { schemaText } from "./src/baseline/schema.ts"; process.stdout.write(schemaText())' \
  *     > schema/aks-network-baseline.schema.json && npx prettier --write schema/aks-network-baseline.schema.json
  * What a schema cannot say (items unique by name, ID or prefix; minCount ≤
- * maxCount; an appliance route's next hop address; IDs unique ignoring case)
- * only the parser checks.
+ * maxCount; an appliance route's next hop address; IDs unique ignoring case;
+ * a planned migration's target and a date the calendar has) only the parser
+ * checks.
  */
 import { caseInsensitive, FORMATS } from "./formats.js";
 import { BASELINE_SCHEMA_URL, BASELINE_SPEC, type FieldSpec } from "./spec.js";

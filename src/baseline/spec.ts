@@ -132,6 +132,47 @@ const route: MapSpec = {
   refine: applianceNeedsAddress,
 };
 
+/** The network profile fields a planned migration may name as its target. */
+export const PLANNED_MIGRATION_TARGETS = [
+  "networkPlugin",
+  "networkPluginMode",
+  "networkDataplane",
+  "networkPolicy",
+  "podCidrs",
+] as const;
+
+function isCalendarDay(text: string): boolean {
+  const [year = 0, month = 0, day = 0] = text.split("-").map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function plannedMigrationProblems(plan: { [key: string]: Plain }): Refinement[] {
+  const problems: Refinement[] = [];
+  if (!PLANNED_MIGRATION_TARGETS.some((field) => field in plan)) {
+    problems.push({ message: `names no target: expected at least one of ${PLANNED_MIGRATION_TARGETS.join(", ")}` });
+  }
+  if (typeof plan["by"] === "string" && !isCalendarDay(plan["by"])) {
+    problems.push({ field: "by", message: `${plan["by"]} is not a day of the calendar` });
+  }
+  return problems;
+}
+
+const plannedMigration: MapSpec = {
+  kind: "map",
+  required: ["reason", "by"],
+  fields: {
+    networkPlugin: nullableText,
+    networkPluginMode: nullableText,
+    networkDataplane: nullableText,
+    networkPolicy: nullableText,
+    podCidrs: cidrs,
+    reason: text,
+    by: { kind: "string", format: "date" },
+  },
+  refine: plannedMigrationProblems,
+};
+
 const cluster: MapSpec = {
   kind: "map",
   required: ["networkProfile"],
@@ -176,6 +217,8 @@ const cluster: MapSpec = {
         },
       },
     },
+    alsoRoutedHere: cidrs,
+    plannedMigration,
     suppress: {
       kind: "list",
       uniqueBy: "rule",

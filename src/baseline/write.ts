@@ -1,8 +1,8 @@
 /**
  * Writing the baseline file (mode: capture). An existing file is edited in
  * place as text: only the captured sections of one cluster entry change, so
- * every other byte (other clusters, comments, the hand-written `owner` and
- * `suppress`) stays as it was.
+ * every other byte (other clusters, comments, the hand-written `owner`,
+ * `alsoRoutedHere`, `plannedMigration` and `suppress`) stays as it was.
  *
  * Route table modes: a table the file marks `managedRoutes: exact` stays
  * `exact`. With `exact` the managed (per-node) routes are pinned too, so the
@@ -21,7 +21,7 @@ import { CLUSTER_SPEC, renderYaml, toFileEntry, type PlainMap } from "./render.j
 import { BASELINE_SCHEMA_URL, DEFAULT_BASELINE_FILE } from "./spec.js";
 
 /** Keys of an entry that people write; an existing value is never replaced. */
-const HAND_WRITTEN = new Set(["owner", "suppress"]);
+const HAND_WRITTEN = new Set(["owner", "alsoRoutedHere", "plannedMigration", "suppress"]);
 
 export const BASELINE_HEADER = "# AKS Network Gate baseline. Reviewed in pull requests; refresh with mode: capture.";
 
@@ -76,7 +76,8 @@ function newFileText(entry: BaselineCluster, schemaUrl: string): string {
 
 /**
  * The captured sections of `captured` with the file's ID spelling, its
- * hand-written `owner` (unless it has none) and `suppress`, and its `exact` modes.
+ * hand-written `owner` (unless it has none), `alsoRoutedHere`,
+ * `plannedMigration` and `suppress`, and its `exact` modes.
  */
 function mergeEntry(existing: BaselineCluster, captured: BaselineCluster): BaselineCluster {
   const exact = new Set(
@@ -91,7 +92,16 @@ function mergeEntry(existing: BaselineCluster, captured: BaselineCluster): Basel
     id: existing.id,
     ...(owner === undefined ? {} : { owner }),
     ...(routeTables === undefined ? {} : { routeTables }),
+    ...keptHandWritten(existing),
     suppressions: existing.suppressions,
+  };
+}
+
+function keptHandWritten(existing: BaselineCluster): Pick<BaselineCluster, "alsoRoutedHere" | "plannedMigration"> {
+  const { alsoRoutedHere, plannedMigration } = existing;
+  return {
+    ...(alsoRoutedHere === undefined ? {} : { alsoRoutedHere }),
+    ...(plannedMigration === undefined ? {} : { plannedMigration }),
   };
 }
 
