@@ -10,6 +10,11 @@ const firewallRoute = {
   nextHopIpAddress: "10.225.0.4",
 };
 
+/** Every kubenet cluster gets the retirement warning; these tests are about drift and node routes. */
+function compare(expected: BaselineCluster, live: ClusterSnapshot): Finding[] {
+  return compareCluster(expected, live).filter((item) => item.rule !== "lifecycle.kubenetRetirement");
+}
+
 function rulesOf(findings: Finding[]): string[] {
   return findings.map((item) => `${item.severity} ${item.rule} ${item.path}`).sort();
 }
@@ -21,18 +26,20 @@ function mutate(snapshot: ClusterSnapshot, change: (copy: ClusterSnapshot) => vo
 }
 
 describe("compareCluster: drift against the baseline", () => {
-  const live = kubenetSnapshot(3, [firewallRoute]);
+  const live = mutate(kubenetSnapshot(3, [firewallRoute]), (copy) => {
+    copy.networkProfile.outboundType = "userDefinedRouting";
+  });
   const baseline = baselineFromSnapshot(live);
 
   it("finds nothing when the live state is the captured one", () => {
-    expect(compareCluster(baseline, live)).toEqual([]);
+    expect(compare(baseline, live)).toEqual([]);
   });
 
   it("reports a changed pod CIDR with field, expected, actual, rule and resource", () => {
     const changed = mutate(live, (copy) => {
       copy.networkProfile.podCidrs = ["10.245.0.0/16"];
     });
-    const findings = compareCluster(baseline, changed).filter((item) => item.rule === "drift.networkProfile");
+    const findings = compare(baseline, changed).filter((item) => item.rule === "drift.networkProfile");
     expect(findings).toEqual([
       expect.objectContaining({
         severity: "error",
@@ -55,7 +62,7 @@ describe("compareCluster: drift against the baseline", () => {
     const entry = structuredClone(baseline);
     edit(entry);
     expect(
-      compareCluster(
+      compare(
         entry,
         mutate(live, (copy) => (copy.networkProfile.networkPolicy = "calico")),
       ),
@@ -67,20 +74,20 @@ describe("compareCluster: drift against the baseline", () => {
   });
 
   it("does not report autoscaling: a new node with its route is not drift", () => {
-    expect(compareCluster(baseline, scaleUp(scaleUp(live)))).toEqual([]);
+    expect(compare(baseline, scaleUp(scaleUp(live)))).toEqual([]);
   });
 
   it("reports a pinned custom route that changed, vanished or appeared", () => {
     const changedHop = mutate(live, (copy) => {
       copy.routeTables[0]!.routes.find((route) => route.name === "to-firewall")!.nextHopIpAddress = "10.225.0.5";
     });
-    expect(rulesOf(compareCluster(baseline, changedHop))).toEqual([
+    expect(rulesOf(compare(baseline, changedHop))).toEqual([
       "error drift.route routeTables[aks-agentpool-12345678-routetable].routes[0.0.0.0/0]",
     ]);
     const gone = mutate(live, (copy) => {
       copy.routeTables[0]!.routes = copy.routeTables[0]!.routes.filter((route) => route.name !== "to-firewall");
     });
-    expect(compareCluster(baseline, gone)).toEqual([
+    expect(compare(baseline, gone)).toEqual([
       expect.objectContaining({ rule: "drift.route", expected: "VirtualAppliance 10.225.0.4", actual: "(none)" }),
     ]);
     const extra = mutate(live, (copy) => {
@@ -91,7 +98,7 @@ describe("compareCluster: drift against the baseline", () => {
         nextHopIpAddress: null,
       });
     });
-    expect(compareCluster(baseline, extra)).toEqual([
+    expect(compare(baseline, extra)).toEqual([
       expect.objectContaining({ rule: "drift.route", expected: "(none)", actual: "VirtualNetworkGateway" }),
     ]);
   });
@@ -99,8 +106,8 @@ describe("compareCluster: drift against the baseline", () => {
   it("pins managed routes too when the baseline says managedRoutes: exact", () => {
     const exact = baselineFromSnapshot(live, new Map([[ROUTE_TABLE_ID.toLowerCase(), "exact"]]));
     expect(exact.routeTables![0]!.routes).toHaveLength(4);
-    expect(compareCluster(exact, live)).toEqual([]);
-    expect(rulesOf(compareCluster(exact, scaleUp(live)))).toEqual([
+    expect(compare(exact, live)).toEqual([]);
+    expect(rulesOf(compare(exact, scaleUp(live)))).toEqual([
       "error drift.route routeTables[aks-agentpool-12345678-routetable].routes[10.244.3.0/24]",
     ]);
   });
@@ -108,9 +115,9 @@ describe("compareCluster: drift against the baseline", () => {
   it("reports a node pool count change only for pools without autoscaler, as a warning", () => {
     const fixed = mutate(live, (copy) => (copy.nodePools[0]!.enableAutoScaling = false));
     const entry = baselineFromSnapshot(fixed);
-    expect(compareCluster(entry, fixed)).toEqual([]);
+    expect(compare(entry, fixed)).toEqual([]);
     const scaled = scaleUp(fixed);
-    expect(rulesOf(compareCluster(entry, scaled))).toEqual(["warning drift.nodePool nodePools[nodepool1].count"]);
+    expect(rulesOf(compare(entry, scaled))).toEqual(["warning drift.nodePool nodePools[nodepool1].count"]);
   });
 
   it("marks findings of a silenced rule with the reason instead of dropping them", () => {
@@ -119,7 +126,7 @@ describe("compareCluster: drift against the baseline", () => {
       suppressions: [{ rule: "drift.networkProfile", reason: "CHG-42 widens the pod CIDR" }],
     };
     const changed = mutate(live, (copy) => (copy.networkProfile.podCidrs = ["10.240.0.0/12"]));
-    expect(compareCluster(entry, changed)).toEqual([
+    expect(compare(entry, changed)).toEqual([
       expect.objectContaining({ rule: "drift.networkProfile", suppressed: "CHG-42 widens the pod CIDR" }),
     ]);
   });
@@ -131,7 +138,7 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
 
   it("reports a node without a route", () => {
     const missing = mutate(live, (copy) => copy.routeTables[0]!.routes.splice(1, 1));
-    const findings = compareCluster(baseline, missing);
+    const findings = compare(baseline, missing);
     expect(rulesOf(findings)).toEqual([
       "error routes.missing routeTables[aks-agentpool-12345678-routetable].routes",
       "warning routes.count routeTables[aks-agentpool-12345678-routetable].routes",
@@ -144,7 +151,7 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
       copy.nodes.splice(2, 1);
       copy.nodePools[0]!.count = 2;
     });
-    expect(rulesOf(compareCluster(baseline, stale))).toEqual([
+    expect(rulesOf(compare(baseline, stale))).toEqual([
       "error routes.stale routeTables[aks-agentpool-12345678-routetable].routes[10.244.2.0/24]",
       "warning routes.count routeTables[aks-agentpool-12345678-routetable].routes",
     ]);
@@ -155,7 +162,7 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
       copy.routeTables[0]!.routes[0] = { ...nodeRoute(0), addressPrefix: "10.244.0.0/23" };
       copy.routeTables[0]!.routes[1] = { ...nodeRoute(1), nextHopIpAddress: "10.230.0.9" };
     });
-    expect(rulesOf(compareCluster(baseline, odd))).toEqual([
+    expect(rulesOf(compare(baseline, odd))).toEqual([
       "error routes.missing routeTables[aks-agentpool-12345678-routetable].routes",
       "error routes.nextHopOutsideSubnet routeTables[aks-agentpool-12345678-routetable].routes[10.244.1.0/24]",
       "error routes.prefixLength routeTables[aks-agentpool-12345678-routetable].routes[10.244.0.0/23]",
@@ -165,7 +172,7 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
 
   it("reports duplicate prefixes and two routes to one node", () => {
     const doubled = mutate(live, (copy) => copy.routeTables[0]!.routes.push({ ...nodeRoute(0), name: "copy" }));
-    expect(rulesOf(compareCluster(baseline, doubled))).toEqual([
+    expect(rulesOf(compare(baseline, doubled))).toEqual([
       "error routes.duplicate routeTables[aks-agentpool-12345678-routetable].routes[10.244.0.0/24]",
       "error routes.duplicate routeTables[aks-agentpool-12345678-routetable].routes[10.244.0.0/24]",
       "warning routes.count routeTables[aks-agentpool-12345678-routetable].routes",
@@ -177,12 +184,12 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
       copy.subnets[0]!.routeTableId = null;
       copy.routeTables = [];
     });
-    expect(rulesOf(compareCluster(baseline, detached))).toEqual([
+    expect(rulesOf(compare(baseline, detached))).toEqual([
       "error drift.routeTable routeTables[aks-agentpool-12345678-routetable]",
       "error drift.subnet subnets[aks-subnet].routeTableId",
       "error routes.tableDetached subnets[aks-subnet].routeTableId",
     ]);
-    expect(compareCluster(baseline, detached).find((item) => item.rule === "routes.tableDetached")?.resourceId).toBe(
+    expect(compare(baseline, detached).find((item) => item.rule === "routes.tableDetached")?.resourceId).toBe(
       SUBNET_ID,
     );
   });
@@ -190,6 +197,7 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
   it("checks IPv6 node routes of a dual-stack kubenet cluster with /80 per node", () => {
     const dual = mutate(live, (copy) => {
       copy.networkProfile.podCidrs.push("fd12:3456:789a::/64");
+      copy.networkProfile.serviceCidrs.push("fd12:3456:789b::/108");
       copy.networkProfile.ipFamilies = ["IPv4", "IPv6"];
       copy.subnets[0]!.addressPrefixes.push("fd00:10::/64");
       copy.nodes.forEach((node, index) => node.privateIps.push(`fd00:10::${4 + index}`));
@@ -203,9 +211,9 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
       );
     });
     const entry = baselineFromSnapshot(dual);
-    expect(compareCluster(entry, dual)).toEqual([]);
+    expect(compare(entry, dual)).toEqual([]);
     const lost = mutate(dual, (copy) => copy.routeTables[0]!.routes.pop());
-    expect(rulesOf(compareCluster(entry, lost))).toEqual([
+    expect(rulesOf(compare(entry, lost))).toEqual([
       "error routes.missing routeTables[aks-agentpool-12345678-routetable].routes",
       "warning routes.count routeTables[aks-agentpool-12345678-routetable].routes",
     ]);
@@ -213,7 +221,7 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
 
   it("keeps node routes the cluster's own when the pod CIDR moves, and says they lie outside it", () => {
     const moved = mutate(live, (copy) => (copy.networkProfile.podCidrs = ["10.245.0.0/16"]));
-    expect(rulesOf(compareCluster(baseline, moved))).toEqual([
+    expect(rulesOf(compare(baseline, moved))).toEqual([
       "error drift.networkProfile networkProfile.podCidrs",
       "error routes.outsidePodCidr routeTables[aks-agentpool-12345678-routetable].routes[10.244.0.0/24]",
       "error routes.outsidePodCidr routeTables[aks-agentpool-12345678-routetable].routes[10.244.1.0/24]",
@@ -226,6 +234,6 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
       copy.networkProfile.networkPlugin = "azure";
       copy.routeTables[0]!.routes.splice(0, 2);
     });
-    expect(compareCluster(baselineFromSnapshot(cni), cni)).toEqual([]);
+    expect(compare(baselineFromSnapshot(cni), cni)).toEqual([]);
   });
 });

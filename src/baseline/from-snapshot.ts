@@ -1,5 +1,5 @@
 import { idKey } from "../azure/ids.js";
-import { isManagedRoute } from "../compare/routes.js";
+import { isManagedRoute } from "../rules/network.js";
 import type { BaselineCluster, ClusterSnapshot, ManagedRoutesMode } from "../model.js";
 
 /**

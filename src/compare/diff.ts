@@ -12,7 +12,7 @@ import type {
   VirtualNetwork,
 } from "../model.js";
 import { compareFields, finding, type FindingScope } from "./findings.js";
-import { isManagedRoute } from "./routes.js";
+import { isManagedRoute } from "../rules/network.js";
 import { display, prefixKey, type ValueKind } from "./values.js";
 
 const PROFILE_KINDS: Record<keyof NetworkProfile, ValueKind> = {
