@@ -8,7 +8,7 @@ import { baselineFromSnapshot } from "./baseline/from-snapshot.js";
 import { type ParsedBaseline, parseBaseline } from "./baseline/parse.js";
 import { withFileLock } from "./baseline/lock.js";
 import { existingManagedRoutes, upsertCluster, writeFileAtomic } from "./baseline/write.js";
-import { compareCluster } from "./compare/index.js";
+import { compareCluster, compareFleet } from "./compare/index.js";
 import { mapLimit } from "./concurrency.js";
 import { describeError, GateError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -169,7 +169,8 @@ export async function check(settings: Settings, deps: GateDeps): Promise<Outcome
   const { index, count } = settings.shard;
   const slice = count > 1 ? ` (shard ${index}/${count})` : "";
   deps.logger.info(`Checking ${clusters.length} cluster(s)${slice} against ${settings.baselineFile}.`);
-  const results = await mapLimit(clusters, settings.concurrency, (cluster) => checkOne(deps, cluster));
+  const captured = await mapLimit(clusters, settings.concurrency, (cluster) => checkOne(deps, cluster));
+  const results = compareFleet(captured, parsed.baseline.clusters);
   annotate(deps.logger, parsed, settings.baselineFile, results);
   const findings = results.flatMap((entry) =>
     entry.kind === "checked" ? entry.findings.filter((item) => !item.suppressed) : [],
