@@ -13,6 +13,8 @@ import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const TARGET = { subscription: SUBSCRIPTION, "resource-group": "rg-payments", "cluster-name": "aks-payments-prod" };
 const BASELINE = path.join(".github", "aks-network-baseline.yml");
+/** Every kubenet cluster carries the retirement warning; it does not fail `fail-on: error`. */
+const RETIREMENT = "lifecycle.kubenetRetirement networkProfile.networkPlugin";
 
 interface Routes {
   routes: { name: string; properties: { addressPrefix: string; nextHopIpAddress?: string } }[];
@@ -93,8 +95,9 @@ describe("capture, then check", () => {
 
     const run = await gate(workspace);
     expect(run.code).toBe(0);
-    expect(run.outputs).toMatchObject({ result: "pass", findings: "0" });
+    expect(run.outputs).toMatchObject({ result: "pass", findings: "1" });
     expect(run.summary).toContain("✅ pass");
+    expect(await findingsOf(run)).toEqual([RETIREMENT]);
     const evidence = run.outputs.evidence ?? "";
     expect(run.outputs.report).toBe(path.join(evidence, "report.md"));
     const manifest = JSON.parse(await readFile(path.join(evidence, "manifest.json"), "utf8")) as {
@@ -193,7 +196,7 @@ describe("drift fails the gate", () => {
     const suffix = /aks-agentpool-(\d+)-routetable/.exec(cluster.routeTableId ?? "")?.[1] ?? "";
     expect(run.code).toBe(1);
     expect(run.outputs.result).toBe("drift");
-    expect(await findingsOf(run)).toEqual(expected.map((line) => line.replace("%s", suffix)));
+    expect(await findingsOf(run)).toEqual([...expected.map((line) => line.replace("%s", suffix)), RETIREMENT].sort());
     expect(run.stdout).toMatch(
       /::error title=AKS Network Gate%3A [a-zA-Z.]+,file=.github\/aks-network-baseline.yml,line=\d+::/,
     );
