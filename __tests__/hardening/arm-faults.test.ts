@@ -224,8 +224,9 @@ describe("large but valid", () => {
       ],
     });
     sandbox.world = new World(...wide.resources);
+    const unhurried = new SdkArmReader(staticTokenCredential(), resolveCloud("AzureCloud", sandbox.url, undefined));
     const snapshot = await captureCluster(
-      reader(),
+      unhurried,
       { subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-faults" },
       () => new Date(),
     );

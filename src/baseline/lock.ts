@@ -1,4 +1,5 @@
-import { open, rm, stat } from "node:fs/promises";
+import { mkdir, open, rm, stat } from "node:fs/promises";
+import path from "node:path";
 import { GateError } from "../errors.js";
 
 /** A lock older than this was left by a run that died; it is broken. */
@@ -30,6 +31,7 @@ async function breakIfStale(lockPath: string, now: number): Promise<void> {
  */
 export async function withFileLock<T>(file: string, update: () => Promise<T>): Promise<T> {
   const lockPath = `${file}.lock`;
+  await mkdir(path.dirname(file), { recursive: true });
   const started = Date.now();
   while (!(await tryLock(lockPath))) {
     if (Date.now() - started > GIVE_UP_MS) {
