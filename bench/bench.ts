@@ -119,19 +119,27 @@ export interface Row {
 
 async function startupRows(sandbox: ArmSandbox, workspace: string): Promise<Row[]> {
   const toFirstRequest: number[] = [];
+  const toSignIn: number[] = [];
   const bare: number[] = [];
   for (let run = 0; run < 7; run++) {
     bare.push(await bareNode());
     sandbox.requests.length = 0;
     const start = clock();
     await runAction({ workspace, armEndpoint: sandbox.url, ca: sandbox.ca, ...oidc(sandbox) });
+    toSignIn.push((sandbox.requests[0]?.startedAt ?? NaN) - start);
     toFirstRequest.push((armRequests(sandbox)[0]?.startedAt ?? NaN) - start);
   }
   const ratio = median(toFirstRequest) / median(bare);
   return [
     { measure: "bare `node -e ''` (median of 7)", value: `${median(bare).toFixed(0)} ms`, target: "", met: "" },
     {
-      measure: "start-up: spawn to first ARM request (median of 7, OIDC sign-in included)",
+      measure: "start-up: spawn to the first request of any kind (loading the bundle)",
+      value: `${median(toSignIn).toFixed(0)} ms`,
+      target: "",
+      met: "",
+    },
+    {
+      measure: "start-up: spawn to the first ARM request (median of 7, OIDC sign-in included)",
       value: `${median(toFirstRequest).toFixed(0)} ms = ${ratio.toFixed(2)}× bare node`,
       target: "≤ 3× bare node",
       met: ratio <= 3 ? "yes" : "no",
@@ -174,7 +182,7 @@ async function oneClusterRows(sandbox: ArmSandbox): Promise<Row[]> {
     resourceGroup: "rg-large",
     name: "aks-400",
     podCidr: "10.240.0.0/15",
-    pools: [{ name: "nodepool1", count: 400 }],
+    pools: [{ name: "nodepool1", count: 400, maxSurge: "0" }],
   });
   sandbox.world = new World(...cluster.resources);
   const workspace = await baselineFor(sandbox, [cluster]);
@@ -274,13 +282,18 @@ async function fleetRows(sandbox: ArmSandbox): Promise<Row[]> {
   ];
 }
 
+/** The entry and the chunks it imports statically: what every run loads. */
 function bundleRows(): Row[] {
-  const bytes = statSync(ACTION_ENTRY).size;
-  const gzipped = gzipSync(readFileSync(ACTION_ENTRY)).length;
+  const entry = readFileSync(ACTION_ENTRY, "utf8");
+  const chunks = [...entry.matchAll(/from\s*"\.\/(chunks\/[^"]+\.js)"/g)].map((match) => match[1] ?? "");
+  const loaded = [ACTION_ENTRY, ...new Set(chunks)].map((file) => path.resolve(path.dirname(ACTION_ENTRY), file));
+  const bytes = loaded.reduce((sum, file) => sum + statSync(file).size, 0);
+  const gzipped = loaded.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
+  const kib = (value: number) => `${(value / 1024).toFixed(0)} KiB`;
   return [
     {
-      measure: "bundle dist/index.js",
-      value: `${(bytes / 1024).toFixed(0)} KiB (${(gzipped / 1024).toFixed(0)} KiB gzipped)`,
+      measure: "bundle loaded at start: dist/index.js and its static chunks",
+      value: `${kib(bytes)} (${kib(gzipped)} gzipped), ${loaded.length} files`,
       target: "",
       met: "",
     },
