@@ -51,7 +51,7 @@ export interface DictionarySpec {
 
 /** Where the JSON Schema of the file is published; the `$schema` comment of a new file points here. */
 export const BASELINE_SCHEMA_URL =
-  "https://raw.githubusercontent.com/aks-network-gate/aks-network-gate/main/schema/aks-network-baseline.schema.json";
+  "https://raw.githubusercontent.com/contoso/aks-network-gate/main/schema/aks-network-baseline.schema.json";
 
 /** The default path of the baseline file in a repository (the `baseline` input). */
 export const DEFAULT_BASELINE_FILE = ".github/aks-network-baseline.yml";
