@@ -7,10 +7,10 @@
  * a GitHub issue on the local GitHub stand-in, whose body the demo prints;
  * once the cluster is repaired, the next check passes and closes the issue.
  */
-import { mkdir, mkdtemp, readFile, readdir } from "node:fs/promises";
+import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startArmSandbox } from "./arm.js";
+import { type ArmSandbox, startArmSandbox } from "./arm.js";
 import { type GitHubSandbox, startGitHubSandbox } from "./github.js";
 import { type ActionRun, runAction } from "./run-action.js";
 import { kubenetCluster, World } from "./world.js";
@@ -56,84 +56,116 @@ function showIssue(github: GitHubSandbox, number: number): void {
   issue.comments.forEach((comment, index) => console.log(`   comment ${index + 1}: ${comment.replace(/\n/g, " ")}`));
 }
 
+interface Demo {
+  built: ReturnType<typeof buildCluster>;
+  sandbox: ArmSandbox;
+  github: GitHubSandbox;
+  workspace: string;
+  run(inputs?: Record<string, string>): Promise<ActionRun>;
+}
+
+async function capture(demo: Demo): Promise<void> {
+  heading(`1. mode: capture writes the baseline of ${CLUSTER.name} (kubenet, ${demo.built.nodes.length} nodes)`);
+  show(
+    await demo.run({
+      mode: "capture",
+      subscription: CLUSTER.subscriptionId,
+      "resource-group": CLUSTER.resourceGroup,
+      "cluster-name": CLUSTER.name,
+    }),
+  );
+  const baselineFile = path.join(demo.workspace, ".github", "aks-network-baseline.yml");
+  console.log((await readFile(baselineFile, "utf8")).replace(/^/gm, "   > "));
+}
+
+/** Node 1's route goes missing and the pod CIDR is changed by hand. */
+function drift(demo: Demo): void {
+  const { built, sandbox } = demo;
+  heading("3. the cluster drifts: node 1's route goes missing and the pod CIDR is changed by hand");
+  const dropped = built.routes[1];
+  sandbox.world.patch(built.routeTableId ?? "", (body) => {
+    const properties = body.properties as { routes: { name: string }[] };
+    properties.routes = properties.routes.filter((route) => route.name !== dropped?.name);
+  });
+  sandbox.world.patch(built.clusterId, (body) => {
+    const profile = (body.properties as { networkProfile: Record<string, unknown> }).networkProfile;
+    profile.podCidr = "10.245.0.0/16";
+    profile.podCidrs = ["10.245.0.0/16"];
+  });
+  console.log(`   removed route ${dropped?.name}; podCidr 10.244.0.0/16 -> 10.245.0.0/16`);
+}
+
+async function showFailure(demo: Demo, failed: ActionRun): Promise<number> {
+  show(failed);
+  heading("job summary (what GITHUB_STEP_SUMMARY received)");
+  console.log(failed.summary);
+  const evidence = failed.outputs.evidence ?? "";
+  heading(`evidence package: ${evidence}`);
+  console.log((await readdir(evidence)).map((file) => `   ${file}`).join("\n"));
+  const number = Number(failed.outputs["issue-number"]);
+  heading(`5. the GitHub issue the drift opened: ${failed.outputs["issue-url"] ?? "(none)"}`);
+  showIssue(demo.github, number);
+  heading("   its body, as rendered Markdown source");
+  console.log(demo.github.issues.get(number)?.body ?? "(none)");
+  return number;
+}
+
+function verdict(
+  demo: Demo,
+  runs: { pass: ActionRun; drift: ActionRun; repaired: ActionRun },
+  number: number,
+): boolean {
+  const closed = demo.github.issues.get(number);
+  const ok =
+    runs.pass.code === 0 &&
+    runs.pass.outputs.result === "pass" &&
+    runs.drift.code !== 0 &&
+    runs.drift.outputs.result === "drift" &&
+    number === 1 &&
+    runs.repaired.code === 0 &&
+    closed?.state === "closed" &&
+    closed.labels.includes("resolved");
+  console.log(
+    ok
+      ? "\nThe demo behaved as expected: pass, a failing gate on drift that opened an issue, and a pass that closed it."
+      : "\nThe demo did NOT behave as expected.",
+  );
+  return ok;
+}
+
+async function play(demo: Demo): Promise<boolean> {
+  await capture(demo);
+  heading("2. mode: check on the unchanged cluster");
+  const pass = await demo.run();
+  show(pass);
+  drift(demo);
+  heading("4. mode: check fails the gate");
+  const failed = await demo.run();
+  const number = await showFailure(demo, failed);
+  heading("6. the cluster is repaired (route back, pod CIDR back) and checked again: the issue closes");
+  demo.sandbox.world = new World(...buildCluster().resources);
+  const repaired = await demo.run();
+  show(repaired);
+  showIssue(demo.github, number);
+  return verdict(demo, { pass, drift: failed, repaired }, number);
+}
+
 async function main(): Promise<void> {
   const built = buildCluster();
   const sandbox = await startArmSandbox(new World(...built.resources));
   const github = await startGitHubSandbox({ token: DEMO_TOKEN });
   const workspace = await mkdtemp(path.join(tmpdir(), "aks-network-gate-demo-"));
-  await mkdir(path.join(workspace, ".github"));
-  const target = {
-    armEndpoint: sandbox.url,
-    ca: sandbox.ca,
-    workspace,
-    inputs: { "github-token": DEMO_TOKEN },
-    env: { GITHUB_API_URL: github.url },
-  };
-  const inputs = {
-    subscription: CLUSTER.subscriptionId,
-    "resource-group": CLUSTER.resourceGroup,
-    "cluster-name": CLUSTER.name,
-  };
+  const run = (inputs: Record<string, string> = {}) =>
+    runAction({
+      armEndpoint: sandbox.url,
+      ca: sandbox.ca,
+      workspace,
+      inputs: { "github-token": DEMO_TOKEN, ...inputs },
+      env: { GITHUB_API_URL: github.url },
+    });
   try {
     console.log(`ARM sandbox on ${sandbox.url}; GitHub stand-in on ${github.url}; workspace ${workspace}`);
-    heading(`1. mode: capture writes the baseline of ${CLUSTER.name} (kubenet, ${built.nodes.length} nodes)`);
-    show(await runAction({ ...target, inputs: { ...inputs, mode: "capture" } }));
-    const baselineFile = path.join(workspace, ".github", "aks-network-baseline.yml");
-    console.log((await readFile(baselineFile, "utf8")).replace(/^/gm, "   > "));
-
-    heading("2. mode: check on the unchanged cluster");
-    const pass = await runAction({ ...target });
-    show(pass);
-
-    heading("3. the cluster drifts: node 1's route goes missing and the pod CIDR is changed by hand");
-    const dropped = built.routes[1];
-    sandbox.world.patch(built.routeTableId ?? "", (body) => {
-      const properties = body.properties as { routes: { name: string }[] };
-      properties.routes = properties.routes.filter((route) => route.name !== dropped?.name);
-    });
-    sandbox.world.patch(built.clusterId, (body) => {
-      const profile = (body.properties as { networkProfile: Record<string, unknown> }).networkProfile;
-      profile.podCidr = "10.245.0.0/16";
-      profile.podCidrs = ["10.245.0.0/16"];
-    });
-    console.log(`   removed route ${dropped?.name}; podCidr 10.244.0.0/16 -> 10.245.0.0/16`);
-
-    heading("4. mode: check fails the gate");
-    const drift = await runAction({ ...target });
-    show(drift);
-    heading("job summary (what GITHUB_STEP_SUMMARY received)");
-    console.log(drift.summary);
-    const evidence = drift.outputs.evidence ?? "";
-    heading(`evidence package: ${evidence}`);
-    console.log((await readdir(evidence)).map((file) => `   ${file}`).join("\n"));
-
-    const number = Number(drift.outputs["issue-number"]);
-    heading(`5. the GitHub issue the drift opened: ${drift.outputs["issue-url"] ?? "(none)"}`);
-    showIssue(github, number);
-    heading("   its body, as rendered Markdown source");
-    console.log(github.issues.get(number)?.body ?? "(none)");
-
-    heading("6. the cluster is repaired (route back, pod CIDR back) and checked again: the issue closes");
-    sandbox.world = new World(...buildCluster().resources);
-    const repaired = await runAction({ ...target });
-    show(repaired);
-    showIssue(github, number);
-    const closed = github.issues.get(number);
-    const ok =
-      pass.code === 0 &&
-      pass.outputs.result === "pass" &&
-      drift.code !== 0 &&
-      drift.outputs.result === "drift" &&
-      number === 1 &&
-      repaired.code === 0 &&
-      closed?.state === "closed" &&
-      closed.labels.includes("resolved");
-    console.log(
-      ok
-        ? "\nThe demo behaved as expected: pass, a failing gate on drift that opened an issue, and a pass that closed it."
-        : "\nThe demo did NOT behave as expected.",
-    );
-    process.exitCode = ok ? 0 : 1;
+    process.exitCode = (await play({ built, sandbox, github, workspace, run })) ? 0 : 1;
   } finally {
     await sandbox.close();
     await github.close();
