@@ -153,6 +153,25 @@ describe("capture through the SDK", () => {
   });
 });
 
+describe("the bearer token stays on the ARM host", () => {
+  it("refuses an SDK pager's nextLink to another host before anything is sent there", async () => {
+    const built = kubenet();
+    sandbox.world = new World(...built.resources);
+    const elsewhere = await startArmSandbox(new World(...built.resources));
+    try {
+      sandbox.faults.add({
+        path: /agentPools$/i,
+        status: 200,
+        body: { value: [], nextLink: `${elsewhere.url}${built.clusterId}/agentPools?api-version=2026-06-01&page=2` },
+      });
+      await expect(captureCluster(reader(), refOf("aks-kubenet"), now)).rejects.toThrow(/leads to another host/);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+});
+
 describe("capture failures say what to fix", () => {
   beforeEach(() => {
     sandbox.world = new World(...kubenet().resources);

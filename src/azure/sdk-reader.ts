@@ -40,6 +40,26 @@ export interface ReaderOptions {
   retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
 }
 
+/**
+ * Every request of every client stays on the ARM host: a nextLink or a
+ * redirect that points elsewhere is refused before the bearer token is sent.
+ */
+function armHostOnlyPolicy(armEndpoint: string): PipelinePolicy {
+  const origin = new URL(armEndpoint).origin;
+  return {
+    name: "aksNetworkGateArmHostOnly",
+    sendRequest: (request, next) => {
+      const target = new URL(request.url).origin;
+      if (target !== origin) {
+        return Promise.reject(
+          malformed(request.url.split("?")[0] ?? request.url, `it leads to another host (${target}), not ${origin}`),
+        );
+      }
+      return next(request);
+    },
+  };
+}
+
 function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
   return {
     name: "aksNetworkGateRequestTimeout",
@@ -95,6 +115,7 @@ export class SdkArmReader implements ArmReader {
       credentials: { scopes: [this.cloud.scope] },
       ...(this.options.retry ? { retryOptions: this.options.retry } : {}),
       additionalPolicies: [
+        { policy: armHostOnlyPolicy(this.cloud.armEndpoint), position: "perCall" as const },
         { policy: this.pacer.policy(), position: "perRetry" as const },
         {
           policy: requestTimeoutPolicy(this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
