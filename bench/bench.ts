@@ -216,6 +216,7 @@ function oneAtATime(inner: ArmReader): ArmReader {
     listScaleSets: (...args) => serial(() => inner.listScaleSets(...args)),
     listScaleSetInstances: (...args) => serial(() => inner.listScaleSetInstances(...args)),
     listScaleSetNetworkInterfaces: (...args) => serial(() => inner.listScaleSetNetworkInterfaces(...args)),
+    listNetworkInterfaces: (...args) => serial(() => inner.listNetworkInterfaces(...args)),
   };
 }
 

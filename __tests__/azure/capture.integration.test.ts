@@ -128,6 +128,44 @@ describe("capture through the SDK", () => {
     expect(snapshot.nodes[0]?.privateIps).toHaveLength(2);
   });
 
+  it("reads the nodes of an AvailabilitySet pool from the standalone VMs' NICs", async () => {
+    const built = kubenet("aks-avset", 2);
+    const world = new World(
+      ...built.resources.filter(
+        (body) => !/\/virtualMachineScaleSets\//i.test(body.id) && !/virtualMachineScaleSets\/[^/]+$/i.test(body.id),
+      ),
+    );
+    for (const id of built.agentPoolIds) {
+      world.patch(id, (body) => ((body.properties as Record<string, unknown>).type = "AvailabilitySet"));
+    }
+    const group = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${built.nodeResourceGroup}`;
+    built.nodes.forEach((node, index) => {
+      world.put({
+        id: `${group}/providers/Microsoft.Network/networkInterfaces/aks-nodepool1-12345678-nic-${index}`,
+        name: `aks-nodepool1-12345678-nic-${index}`,
+        properties: {
+          primary: true,
+          virtualMachine: {
+            id: `${group}/providers/Microsoft.Compute/virtualMachines/aks-nodepool1-12345678-${index}`,
+          },
+          ipConfigurations: [
+            {
+              id: `${group}/ipc${index}`,
+              name: "ipconfig1",
+              properties: { primary: true, privateIPAddress: node.privateIps[0] },
+            },
+          ],
+        },
+      });
+    });
+    sandbox.world = world;
+    const snapshot = await captureCluster(reader(), refOf("aks-avset"), now);
+    expect(snapshot.nodes).toEqual([
+      { name: "aks-nodepool1-12345678-0", pool: "nodepool1", privateIps: [built.nodes[0]!.privateIps[0]] },
+      { name: "aks-nodepool1-12345678-1", pool: "nodepool1", privateIps: [built.nodes[1]!.privateIps[0]] },
+    ]);
+  });
+
   it("follows nextLink through every page of scale set instances and NICs", async () => {
     sandbox.world = new World(...kubenet("aks-big", 7).resources);
     sandbox.pageSize = 2;

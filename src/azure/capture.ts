@@ -99,15 +99,37 @@ async function nodesOfScaleSet(reader: ArmReader, scaleSet: ScaleSetFacts): Prom
   });
 }
 
-/** The nodes, from the scale sets AKS keeps in the node resource group. */
+/**
+ * Nodes of pools that are not scale sets (AvailabilitySet, VirtualMachines):
+ * standalone VMs whose NICs sit in the node resource group; the VM's name is
+ * the node's name, `aks-<pool>-<digits>-<n>`.
+ */
+async function standaloneNodes(reader: ArmReader, subscriptionId: string, nodeResourceGroup: string): Promise<Node[]> {
+  const nics = await reader.listNetworkInterfaces(subscriptionId, nodeResourceGroup);
+  return nics.flatMap((nic) => {
+    const vm = /\/virtualMachines\/([^/]+)$/i.exec(nic.virtualMachineId ?? "");
+    if (!vm?.[1] || /\/virtualMachineScaleSets\//i.test(nic.virtualMachineId ?? "")) return [];
+    const name = vm[1].toLowerCase();
+    return [{ name, pool: /^aks-([a-z0-9]+)-\d+-/.exec(name)?.[1] ?? null, privateIps: nic.privateIps }];
+  });
+}
+
+/** The nodes, from the scale sets AKS keeps in the node resource group (and its standalone VMs). */
 async function captureNodes(
   reader: ArmReader,
   subscriptionId: string,
   nodeResourceGroup: string,
+  pools: NodePoolFacts[],
 ): Promise<{ nodes: Node[]; scaleSets: ScaleSetFacts[] }> {
-  const scaleSets = (await reader.listScaleSets(subscriptionId, nodeResourceGroup)).filter((set) => set.pool !== null);
+  const hasStandalone = pools.some(
+    (pool) => pool.type !== null && pool.type.toLowerCase() !== "virtualmachinescalesets",
+  );
+  const [scaleSets, standalone] = await Promise.all([
+    reader.listScaleSets(subscriptionId, nodeResourceGroup).then((sets) => sets.filter((set) => set.pool !== null)),
+    hasStandalone ? standaloneNodes(reader, subscriptionId, nodeResourceGroup) : Promise.resolve([]),
+  ]);
   const perSet = await Promise.all(scaleSets.map((set) => nodesOfScaleSet(reader, set)));
-  const nodes = perSet.flat().sort((a, b) => a.name.localeCompare(b.name));
+  const nodes = [...perSet.flat(), ...standalone].sort((a, b) => a.name.localeCompare(b.name));
   return { nodes, scaleSets };
 }
 
@@ -126,7 +148,7 @@ export async function captureCluster(reader: ArmReader, ref: ClusterRef, now: ()
   if (!nodeResourceGroup) throw malformed(cluster.id, "the managed cluster has no nodeResourceGroup");
   const [network, compute] = await Promise.all([
     captureNetwork(reader, pools, ref.subscriptionId, nodeResourceGroup),
-    captureNodes(reader, ref.subscriptionId, nodeResourceGroup),
+    captureNodes(reader, ref.subscriptionId, nodeResourceGroup, pools),
   ]);
   const nodePools = pools.map(({ type: _type, ...pool }) => pool);
   return {

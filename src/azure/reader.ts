@@ -52,4 +52,6 @@ export interface ArmReader {
   listScaleSets(subscriptionId: string, resourceGroup: string): Promise<ScaleSetFacts[]>;
   listScaleSetInstances(scaleSetId: string): Promise<ScaleSetInstanceFacts[]>;
   listScaleSetNetworkInterfaces(scaleSetId: string): Promise<NetworkInterfaceFacts[]>;
+  /** The NICs of a resource group: those of standalone VMs (AvailabilitySet and VirtualMachines pools). */
+  listNetworkInterfaces(subscriptionId: string, resourceGroup: string): Promise<NetworkInterfaceFacts[]>;
 }

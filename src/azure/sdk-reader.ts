@@ -221,6 +221,14 @@ export class SdkArmReader implements ArmReader {
     );
   }
 
+  listNetworkInterfaces(subscriptionId: string, resourceGroup: string): Promise<NetworkInterfaceFacts[]> {
+    const scope = `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.Network/networkInterfaces`;
+    const client = this.network(subscriptionId);
+    return this.once(scope, async () =>
+      (await this.list(client, scope, NETWORK_API_VERSION)).map((nic) => toNetworkInterface(scope, nic)),
+    );
+  }
+
   private async get(client: Client, path: string, apiVersion: string): Promise<unknown> {
     const response = await client
       .pathUnchecked(path)
