@@ -5,7 +5,7 @@ import { build } from "esbuild";
 rmSync("dist", { recursive: true, force: true });
 
 await build({
-  entryPoints: { index: "src/index.ts" },
+  entryPoints: { index: "src/index.ts", cli: "src/cli.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",

@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ACTION_ENTRY = path.join(ROOT, "dist", "index.js");
-const STAND_IN_BIN = path.join(ROOT, "sandbox", "bin");
-const LOOPBACK_GUARD = path.join(ROOT, "sandbox", "loopback-guard.cjs");
+export const STAND_IN_BIN = path.join(ROOT, "sandbox", "bin");
+export const LOOPBACK_GUARD = path.join(ROOT, "sandbox", "loopback-guard.cjs");
 
 export interface ActionRun {
   code: number;
@@ -79,7 +79,7 @@ async function runnerEnvironment(options: RunOptions, files: { output: string; s
   };
 }
 
-function collect(child: ReturnType<typeof spawn>): Promise<{ code: number; stdout: string; stderr: string }> {
+export function collect(child: ReturnType<typeof spawn>): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -27,6 +27,8 @@ export interface GateDeps {
   /** Aborts when the run's time budget runs out. */
   signal: AbortSignal;
   sleep: (ms: number) => Promise<void>;
+  /** Told after each cluster of a check is read or given up: how many so far, of how many. */
+  progress?: ((read: number, total: number) => void) | undefined;
 }
 
 export interface Outcome {
@@ -169,7 +171,12 @@ export async function check(settings: Settings, deps: GateDeps): Promise<Outcome
   const { index, count } = settings.shard;
   const slice = count > 1 ? ` (shard ${index}/${count})` : "";
   deps.logger.info(`Checking ${clusters.length} cluster(s)${slice} against ${settings.baselineFile}.`);
-  const captured = await mapLimit(clusters, settings.concurrency, (cluster) => checkOne(deps, cluster));
+  let read = 0;
+  const captured = await mapLimit(clusters, settings.concurrency, async (cluster) => {
+    const result = await checkOne(deps, cluster);
+    deps.progress?.(++read, clusters.length);
+    return result;
+  });
   const results = compareFleet(captured, parsed.baseline.clusters);
   annotate(deps.logger, parsed, settings.baselineFile, results);
   const findings = results.flatMap((entry) =>

@@ -10,7 +10,7 @@ import { evidenceFolderName, writeEvidence } from "./report/evidence.js";
 import { renderReport } from "./report/markdown.js";
 import { type InputReader, readSettings, type Settings } from "./settings.js";
 
-/** Everything the action touches outside itself; index.ts backs it with @actions/core. */
+/** Everything the action touches outside itself; action.ts backs it with @actions/core. */
 export interface ActionIO {
   input: InputReader;
   env: NodeJS.ProcessEnv;
@@ -21,9 +21,14 @@ export interface ActionIO {
   fail(message: string): void;
   now(): Date;
   sleep(ms: number): Promise<void>;
+  /** Told as each cluster of a check is read (the CLI's progress line); optional. */
+  progress?(read: number, total: number): void;
 }
 
-async function publish(settings: Settings, outcome: Outcome, io: ActionIO): Promise<string> {
+/** What a gate run needs beside its settings: the action and the CLI both give it. */
+export type GateIO = Omit<ActionIO, "input" | "env" | "fail">;
+
+async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promise<string> {
   const createdAt = io.now();
   const name = evidenceFolderName(settings.run, createdAt);
   const folder = path.join(settings.evidenceDir, name);
@@ -68,6 +73,23 @@ async function fileIssues(settings: Settings, outcome: Outcome, evidence: string
   if (summary !== "") await io.writeSummary(summary);
 }
 
+/** Settings → capture/check → report and evidence; the action's run and the CLI share it. */
+export async function runGate(settings: Settings, io: GateIO): Promise<{ outcome: Outcome; evidence: string }> {
+  const credential = createCredential(settings.auth, settings.cloud, io.idToken, (secret) => io.logger.mask(secret));
+  const budget = AbortSignal.timeout(settings.timeoutMs);
+  const reader = new SdkArmReader(credential, settings.cloud, { signal: budget });
+  const deps = {
+    reader,
+    logger: io.logger,
+    now: () => io.now(),
+    signal: budget,
+    sleep: io.sleep,
+    progress: io.progress,
+  };
+  const outcome = settings.mode === "capture" ? await capture(settings, deps) : await check(settings, deps);
+  return { outcome, evidence: await publish(settings, outcome, io) };
+}
+
 /** Wiring only: settings → capture/check → report and evidence → exit status. */
 export async function run(io: ActionIO): Promise<void> {
   io.setOutput("result", "error");
@@ -78,12 +100,8 @@ export async function run(io: ActionIO): Promise<void> {
   try {
     const settings = readSettings(io.input, io.env);
     if (settings.issues.token) io.logger.mask(settings.issues.token);
-    const credential = createCredential(settings.auth, settings.cloud, io.idToken, (secret) => io.logger.mask(secret));
-    const budget = AbortSignal.timeout(settings.timeoutMs);
-    const reader = new SdkArmReader(credential, settings.cloud, { signal: budget });
-    const deps = { reader, logger: io.logger, now: () => io.now(), signal: budget, sleep: io.sleep };
-    const outcome = settings.mode === "capture" ? await capture(settings, deps) : await check(settings, deps);
-    await fileIssues(settings, outcome, await publish(settings, outcome, io), io);
+    const { outcome, evidence } = await runGate(settings, io);
+    await fileIssues(settings, outcome, evidence, io);
     if (outcome.failure) io.fail(outcome.failure);
   } catch (error) {
     const message = describeError(error);

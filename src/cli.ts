@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { runCli, type TerminalStream } from "./cli/main.js";
+import { describeError } from "./errors.js";
+
+function stream(target: NodeJS.WriteStream): TerminalStream {
+  return {
+    write: (text) => void target.write(text),
+    isTTY: target.isTTY === true,
+    columns: target.isTTY ? target.columns : undefined,
+  };
+}
+
+try {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: stream(process.stdout),
+    stderr: stream(process.stderr),
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+} catch (error) {
+  // Node's own exit code for an uncaught error is 1, which here means drift.
+  process.stderr.write(`aks-network-gate: ${describeError(error)}\n`);
+  process.exitCode = 2;
+}
