@@ -37,6 +37,8 @@ export interface ArmSandboxOptions {
   actionsRequestToken?: string;
   /** Reuse a certificate instead of making one. */
   certificate?: SandboxCertificate;
+  /** The port on 127.0.0.1; absent or 0: any free one. */
+  port?: number;
 }
 
 export interface RequestRecord {
@@ -131,7 +133,10 @@ class ArmSandboxServer implements ArmSandbox {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.options.port ?? 0, "127.0.0.1", resolve);
+    });
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
