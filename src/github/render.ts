@@ -9,6 +9,7 @@
 import { renderYaml, toFileEntry } from "../baseline/render.js";
 import { sameId } from "../azure/ids.js";
 import type { BaselineCluster, ClusterSnapshot, Finding } from "../model.js";
+import { addressPlanMarkdown } from "../report/address-plan.js";
 import { code, escapeMarkdown, findingsTable } from "../report/markdown.js";
 import { ACCEPT_INSTEAD, errorVerifyCommands, type Remedy, remedyFor } from "./commands.js";
 import type { ClusterIssueReport, FindingChanges, IssuePublication } from "./issues.js";
@@ -235,18 +236,21 @@ function linksSection(links: IssueLinks, previous: IssueInput["previous"]): stri
 interface DriftLevel {
   snapshot: boolean;
   live: boolean;
+  /** The address plan diagram and capacity table. */
+  plan: boolean;
   remedies: number;
   rows: number;
   expected: boolean;
 }
 
 const DRIFT_LEVELS: DriftLevel[] = [
-  { snapshot: true, live: true, remedies: Infinity, rows: Infinity, expected: true },
-  { snapshot: false, live: true, remedies: Infinity, rows: Infinity, expected: true },
-  { snapshot: false, live: false, remedies: Infinity, rows: Infinity, expected: true },
-  { snapshot: false, live: false, remedies: 20, rows: Infinity, expected: true },
-  { snapshot: false, live: false, remedies: 10, rows: 100, expected: true },
-  { snapshot: false, live: false, remedies: 5, rows: 50, expected: false },
+  { snapshot: true, live: true, plan: true, remedies: Infinity, rows: Infinity, expected: true },
+  { snapshot: false, live: true, plan: true, remedies: Infinity, rows: Infinity, expected: true },
+  { snapshot: false, live: false, plan: true, remedies: Infinity, rows: Infinity, expected: true },
+  { snapshot: false, live: false, plan: false, remedies: Infinity, rows: Infinity, expected: true },
+  { snapshot: false, live: false, plan: false, remedies: 20, rows: Infinity, expected: true },
+  { snapshot: false, live: false, plan: false, remedies: 10, rows: 100, expected: true },
+  { snapshot: false, live: false, plan: false, remedies: 5, rows: 50, expected: false },
 ];
 
 /** What a drift body is made of, computed once for every level. */
@@ -257,6 +261,8 @@ interface DriftParts {
   live: string;
   full: string;
   yaml: string;
+  /** The address plan: Mermaid diagram, legend, capacity table. */
+  plan: string[];
 }
 
 function driftParts(input: DriftIssueInput): DriftParts {
@@ -266,7 +272,13 @@ function driftParts(input: DriftIssueInput): DriftParts {
     live: JSON.stringify(relevantEvidence(input.snapshot, input.findings), null, 2),
     full: JSON.stringify(input.snapshot, null, 2),
     yaml: renderYaml({ [input.expected.id]: toFileEntry(input.expected) }, ""),
+    plan: addressPlanMarkdown(input.snapshot, input.findings),
   };
+}
+
+function planSection(input: DriftIssueInput, parts: DriftParts, level: DriftLevel): string[] {
+  const plan = level.plan ? parts.plan : [cutNote("the address plan", "report.md", input.links), ""];
+  return ["### Address plan", "", ...plan];
 }
 
 function evidenceSection(input: DriftIssueInput, parts: DriftParts, level: DriftLevel): string[] {
@@ -308,6 +320,7 @@ function driftBody(input: DriftIssueInput, parts: DriftParts, level: DriftLevel)
     ...parts.table.slice(0, 2 + rows),
     "",
     ...(findings.length > rows ? [cutNote(`${findings.length - rows} more findings`, "findings.json", links), ""] : []),
+    ...planSection(input, parts, level),
     ...remediesSection(parts.groups, level.remedies, links),
     ...expectedSection(input, parts, level),
     ...evidenceSection(input, parts, level),

@@ -1,24 +1,8 @@
 import type { ClusterResult, Finding, GateResult } from "../model.js";
+import { addressPlanMarkdown } from "./address-plan.js";
+import { code, escapeMarkdown } from "./markdown-text.js";
 
-/**
- * Text from Azure (names, tags, messages) is untrusted: in a table cell it
- * must not end the cell, open a link or HTML, format, or mention anyone; in
- * an issue it must not turn into an autolink or a reference to an issue.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_[\]|<>~&]/g, (char) => `\\${char}`)
-    .replace(/@/g, "@\u200b")
-    .replace(/:\/\//g, ":\u200b//")
-    .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}\u200b.`)
-    .replace(/#(?=\d)/g, "#\u200b")
-    .replace(/\r?\n/g, " ");
-}
-
-/** A code span; a backtick inside becomes a quote, so the span cannot end early. */
-export function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
+export { code, escapeMarkdown };
 
 const HEADLINE: Record<GateResult, string> = {
   pass: "✅ pass: the live network matches the baseline",
@@ -76,7 +60,25 @@ export function findingsTable(findings: Finding[]): string[] {
   ];
 }
 
-function clusterSection(result: ClusterResult): string[] {
+/** Address plans drawn at most in one report; clusters with findings come first. */
+export const MAX_ADDRESS_PLANS = 50;
+
+/** The cluster's address plan: open when it has findings, folded away when it passes. */
+function addressPlanSection(result: Extract<ClusterResult, { kind: "checked" }>): string[] {
+  const plan = addressPlanMarkdown(result.snapshot, result.findings);
+  if (result.findings.some((item) => !item.suppressed)) return ["#### Address plan", "", ...plan];
+  return ["<details><summary>Address plan and capacity</summary>", "", ...plan, "</details>", ""];
+}
+
+/** The clusters whose address plan the report draws: those with findings first, up to the limit. */
+function plannedClusters(results: ClusterResult[]): Set<ClusterResult> {
+  const checked = results.filter((result) => result.kind === "checked");
+  const failing = checked.filter((result) => result.findings.some((item) => !item.suppressed));
+  const passing = checked.filter((result) => !failing.includes(result));
+  return new Set([...failing, ...passing].slice(0, MAX_ADDRESS_PLANS));
+}
+
+function clusterSection(result: ClusterResult, planned: Set<ClusterResult>): string[] {
   const lines = [`### ${escapeMarkdown(clusterName(result.clusterId))}`, "", code(result.clusterId), ""];
   if (result.kind === "error") return [...lines, `⚠️ ${escapeMarkdown(result.message)}`, ""];
   const { snapshot } = result;
@@ -98,6 +100,7 @@ function clusterSection(result: ClusterResult): string[] {
     }
     lines.push("");
   }
+  if (planned.has(result)) lines.push(...addressPlanSection(result));
   return lines;
 }
 
@@ -112,7 +115,15 @@ export function renderReport(results: ClusterResult[], context: ReportContext): 
     ...results.map(overviewRow),
     "",
   );
-  for (const result of results) lines.push(...clusterSection(result));
+  const planned = plannedClusters(results);
+  for (const result of results) lines.push(...clusterSection(result, planned));
+  const unplanned = results.filter((result) => result.kind === "checked" && !planned.has(result)).length;
+  if (unplanned > 0) {
+    lines.push(
+      `Address plans are drawn for ${MAX_ADDRESS_PLANS} clusters (those with findings first); ${unplanned} more are in the evidence package's ${code("snapshot.json")}.`,
+      "",
+    );
+  }
   const links = [
     context.runUrl ? `[workflow run](${context.runUrl})` : undefined,
     context.commit ? `commit ${code(context.commit)}` : undefined,

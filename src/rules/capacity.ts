@@ -36,7 +36,8 @@ export const MAX_PODS_PER_NODE_RANGE = 250;
 /** A headroom under this share of the capacity is a warning. */
 const HEADROOM_PERCENT = 20n;
 
-type Fit = "fits" | "tight" | "exceeds";
+/** How a need at the pools' maximum sits in a capacity: with 20% to spare, under 20%, or beyond it. */
+export type Fit = "fits" | "tight" | "exceeds";
 
 function fitOf(need: bigint, capacity: bigint): Fit {
   if (need > capacity) return "exceeds";
@@ -53,21 +54,32 @@ function poolsText(pools: NodePool[]): string {
     .join(", ");
 }
 
-interface PodCidrFit {
+/** The nodes a pool has now: its count. */
+function poolNodesNow(pool: NodePool): number {
+  return pool.count ?? 0;
+}
+
+export interface PodCidrFit {
   podCidr: string;
+  /** The per-node ranges the pod CIDR holds. */
   nodes: bigint;
+  /** The nodes the pools have now. */
+  now: bigint;
+  /** The nodes the pools can reach, surge included. */
   need: bigint;
   fit: Fit;
 }
 
-function podCidrFits(live: ClusterSnapshot): PodCidrFit[] {
+/** Kubenet and Azure CNI Overlay: each pod CIDR against the nodes that take a range of it. */
+export function podCidrFits(live: ClusterSnapshot): PodCidrFit[] {
   if (!usesPodCidr(live)) return [];
   const need = BigInt(peakNodes(live.nodePools));
+  const now = BigInt(live.nodePools.reduce((sum, pool) => sum + poolNodesNow(pool), 0));
   return live.networkProfile.podCidrs.flatMap((podCidr) => {
     const family = familyOf(podCidr);
     if (family === null) return [];
     const nodes = blockCount(podCidr, PER_NODE_PREFIX[family]);
-    return [{ podCidr, nodes, need, fit: fitOf(need, nodes) }];
+    return [{ podCidr, nodes, now, need, fit: fitOf(need, nodes) }];
   });
 }
 
@@ -120,28 +132,32 @@ function addressesPerNode(live: ClusterSnapshot, pool: NodePool, subnet: Subnet,
   return 1 + (podsHere ? maxPodsOf(live, pool) : 0);
 }
 
-interface SubnetFit {
+export interface SubnetFit {
   subnet: Subnet;
   prefix: string;
+  /** The prefix's addresses less the 5 Azure keeps. */
   usable: bigint;
+  /** The addresses the pools' nodes (and on classic Azure CNI their pods) take now. */
+  now: bigint;
+  /** The addresses they take at the pools' maximum, surge included. */
   need: bigint;
   pools: NodePool[];
   fit: Fit;
 }
 
-function subnetFits(live: ClusterSnapshot): SubnetFit[] {
+/** Each prefix of each node and pod subnet against the addresses its pools take. */
+export function subnetFits(live: ClusterSnapshot): SubnetFit[] {
   return live.subnets.flatMap((subnet) =>
     subnet.addressPrefixes.flatMap((prefix) => {
       const ipv4 = familyOf(prefix) === 4;
       const pools = live.nodePools.filter((pool) => addressesPerNode(live, pool, subnet, ipv4) > 0);
       if (pools.length === 0) return [];
-      const need = pools.reduce(
-        (sum, pool) => sum + BigInt(peakNodes([pool]) * addressesPerNode(live, pool, subnet, ipv4)),
-        0n,
-      );
+      const taken = (nodes: (pool: NodePool) => number) =>
+        pools.reduce((sum, pool) => sum + BigInt(nodes(pool) * addressesPerNode(live, pool, subnet, ipv4)), 0n);
+      const need = taken((pool) => peakNodes([pool]));
       const total = addressCount(prefix);
       const usable = total > AZURE_RESERVED_PER_SUBNET ? total - AZURE_RESERVED_PER_SUBNET : 0n;
-      return [{ subnet, prefix, usable, need, pools, fit: fitOf(need, usable) }];
+      return [{ subnet, prefix, usable, now: taken(poolNodesNow), need, pools, fit: fitOf(need, usable) }];
     }),
   );
 }
@@ -188,21 +204,34 @@ const subnetHeadroom: NetworkRule = {
       .map((fit) => subnetViolation(live, fit, "under 20% headroom")),
 };
 
-interface RouteTableFit {
+export interface RouteTableFit {
   table: RouteTable;
+  /** The nodes behind the table at the pools' maximum, surge included. */
   nodes: number;
   families: number;
   custom: number;
+  /** The routes the table holds now. */
+  now: number;
+  /** The routes it needs at the pools' maximum: a route per node and IP family, plus the custom ones. */
   need: number;
+  /** Against Azure's 400: tight from 80% on. */
+  fit: Fit;
 }
 
-function routeTableFits(live: ClusterSnapshot): RouteTableFit[] {
+function routeFitOf(need: number): Fit {
+  if (need > ROUTE_TABLE_LIMIT) return "exceeds";
+  return need * 5 >= ROUTE_TABLE_LIMIT * 4 ? "tight" : "fits";
+}
+
+/** Kubenet: each route table of the node subnets against Azure's 400 routes. */
+export function routeTableFits(live: ClusterSnapshot): RouteTableFit[] {
   if (!isKubenet(live)) return [];
   const families = new Set(live.networkProfile.podCidrs.map(familyOf)).size || 1;
   return nodeSubnetTables(live).map((table) => {
     const nodes = peakNodes(poolsBehindTable(live, table));
     const custom = table.routes.filter((route) => !isManagedRoute(route, live)).length;
-    return { table, nodes, families, custom, need: nodes * families + custom };
+    const need = nodes * families + custom;
+    return { table, nodes, families, custom, now: table.routes.length, need, fit: routeFitOf(need) };
   });
 }
 
@@ -228,7 +257,7 @@ const routeTable: NetworkRule = {
   fix: "Lower the pools' maxCount or maxSurge below the limit; larger clusters need Azure CNI Overlay.",
   check: ({ live }) =>
     routeTableFits(live)
-      .filter((fit) => fit.need > ROUTE_TABLE_LIMIT)
+      .filter((fit) => fit.fit === "exceeds")
       .map((fit) => routeTableViolation(fit, "the last nodes get no route")),
 };
 
@@ -242,7 +271,7 @@ const routeTableHeadroom: NetworkRule = {
   fix: "Plan the move to Azure CNI Overlay before the cluster grows further.",
   check: ({ live }) =>
     routeTableFits(live)
-      .filter((fit) => fit.need <= ROUTE_TABLE_LIMIT && fit.need * 5 >= ROUTE_TABLE_LIMIT * 4)
+      .filter((fit) => fit.fit === "tight")
       .map((fit) => routeTableViolation(fit, "80% or more of the limit")),
 };
 
