@@ -17,6 +17,7 @@ export async function run(): Promise<void> {
         core.warning(message, where && { file: where.file, startLine: where.line, title: where.title }),
       error: (message, where) =>
         core.error(message, where && { file: where.file, startLine: where.line, title: where.title }),
+      notice: (message) => core.notice(message),
       mask: (secret) => core.setSecret(secret),
     },
     setOutput: (name, value) => core.setOutput(name, value),

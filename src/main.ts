@@ -6,6 +6,7 @@ import { capture, check, type Outcome } from "./gate.js";
 import { issueOutputs, publishIssues } from "./github/publish.js";
 import { renderIssueSummary } from "./github/render.js";
 import type { Logger } from "./logger.js";
+import { type ArtifactPublication, artifactOutputs, renderArtifactSummary, uploadEvidence } from "./report/artifact.js";
 import { evidenceFolderName, writeEvidence } from "./report/evidence.js";
 import { renderReport } from "./report/markdown.js";
 import { type InputReader, readSettings, type Settings } from "./settings.js";
@@ -64,10 +65,31 @@ async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promis
   return evidence;
 }
 
+/** The evidence as a workflow artifact, once written: its outcome never changes the gate's result. */
+async function keepEvidence(settings: Settings, evidence: string, io: ActionIO): Promise<ArtifactPublication> {
+  const { serverUrl } = settings.issues;
+  const run = { serverUrl, repository: settings.run.repository, runId: settings.run.runId };
+  const publication = await uploadEvidence(settings.artifacts, evidence, { logger: io.logger, env: io.env, run });
+  for (const [name, value] of Object.entries(artifactOutputs(publication))) io.setOutput(name, value);
+  const summary = renderArtifactSummary(publication, path.relative(settings.workspace, evidence));
+  if (summary !== "") await io.writeSummary(summary);
+  return publication;
+}
+
 /** The cluster issues, after the evidence: their outcome never changes the gate's result. */
-async function fileIssues(settings: Settings, outcome: Outcome, evidence: string, io: ActionIO): Promise<void> {
+async function fileIssues(
+  settings: Settings,
+  outcome: Outcome,
+  evidence: string,
+  artifact: ArtifactPublication,
+  io: ActionIO,
+): Promise<void> {
   const deps = { logger: io.logger, now: () => io.now() };
-  const publication = await publishIssues(settings, outcome, path.relative(settings.workspace, evidence), deps);
+  const location = {
+    path: path.relative(settings.workspace, evidence),
+    artifact: artifact.uploaded && artifact.url ? { name: artifact.name, url: artifact.url } : undefined,
+  };
+  const publication = await publishIssues(settings, outcome, location, deps);
   for (const [name, value] of Object.entries(issueOutputs(publication))) io.setOutput(name, value);
   const summary = renderIssueSummary(publication);
   if (summary !== "") await io.writeSummary(summary);
@@ -97,11 +119,12 @@ export async function run(io: ActionIO): Promise<void> {
   for (const [name, value] of Object.entries(issueOutputs({ written: false, reason: "", quiet: true }))) {
     io.setOutput(name, value);
   }
+  io.setOutput("evidence-artifact-id", "");
   try {
     const settings = readSettings(io.input, io.env);
     if (settings.issues.token) io.logger.mask(settings.issues.token);
     const { outcome, evidence } = await runGate(settings, io);
-    await fileIssues(settings, outcome, evidence, io);
+    await fileIssues(settings, outcome, evidence, await keepEvidence(settings, evidence, io), io);
     if (outcome.failure) io.fail(outcome.failure);
   } catch (error) {
     const message = describeError(error);

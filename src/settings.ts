@@ -3,6 +3,7 @@ import path from "node:path";
 import { type Cloud, CLOUD_NAMES, isCloudName, resolveCloud } from "./azure/clouds.js";
 import { GateError } from "./errors.js";
 import { type OwnerHandle, parseHandles } from "./github/owner.js";
+import type { ArtifactSettings } from "./report/artifact.js";
 
 /** Reads one action input by name; an unset input reads as "". */
 export type InputReader = (name: string) => string;
@@ -58,6 +59,8 @@ export interface Settings {
   run: RunContext;
   /** The GitHub issue a failing cluster gets. */
   issues: IssueSettings;
+  /** `upload-evidence` and `retention-days`: the evidence folder as a workflow artifact. */
+  artifacts: ArtifactSettings;
 }
 
 /** `issue-on-error`: `auto` opens error issues on scheduled runs only. */
@@ -310,6 +313,17 @@ function issueSettings(read: InputReader, env: NodeJS.ProcessEnv): IssueSettings
   };
 }
 
+/** GitHub keeps artifacts 1 to 90 days in public repositories, up to 400 in private ones. */
+const MAX_RETENTION_DAYS = 400;
+
+function artifactSettings(read: InputReader): ArtifactSettings {
+  const retention = read("retention-days").trim();
+  return {
+    upload: booleanInput(read, "upload-evidence", true),
+    retentionDays: retention === "" ? undefined : integer(read, "retention-days", 0, 1, MAX_RETENTION_DAYS),
+  };
+}
+
 function runContext(env: NodeJS.ProcessEnv): RunContext {
   const server = env.GITHUB_SERVER_URL ?? "https://github.com";
   const repository = env.GITHUB_REPOSITORY || undefined;
@@ -345,5 +359,6 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     workspace,
     run: runContext(env),
     issues: issueSettings(read, env),
+    artifacts: artifactSettings(read),
   };
 }

@@ -54,11 +54,16 @@ interface RunOptions {
 function publish(results: ClusterResult[], options: RunOptions = {}): Promise<IssuePublication> {
   const settings = settingsFor(root, github.url, { owner: "@contoso/payments", ...options.inputs }, options.env);
   const now = options.now ?? new Date();
-  return publishIssues(settings, outcomeOf(results), "aks-network-evidence/run-2001-1", {
-    logger,
-    now: () => now,
-    createApi: fast,
-  });
+  return publishIssues(
+    settings,
+    outcomeOf(results),
+    { path: "aks-network-evidence/run-2001-1" },
+    {
+      logger,
+      now: () => now,
+      createApi: fast,
+    },
+  );
 }
 
 function reportsOf(publication: IssuePublication) {
@@ -440,13 +445,18 @@ describe("when no issue can be written", () => {
     };
     const settings = settingsFor(root, github.url, { "github-token": "" });
     const outcome = outcomeOf([checked("aks-payments", [drifts.podCidr])]);
-    await publishIssues(settings, outcome, "e", { logger, now: () => new Date(), createApi: counting });
+    await publishIssues(settings, outcome, { path: "e" }, { logger, now: () => new Date(), createApi: counting });
     expect(built).toBe(0);
-    await publishIssues(settingsFor(root, github.url), outcome, "e", {
-      logger,
-      now: () => new Date(),
-      createApi: counting,
-    });
+    await publishIssues(
+      settingsFor(root, github.url),
+      outcome,
+      { path: "e" },
+      {
+        logger,
+        now: () => new Date(),
+        createApi: counting,
+      },
+    );
     expect(built).toBe(1);
   });
 

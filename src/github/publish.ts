@@ -100,7 +100,13 @@ function precondition(settings: Settings, jobs: Job[]): Extract<IssuePublication
   return undefined;
 }
 
-function linksOf(settings: Settings, evidencePath: string): IssueLinks {
+/** Where the run's evidence is: its folder, relative to the workspace, and the artifact it was uploaded as. */
+export interface EvidenceLocation {
+  path: string;
+  artifact?: { name: string; url: string } | undefined;
+}
+
+function linksOf(settings: Settings, evidence: EvidenceLocation): IssueLinks {
   const { run } = settings;
   return {
     baselineFile: settings.baselineFile,
@@ -109,7 +115,8 @@ function linksOf(settings: Settings, evidencePath: string): IssueLinks {
     commit: run.commit,
     commitUrl:
       run.commit && run.repository ? `${settings.issues.serverUrl}/${run.repository}/commit/${run.commit}` : undefined,
-    evidencePath,
+    evidencePath: evidence.path,
+    artifact: evidence.artifact,
   };
 }
 
@@ -254,7 +261,7 @@ async function runJobs(api: IssueApi, context: Context, jobs: Job[], plans: Issu
 export async function publishIssues(
   settings: Settings,
   outcome: Outcome,
-  evidencePath: string,
+  evidence: EvidenceLocation,
   deps: IssueDeps,
 ): Promise<IssuePublication> {
   const jobs = jobsOf(settings, outcome);
@@ -281,7 +288,7 @@ export async function publishIssues(
     );
     const context: Context = {
       settings,
-      links: linksOf(settings, evidencePath),
+      links: linksOf(settings, evidence),
       owners: await ownerResolver(settings),
     };
     const { reports, stopped } = await runJobs(api, context, jobs, plans, deps.logger);

@@ -31,6 +31,8 @@ export interface IssueLinks {
   commitUrl: string | undefined;
   /** The evidence folder, relative to the workspace. */
   evidencePath: string;
+  /** The evidence as a workflow artifact, when the run uploaded it. */
+  artifact?: { name: string; url: string };
 }
 
 export interface IssueInput {
@@ -166,7 +168,10 @@ function remediesSection(groups: RemedyGroup[], limit: number, links: IssueLinks
 }
 
 function cutNote(what: string, file: string, links: IssueLinks): string {
-  return `_Cut to stay under GitHub's ${GITHUB_BODY_LIMIT.toLocaleString("en-US")}-character limit: ${what}. The evidence package has everything: ${code(`${links.evidencePath}/${file}`)}._`;
+  const artifact = links.artifact
+    ? ` in the artifact [${escapeMarkdown(links.artifact.name)}](${links.artifact.url})`
+    : "";
+  return `_Cut to stay under GitHub's ${GITHUB_BODY_LIMIT.toLocaleString("en-US")}-character limit: ${what}. The evidence package has everything: ${code(`${links.evidencePath}/${file}`)}${artifact}._`;
 }
 
 /** The parts of the snapshot the findings are about, keyed as the finding paths name them. */
@@ -215,7 +220,9 @@ function linksSection(links: IssueLinks, previous: IssueInput["previous"]): stri
         ? `commit [${code(links.commit.slice(0, 12))}](${links.commitUrl})`
         : `commit ${code(links.commit)}`
       : undefined,
-    `evidence ${code(links.evidencePath)} (with ${code("manifest.json")} and ${code("SHA256SUMS")}; the workflow keeps it by uploading it as an artifact)`,
+    links.artifact
+      ? `evidence artifact [${escapeMarkdown(links.artifact.name)}](${links.artifact.url}) (folder ${code(links.evidencePath)}, with ${code("manifest.json")} and ${code("SHA256SUMS")})`
+      : `evidence ${code(links.evidencePath)} (with ${code("manifest.json")} and ${code("SHA256SUMS")}; not uploaded as an artifact by this run)`,
     `baseline ${code(links.baselineFile)}`,
   ].filter(Boolean);
   const lines = ["### Run", "", parts.join(" · "), ""];
