@@ -5,6 +5,7 @@
  * and hostile names stay label text. A diagram with the escaping undone, and
  * one with a syntax error, are rejected: the check can fail.
  */
+import { readFileSync } from "node:fs";
 import { renderDriftIssue } from "../../src/github/render.js";
 import { driftState } from "../../src/github/marker.js";
 import { addressPlanDiagram } from "../../src/report/address-plan.js";
@@ -56,6 +57,9 @@ const hostileIssue = renderDriftIssue({
   findings: clusters.hostile.findings,
 }).body;
 
+/** The README's diagrams: its example of the address plan, and any sample output pasted into it. */
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+
 const BROKEN = {
   /** The hostile diagram as a writer that does not escape would write it. */
   unescaped: diagramOf(clusters.hostile).replaceAll("#34;", '"'),
@@ -70,6 +74,7 @@ beforeAll(async () => {
     ...Object.entries(clusters).map(([name, result]) => ({ name, text: diagramOf(result) })),
     ...mermaidBlocks(report).map((text, index) => ({ name: `report${index}`, text })),
     ...mermaidBlocks(hostileIssue).map((text, index) => ({ name: `issue${index}`, text })),
+    ...mermaidBlocks(readme).map((text, index) => ({ name: `readme${index}`, text })),
     ...Object.entries(BROKEN).map(([name, text]) => ({ name: `broken:${name}`, text })),
   ];
   results = new Map((await checkWithMermaid(diagrams)).map((result) => [result.name, result]));
@@ -167,6 +172,12 @@ describe("the address plan, checked by mermaid", () => {
     expect(blocks).toHaveLength(5);
     for (const index of [0, 1, 2, 3]) expect(valid(`report${index}`).flowchart.vertices.length).toBeGreaterThan(3);
     expect(valid("issue0").flowchart).toEqual(valid("hostile").flowchart);
+  });
+
+  it("every diagram in the README is valid", () => {
+    const blocks = mermaidBlocks(readme);
+    expect(blocks.length).toBeGreaterThan(0);
+    blocks.forEach((_, index) => expect(valid(`readme${index}`).flowchart.vertices.length).toBeGreaterThan(3));
   });
 
   it("rejects the hostile diagram with its escaping undone, and a label that never closes", () => {

@@ -1,8 +1,9 @@
 /** The address plan's text: label escaping, finding lines, the capacity table, where the report and the issue put it. */
+import { readFileSync } from "node:fs";
 import { driftState } from "../../src/github/marker.js";
 import { GITHUB_BODY_LIMIT, renderDriftIssue } from "../../src/github/render.js";
 import type { Finding } from "../../src/model.js";
-import { capacityTable, findingLine } from "../../src/report/address-plan.js";
+import { addressPlanDiagram, capacityTable, findingLine } from "../../src/report/address-plan.js";
 import { MAX_ADDRESS_PLANS, renderReport } from "../../src/report/markdown.js";
 import { mermaidLabel, mermaidText, renderFlowchart } from "../../src/report/mermaid.js";
 import { azureCniSnapshot, kubenetSnapshot, nodeName } from "../fixtures/snapshots.js";
@@ -136,6 +137,18 @@ const context = {
   evidencePath: undefined,
   slice: undefined,
 };
+
+describe("the README's example", () => {
+  it("is what the code draws for the demo cluster whose pod CIDR was changed by hand", () => {
+    const healthy = kubenetSnapshot(3);
+    healthy.name = "aks-payments-prod";
+    const result = checkedAfter(healthy, (live) => (live.networkProfile.podCidrs = ["10.245.0.0/16"]));
+    const shown = result.findings.filter((item) => item.rule !== "routes.outsidePodCidr");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## Address plan diagram and capacity"));
+    expect(section).toContain(`\`\`\`mermaid\n${addressPlanDiagram(result.snapshot, shown)}\`\`\`\n`);
+  });
+});
 
 describe("the address plan in the job summary", () => {
   it("is open for a cluster with findings and folded away for one that passes", () => {

@@ -11,7 +11,7 @@
 const SAFE = /^[A-Za-z0-9 .,:/_+()-]$/u;
 
 /** The most characters of one untrusted line in a label. */
-export const LABEL_LINE_LIMIT = 72;
+export const LABEL_LINE_LIMIT = 96;
 
 /** One line of label text, cut and entity-encoded for a quoted Mermaid label. */
 export function mermaidText(text: string, limit = LABEL_LINE_LIMIT): string {
