@@ -1,10 +1,14 @@
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
-// dist/ is rebuilt from nothing, so no chunk of an earlier build lingers.
-rmSync("dist", { recursive: true, force: true });
+// `--metafile FILE` (npm run licenses) writes only what the bundle is made of, and leaves dist/ alone.
+const metafileAt = process.argv.indexOf("--metafile");
+const metafile = metafileAt >= 0 ? process.argv[metafileAt + 1] : undefined;
 
-await build({
+// dist/ is rebuilt from nothing, so no chunk of an earlier build lingers.
+if (metafile === undefined) rmSync("dist", { recursive: true, force: true });
+
+const result = await build({
   entryPoints: { index: "src/index.ts", cli: "src/cli.ts" },
   outdir: "dist",
   bundle: true,
@@ -16,10 +20,13 @@ await build({
   // which writes no issue never reads.
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  legalComments: "linked",
+  // The licenses of everything bundled are in licenses/THIRD_PARTY.md (npm run licenses), in full.
+  legalComments: "none",
   logLevel: "warning",
   // Bundled CommonJS dependencies still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
+  ...(metafile === undefined ? {} : { write: false, metafile: true }),
 });
+if (metafile !== undefined) writeFileSync(metafile, JSON.stringify(result.metafile));

@@ -105,7 +105,7 @@ describe("renderTerminalReport", () => {
     expect(report).toContain("      silenced: scaling, CHG-1");
     expect(report.trimEnd().split("\n").slice(-2)).toEqual([
       "Evidence: ev/run-1",
-      "Exit 1: 1 finding fail the gate under --fail-on error",
+      "Exit 1: 1 finding fails the gate under --fail-on error",
     ]);
     expect(report).not.toContain("\u001b");
   });

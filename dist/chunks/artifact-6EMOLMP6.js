@@ -80,4 +80,3 @@ If the error persists, please check whether Actions and API requests are operati
 Errors can be temporary, so please try again and optionally run the action with debug mode enabled for more information.
 
 If the error persists, please check whether Actions and API requests are operating normally at [https://githubstatus.com](https://www.githubstatus.com).`),n}})}};var nTe=new QA,H8e=nTe;export{as as ArtifactNotFoundError,QA as DefaultArtifactClient,jl as FilesNotFoundError,Zs as GHESNotSupportedError,ss as InvalidResponseError,os as NetworkError,Ka as UsageError,H8e as default};
-/*! For license information please see artifact-6EMOLMP6.js.LEGAL.txt */

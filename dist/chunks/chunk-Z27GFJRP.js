@@ -273,4 +273,3 @@ ${n} (artifact ID ${e.id}${o}): the evidence folder ${ne(r)} with \`manifest.jso
 
 ${t}
 `).catch(()=>{}),e.fail(t)}}export{V as a,un as b,kv as c,xre as d,eDe as e};
-/*! For license information please see chunk-Z27GFJRP.js.LEGAL.txt */

@@ -129,7 +129,8 @@ function verdict(summary: RunSummary): string {
     return `Exit 2: ${plural(unread, "cluster")} could not be read, so the gate does not pass`;
   }
   const failing = outcome.findings.filter((item) => item.severity === "error" || failOn === "warning").length;
-  if (code === 1) return `Exit 1: ${plural(failing, "finding")} fail the gate under --fail-on ${failOn}`;
+  const verb = failing === 1 ? "fails" : "fail";
+  if (code === 1) return `Exit 1: ${plural(failing, "finding")} ${verb} the gate under --fail-on ${failOn}`;
   return outcome.result === "drift" ? "Exit 0: findings reported only (--fail-on never)" : "Exit 0: pass";
 }
 

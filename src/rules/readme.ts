@@ -1,19 +1,20 @@
 /**
  * The README's rule tables, generated from the rule declarations so that the
- * documentation cannot drift from the rules. A test fails when README.md
- * differs; regenerate with:
- *   npx tsx --eval 'import { readFileSync, writeFileSync } from "node:fs";
- *     import { withRulesSection } from "./src/rules/readme.ts";
- *     writeFileSync("README.md", withRulesSection(readFileSync("README.md", "utf8")))' \
- *     && npx prettier --write README.md
+ * documentation cannot drift from the rules. `npm run docs` regenerates them
+ * (with the inputs and outputs tables), and a test and `npm run docs -- --check`
+ * fail when README.md differs.
  */
 import { DRIFT_RULES } from "../compare/drift-rules.js";
+import { type GeneratedSection, replaceSection, sectionEnd, sectionStart } from "../docs/section.js";
 import { NETWORK_RULES } from "./index.js";
 import type { RuleDoc, RuleFamily } from "./rule.js";
 
-const START_TAG = "<!-- rules:start";
-export const RULES_START = `${START_TAG}: generated from the rule declarations (src/rules/, src/compare/drift-rules.ts); regenerate as src/rules/readme.ts says -->`;
-export const RULES_END = "<!-- rules:end -->";
+const RULES_SECTION: GeneratedSection = {
+  name: "rules",
+  source: "the rule declarations (src/rules/, src/compare/drift-rules.ts)",
+};
+export const RULES_START = sectionStart(RULES_SECTION);
+export const RULES_END = sectionEnd(RULES_SECTION);
 
 const HEADINGS: Record<RuleFamily, string> = {
   drift: "Drift from the baseline",
@@ -48,18 +49,20 @@ function familyTable(family: RuleFamily): string[] {
   ];
 }
 
+function ruleTables(): string {
+  const families = Object.keys(HEADINGS) as RuleFamily[];
+  return families
+    .map((family) => familyTable(family).join("\n"))
+    .join("\n")
+    .trimEnd();
+}
+
 /** The generated part of the README: one table per rule family. */
 export function rulesSection(): string {
-  const families = Object.keys(HEADINGS) as RuleFamily[];
-  return [RULES_START, "", ...families.flatMap(familyTable), RULES_END].join("\n");
+  return [RULES_START, "", ruleTables(), "", RULES_END].join("\n");
 }
 
 /** The README with its generated rule tables replaced by the current ones. */
 export function withRulesSection(readme: string): string {
-  const start = readme.indexOf(START_TAG);
-  const end = readme.indexOf(RULES_END);
-  if (start < 0 || end < start) {
-    throw new Error(`README.md has no "${RULES_START}" … "${RULES_END}" section to regenerate.`);
-  }
-  return readme.slice(0, start) + rulesSection() + readme.slice(end + RULES_END.length);
+  return replaceSection(readme, RULES_SECTION, ruleTables());
 }

@@ -1,0 +1,137 @@
+/**
+ * `npm run licenses`: writes licenses/THIRD_PARTY.md, the license of every npm
+ * package that esbuild bundles into dist/ (from the build's metafile: the
+ * packages with bytes in an output), with its version, SPDX id and the license
+ * and notice files it ships, in full. dist/ itself carries no legal comments.
+ * `npm run licenses -- --check` writes nothing and exits 1 when the file is not
+ * current or a bundled package names no license at all (CI). A package that
+ * ships none can be reviewed by hand: licenses/reviewed/NAME@VERSION.txt, its
+ * first line `SPDX-License-Identifier: ID`, then the license text found.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const OUTPUT = path.join(ROOT, "licenses", "THIRD_PARTY.md");
+const REVIEWED = path.join(ROOT, "licenses", "reviewed");
+const LICENSE_FILE = /^(licen[cs]e|copying|notice)([.-].*)?$/iu;
+
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+}
+
+interface BundledPackage {
+  name: string;
+  version: string;
+  license: string | undefined;
+  files: { name: string; text: string }[];
+}
+
+/** The package folders (node_modules/…/name) that put bytes into an output of the build. */
+function bundledFolders(): string[] {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "licenses-")), "meta.json");
+  execFileSync(process.execPath, ["esbuild.config.mjs", "--metafile", file], { cwd: ROOT, stdio: "inherit" });
+  const metafile = JSON.parse(readFileSync(file, "utf8")) as Metafile;
+  const folders = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const folder = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//u.exec(input)?.[1];
+      if (folder !== undefined && bytesInOutput > 0) folders.add(folder);
+    }
+  }
+  return [...folders];
+}
+
+function licenseId(manifest: Record<string, unknown>): string | undefined {
+  const { license, licenses } = manifest as { license?: string | { type?: string }; licenses?: { type?: string }[] };
+  if (typeof license === "string") return license;
+  if (license?.type) return license.type;
+  const types = (licenses ?? []).flatMap((entry) => (entry.type ? [entry.type] : []));
+  return types.length > 0 ? types.join(" OR ") : undefined;
+}
+
+/** A license found by hand for a package that ships none: licenses/reviewed/NAME@VERSION.txt. */
+function reviewed(name: string, version: string): Pick<BundledPackage, "license" | "files"> | undefined {
+  const file = path.join(REVIEWED, `${name.replace("/", "+")}@${version}.txt`);
+  if (!existsSync(file)) return undefined;
+  const [first = "", ...rest] = readFileSync(file, "utf8").split("\n");
+  const license = /^SPDX-License-Identifier: (.+)$/u.exec(first)?.[1];
+  return { license, files: [{ name: path.relative(ROOT, file), text: rest.join("\n").trim() }] };
+}
+
+function describe(folder: string): BundledPackage {
+  const directory = path.join(ROOT, folder);
+  const manifest = JSON.parse(readFileSync(path.join(directory, "package.json"), "utf8")) as Record<string, unknown>;
+  const name = String(manifest.name);
+  const version = String(manifest.version);
+  const files = readdirSync(directory)
+    .filter((entry) => LICENSE_FILE.test(entry))
+    .sort()
+    .map((entry) => ({ name: entry, text: readFileSync(path.join(directory, entry), "utf8").trim() }));
+  const license = licenseId(manifest);
+  if (license === undefined && files.length === 0) return { name, version, license, files, ...reviewed(name, version) };
+  return { name, version, license, files };
+}
+
+/** A fence longer than any run of backticks in the text, so the text cannot close it. */
+function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/gu)].map((match) => match[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}text\n${text}\n${fence}`;
+}
+
+function render(packages: BundledPackage[]): string {
+  const rows = packages.map((entry) => `| ${entry.name} | ${entry.version} | ${entry.license ?? "(none named)"} |`);
+  const sections = packages.map((entry) => {
+    const texts = entry.files.map((file) => `${file.name}:\n\n${fenced(file.text)}`);
+    const body =
+      texts.length > 0
+        ? texts.join("\n\n")
+        : "The package ships no license file; its package.json names the license above.";
+    return `## ${entry.name} ${entry.version}\n\n${body}`;
+  });
+  return [
+    "# Third-party licenses",
+    "",
+    "Every npm package bundled into `dist/` (the action and the CLI), with its version, license and the",
+    "license and notice files it ships. Generated by `npm run licenses` from esbuild's metafile; CI",
+    "fails when it is not current (`npm run licenses -- --check`). Do not edit by hand.",
+    "",
+    `${packages.length} packages.`,
+    "",
+    "| package | version | license |",
+    "| --- | --- | --- |",
+    ...rows,
+    "",
+    ...sections.flatMap((section) => [section, ""]),
+  ].join("\n");
+}
+
+const packages = bundledFolders()
+  .map(describe)
+  .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
+  .filter(
+    (entry, index, all) =>
+      index === 0 || `${entry.name}@${entry.version}` !== `${all[index - 1]?.name}@${all[index - 1]?.version}`,
+  );
+const unlicensed = packages.filter((entry) => entry.license === undefined && entry.files.length === 0);
+const listing = render(packages);
+const current = existsSync(OUTPUT) ? readFileSync(OUTPUT, "utf8") : "";
+const relative = path.relative(ROOT, OUTPUT);
+if (!process.argv.includes("--check")) {
+  writeFileSync(OUTPUT, listing);
+  console.log(`${relative}: ${packages.length} bundled packages.`);
+} else if (listing !== current) {
+  console.error(`${relative} is not current: run 'npm run licenses' and commit it.`);
+  process.exitCode = 1;
+} else {
+  console.log(`${relative} is current: ${packages.length} bundled packages.`);
+}
+if (unlicensed.length > 0) {
+  const names = unlicensed.map((entry) => `${entry.name}@${entry.version}`).join(", ");
+  console.error(`Bundled packages that name no license, neither in package.json nor in a file: ${names}.`);
+  process.exitCode = 1;
+}
