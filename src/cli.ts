@@ -6,7 +6,8 @@ function stream(target: NodeJS.WriteStream): TerminalStream {
   return {
     write: (text) => void target.write(text),
     isTTY: target.isTTY === true,
-    columns: target.isTTY ? target.columns : undefined,
+    // A terminal that reports no size (0 columns, as some ptys do) counts as none.
+    columns: target.isTTY && target.columns > 0 ? target.columns : undefined,
   };
 }
 
