@@ -4,20 +4,18 @@
  * and how it fails.
  */
 import { captureCluster, type ClusterRef } from "../../src/azure/capture.js";
-import { resolveCloud } from "../../src/azure/clouds.js";
 import { SdkArmReader } from "../../src/azure/sdk-reader.js";
-import { type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
-import { staticTokenCredential, trustCertificateInProcess } from "../../sandbox/trust.js";
+import { armInProcess } from "../helpers/arm-in-process.js";
+import { startArmSandbox } from "../../sandbox/arm.js";
 import { azureCniCluster, type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const now = () => new Date("2026-11-23T10:00:00Z");
 
-let sandbox: ArmSandbox;
-let untrust: () => void;
+const arm = armInProcess();
 
 function reader(): SdkArmReader {
-  return new SdkArmReader(staticTokenCredential(), resolveCloud("AzureCloud", sandbox.url, undefined));
+  return arm.reader();
 }
 
 function refOf(name: string, resourceGroup = "rg1"): ClusterRef {
@@ -33,26 +31,10 @@ function kubenet(name = "aks-kubenet", count = 3): BuiltCluster {
   });
 }
 
-beforeAll(async () => {
-  sandbox = await startArmSandbox(new World());
-  untrust = trustCertificateInProcess(sandbox.ca);
-});
-
-afterAll(async () => {
-  untrust();
-  await sandbox.close();
-});
-
-beforeEach(() => {
-  sandbox.faults.clear();
-  sandbox.requests.length = 0;
-  sandbox.pageSize = 50;
-});
-
 describe("capture through the SDK", () => {
   it("reads a kubenet cluster on the AKS-made VNet: profile, pools, subnet, route table, nodes", async () => {
     const built = kubenet();
-    sandbox.world = new World(...built.resources);
+    arm.sandbox.world = new World(...built.resources);
     const snapshot = await captureCluster(reader(), refOf("aks-kubenet"), now);
     expect(snapshot.networkProfile).toMatchObject({
       networkPlugin: "kubenet",
@@ -72,9 +54,9 @@ describe("capture through the SDK", () => {
 
   it("keeps no secret of the cluster resource: no SSH key, no service principal", async () => {
     const built = kubenet();
-    sandbox.world = new World(...built.resources);
+    arm.sandbox.world = new World(...built.resources);
     const snapshot = await captureCluster(reader(), refOf("aks-kubenet"), now);
-    const clusterBody = JSON.stringify(sandbox.world.require(built.clusterId));
+    const clusterBody = JSON.stringify(arm.sandbox.world.require(built.clusterId));
     expect(clusterBody).toContain("keyData");
     const text = JSON.stringify(snapshot);
     expect(text).not.toMatch(/keyData|ssh|servicePrincipal|clientId|secret/i);
@@ -87,7 +69,7 @@ describe("capture through the SDK", () => {
       name: "aks-cni",
       firewall: { ip: "10.240.255.4" },
     });
-    sandbox.world = new World(...built.resources);
+    arm.sandbox.world = new World(...built.resources);
     const snapshot = await captureCluster(reader(), refOf("aks-cni"), now);
     expect(snapshot.networkProfile.networkPlugin).toBe("azure");
     expect(snapshot.nodePools[0]?.vnetSubnetID?.toLowerCase()).toBe(built.subnetId.toLowerCase());
@@ -107,7 +89,7 @@ describe("capture through the SDK", () => {
       name: "aks-classic",
       podIpsPerNode: 30,
     });
-    sandbox.world = new World(...built.resources);
+    arm.sandbox.world = new World(...built.resources);
     const snapshot = await captureCluster(reader(), refOf("aks-classic"), now);
     expect(snapshot.nodes.map((node) => node.privateIps)).toEqual(built.nodes.map((node) => node.privateIps));
     expect(snapshot.nodes[0]?.privateIps).toHaveLength(1);
@@ -121,7 +103,7 @@ describe("capture through the SDK", () => {
       overlay: true,
       dualStack: true,
     });
-    sandbox.world = new World(...built.resources);
+    arm.sandbox.world = new World(...built.resources);
     const snapshot = await captureCluster(reader(), refOf("aks-overlay"), now);
     expect(snapshot.networkProfile).toMatchObject({ networkPluginMode: "overlay", ipFamilies: ["IPv4", "IPv6"] });
     expect(snapshot.networkProfile.podCidrs).toHaveLength(2);
@@ -158,7 +140,7 @@ describe("capture through the SDK", () => {
         },
       });
     });
-    sandbox.world = world;
+    arm.sandbox.world = world;
     const snapshot = await captureCluster(reader(), refOf("aks-avset"), now);
     expect(snapshot.nodes).toEqual([
       { name: "aks-nodepool1-12345678-0", pool: "nodepool1", privateIps: [built.nodes[0]!.privateIps[0]] },
@@ -167,12 +149,12 @@ describe("capture through the SDK", () => {
   });
 
   it("follows nextLink through every page of scale set instances and NICs", async () => {
-    sandbox.world = new World(...kubenet("aks-big", 7).resources);
-    sandbox.pageSize = 2;
+    arm.sandbox.world = new World(...kubenet("aks-big", 7).resources);
+    arm.sandbox.pageSize = 2;
     const snapshot = await captureCluster(reader(), refOf("aks-big"), now);
     expect(snapshot.nodes).toHaveLength(7);
     expect(
-      sandbox.requests.filter(
+      arm.sandbox.requests.filter(
         (request) => request.query.$skipToken !== undefined || request.query.$skiptoken !== undefined,
       ).length,
     ).toBeGreaterThan(4);
@@ -180,13 +162,13 @@ describe("capture through the SDK", () => {
 
   it("reads each resource once per run, even when two clusters share it", async () => {
     const built = kubenet();
-    sandbox.world = new World(...built.resources);
+    arm.sandbox.world = new World(...built.resources);
     const shared = reader();
     await Promise.all([
       captureCluster(shared, refOf("aks-kubenet"), now),
       captureCluster(shared, refOf("aks-kubenet"), now),
     ]);
-    const paths = sandbox.requests.map((request) => request.path.toLowerCase());
+    const paths = arm.sandbox.requests.map((request) => request.path.toLowerCase());
     expect(new Set(paths).size).toBe(paths.length);
   });
 });
@@ -194,10 +176,10 @@ describe("capture through the SDK", () => {
 describe("the bearer token stays on the ARM host", () => {
   it("refuses an SDK pager's nextLink to another host before anything is sent there", async () => {
     const built = kubenet();
-    sandbox.world = new World(...built.resources);
+    arm.sandbox.world = new World(...built.resources);
     const elsewhere = await startArmSandbox(new World(...built.resources));
     try {
-      sandbox.faults.add({
+      arm.sandbox.faults.add({
         path: /agentPools$/i,
         status: 200,
         body: { value: [], nextLink: `${elsewhere.url}${built.clusterId}/agentPools?api-version=2026-06-01&page=2` },
@@ -212,14 +194,14 @@ describe("the bearer token stays on the ARM host", () => {
 
 describe("capture failures say what to fix", () => {
   beforeEach(() => {
-    sandbox.world = new World(...kubenet().resources);
+    arm.sandbox.world = new World(...kubenet().resources);
   });
 
   it.each<[string, () => void, RegExp]>([
     [
       "a cluster without networkProfile",
       () =>
-        sandbox.world.patch(
+        arm.sandbox.world.patch(
           kubenet().clusterId,
           (body) => delete (body.properties as Record<string, unknown>).networkProfile,
         ),
@@ -228,7 +210,7 @@ describe("capture failures say what to fix", () => {
     [
       "a route table without routes",
       () =>
-        sandbox.world.patch(
+        arm.sandbox.world.patch(
           kubenet().routeTableId ?? "",
           (body) => delete (body.properties as Record<string, unknown>).routes,
         ),
@@ -236,13 +218,13 @@ describe("capture failures say what to fix", () => {
     ],
     [
       "a cluster that does not exist",
-      () => sandbox.world.delete(kubenet().clusterId),
+      () => arm.sandbox.world.delete(kubenet().clusterId),
       /Azure has no resource .*aks-kubenet \(404 ResourceNotFound: The Resource .Microsoft.ContainerService\/managedClusters\/aks-kubenet. under resource group .rg1. was not found/,
     ],
     [
       "a compute list whose nextLink points to another host",
       () =>
-        sandbox.faults.add({
+        arm.sandbox.faults.add({
           path: /virtualMachineScaleSets$/i,
           status: 200,
           body: { value: [], nextLink: "https://127.0.0.2:1/elsewhere" },

@@ -6,26 +6,24 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { captureCluster } from "../../src/azure/capture.js";
-import { resolveCloud } from "../../src/azure/clouds.js";
 import { SdkArmReader } from "../../src/azure/sdk-reader.js";
 import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
 import { upsertCluster } from "../../src/baseline/write.js";
 import { check, type GateDeps } from "../../src/gate.js";
 import type { Logger } from "../../src/logger.js";
 import { readSettings } from "../../src/settings.js";
-import { type ArmSandbox, startArmSandbox, throttledFault } from "../../sandbox/arm.js";
-import { staticTokenCredential, trustCertificateInProcess } from "../../sandbox/trust.js";
+import { armInProcess } from "../helpers/arm-in-process.js";
+import { throttledFault } from "../../sandbox/arm.js";
 import { azureCniCluster, type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const now = () => new Date("2026-11-23T10:00:00Z");
 const silent: Logger = { info: () => {}, debug: () => {}, warning: () => {}, error: () => {}, mask: () => {} };
 
-let sandbox: ArmSandbox;
-let untrust: () => void;
+const arm = armInProcess();
 
 function reader(): SdkArmReader {
-  return new SdkArmReader(staticTokenCredential(), resolveCloud("AzureCloud", sandbox.url, undefined));
+  return arm.reader();
 }
 
 function fleet(size: number): BuiltCluster[] {
@@ -64,34 +62,18 @@ function deps(overrides: Partial<GateDeps> = {}): GateDeps {
   };
 }
 
-beforeAll(async () => {
-  sandbox = await startArmSandbox(new World());
-  untrust = trustCertificateInProcess(sandbox.ca);
-});
-
-afterAll(async () => {
-  untrust();
-  await sandbox.close();
-});
-
-beforeEach(() => {
-  sandbox.faults.clear();
-  sandbox.requests.length = 0;
-  sandbox.rateLimitRemaining = 12000;
-});
-
 describe("ARM's read limits", () => {
   it("paces its reads once ARM reports few remaining reads", async () => {
-    sandbox.world = new World(...fleet(1).flatMap((cluster) => cluster.resources));
-    sandbox.rateLimitRemaining = 40;
+    arm.sandbox.world = new World(...fleet(1).flatMap((cluster) => cluster.resources));
+    arm.sandbox.rateLimitRemaining = 40;
     const paced = reader();
     await captureCluster(paced, { subscriptionId: SUBSCRIPTION, resourceGroup: "rg-0", name: "aks-0" }, now);
     expect(paced.pacer.paced).toBeGreaterThan(0);
   });
 
   it("waits out a 429 whose Retry-After is an HTTP date", async () => {
-    sandbox.world = new World(...fleet(1).flatMap((cluster) => cluster.resources));
-    const fault = sandbox.faults.add({
+    arm.sandbox.world = new World(...fleet(1).flatMap((cluster) => cluster.resources));
+    const fault = arm.sandbox.faults.add({
       ...throttledFault({ path: "/managedClusters/aks-0", times: 1 }),
       headers: { "Retry-After": new Date(Date.now() + 1000).toUTCString() },
     });
@@ -106,9 +88,9 @@ describe("ARM's read limits", () => {
 
   it("retries a cluster that stays throttled beyond the SDK's retries, instead of failing it", async () => {
     const clusters = fleet(2);
-    sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    arm.sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
     const workspace = await baselineOf(clusters);
-    const fault = sandbox.faults.add(throttledFault({ path: /managedClusters\/aks-1$/i, times: 6, retryAfter: 0 }));
+    const fault = arm.sandbox.faults.add(throttledFault({ path: /managedClusters\/aks-1$/i, times: 6, retryAfter: 0 }));
     const waits: number[] = [];
     const settings = readSettings(() => "", { GITHUB_WORKSPACE: workspace });
     const outcome = await check(settings, deps({ sleep: async (ms) => void waits.push(ms) }));
@@ -119,9 +101,9 @@ describe("ARM's read limits", () => {
 
   it("ends a cluster still throttled after every attempt as an error, never a pass", async () => {
     const clusters = fleet(1);
-    sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    arm.sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
     const workspace = await baselineOf(clusters);
-    sandbox.faults.add(throttledFault({ path: "/managedClusters/aks-0", retryAfter: 0 }));
+    arm.sandbox.faults.add(throttledFault({ path: "/managedClusters/aks-0", retryAfter: 0 }));
     const outcome = await check(
       readSettings(() => "", { GITHUB_WORKSPACE: workspace }),
       deps(),
@@ -132,16 +114,16 @@ describe("ARM's read limits", () => {
 
   it("does not start clusters once the run's time budget has run out", async () => {
     const clusters = fleet(1);
-    sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    arm.sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
     const workspace = await baselineOf(clusters);
-    sandbox.requests.length = 0;
+    arm.sandbox.requests.length = 0;
     const outcome = await check(
       readSettings(() => "", { GITHUB_WORKSPACE: workspace }),
       deps({ signal: AbortSignal.abort() }),
     );
     expect(outcome.result).toBe("error");
     expect(outcome.failure).toContain("time budget");
-    expect(sandbox.requests).toHaveLength(0);
+    expect(arm.sandbox.requests).toHaveLength(0);
   });
 });
 
@@ -169,21 +151,21 @@ describe("a fleet in one run", () => {
       vnet: shared,
       firewall,
     });
-    sandbox.world = new World(...a.resources, ...b.resources);
+    arm.sandbox.world = new World(...a.resources, ...b.resources);
     const one = reader();
     await Promise.all([
       captureCluster(one, { subscriptionId: SUBSCRIPTION, resourceGroup: "rg-a", name: "aks-a" }, now),
       captureCluster(one, { subscriptionId: SUBSCRIPTION, resourceGroup: "rg-b", name: "aks-b" }, now),
     ]);
     const reads = (segment: string) =>
-      sandbox.requests.filter((request) => request.path.toLowerCase().endsWith(segment)).length;
+      arm.sandbox.requests.filter((request) => request.path.toLowerCase().endsWith(segment)).length;
     expect(reads("/virtualnetworks/vnet-spoke")).toBe(1);
     expect(reads("/routetables/rt-spoke")).toBe(1);
   });
 
   it("checks only its shard, and the shards together check every cluster once", async () => {
     const clusters = fleet(6);
-    sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    arm.sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
     const workspace = await baselineOf(clusters);
     const checked: string[] = [];
     for (const shard of ["1/3", "2/3", "3/3"]) {
