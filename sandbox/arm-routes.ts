@@ -10,6 +10,8 @@ export interface Reply {
   status: number;
   headers?: Record<string, string>;
   body: unknown;
+  /** Sent as it is instead of `body` as JSON: a replayed answer that was not JSON. */
+  text?: string;
 }
 
 export interface ListingContext {
@@ -52,16 +54,22 @@ function noRoute(path: string): Reply {
   };
 }
 
-function resourceGroupBody(world: World, path: string): unknown {
-  const { subscriptionId, resourceGroup } = scopeOf(path);
+/** The location of the resource group a path lies in, as the world's resources there say; `eastus` when none does. */
+export function locationOf(world: World, path: string): string {
+  const { resourceGroup } = scopeOf(path);
   const sample = world
     .all()
     .find((body) => scopeOf(body.id).resourceGroup?.toLowerCase() === resourceGroup?.toLowerCase());
+  return typeof sample?.["location"] === "string" ? sample["location"] : "eastus";
+}
+
+function resourceGroupBody(world: World, path: string): unknown {
+  const { subscriptionId, resourceGroup } = scopeOf(path);
   return {
     id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`,
     name: resourceGroup,
     type: "Microsoft.Resources/resourceGroups",
-    location: typeof sample?.["location"] === "string" ? sample["location"] : "eastus",
+    location: locationOf(world, path),
     properties: { provisioningState: "Succeeded" },
   };
 }

@@ -11,7 +11,7 @@ describe("ARM sandbox with the real Azure SDK clients", () => {
   let sandbox: ArmSandbox;
   let untrust: () => void;
   let clusters: TwoClusters;
-  const credential = staticTokenCredential("t");
+  const credential = staticTokenCredential();
 
   beforeAll(async () => {
     clusters = twoClusters();
@@ -114,7 +114,7 @@ describe("ARM sandbox with the real Azure SDK clients", () => {
     const client = getClient(sandbox.url, credential, {
       credentials: { scopes: ["https://management.azure.com/.default"] },
     });
-    const response = await client.path(path).get({ queryParameters: { "api-version": "2024-07-01" } });
+    const response = await client.path(path).get({ queryParameters: { "api-version": "2026-04-01" } });
     expect(response.status).toBe("200");
     return response.body as { value: Record<string, unknown>[] };
   }

@@ -6,6 +6,36 @@ interface RestErrorLike {
   statusCode?: number;
   code?: string;
   message: string;
+  request?: { method?: string; url?: string };
+}
+
+/** Where a defect of the gate is reported. */
+export const DEFECT_REPORT_URL = "https://github.com/contoso/aks-network-gate/issues";
+
+/**
+ * ARM's 400 codes for a request that is wrong as sent (an api-version it does
+ * not serve for the type, none at all, a type it does not know): the inputs
+ * cannot cause them, and the same request can never succeed.
+ */
+const REQUEST_DEFECT_CODES = new Set([
+  "NoRegisteredProviderFound",
+  "InvalidApiVersionParameter",
+  "MissingApiVersionParameter",
+  "InvalidResourceType",
+]);
+
+/**
+ * A request the gate itself got wrong. Not the user's setup and not Azure's
+ * weather: retrying cannot help, so the message says so and where to report it.
+ */
+export class GateDefect extends GateError {
+  constructor(message: string) {
+    super(
+      message,
+      `This is a defect of AKS Network Gate, not of your setup, and retrying cannot help: report it at ${DEFECT_REPORT_URL} with this message.`,
+    );
+    this.name = "GateDefect";
+  }
 }
 
 function isRestError(error: unknown): error is RestErrorLike {
@@ -72,11 +102,30 @@ function cutShort(resourceId: string, problem: string): TransientError {
   );
 }
 
+/** `GET https://host/path?api-version=...`: the request as sent (ARM URLs carry no secret). */
+function requestLine(error: RestErrorLike): string {
+  return `${error.request?.method ?? "GET"} ${error.request?.url ?? "(request URL unknown)"}`;
+}
+
+/** ARM's 401 InvalidAuthenticationTokenAudience: the token is for another cloud or resource, a sign-in setting. */
+function wrongAudience(resourceId: string, detail: string): GateError {
+  return new GateError(
+    `Azure refused the sign-in's token while reading ${resourceId}: it was issued for another audience than this Resource Manager (${detail}).`,
+    "Sign in to the same cloud the 'environment' input names (azure/login's 'environment' too); for Azure Stack, 'arm-endpoint' must be the stamp whose metadata names the audience.",
+  );
+}
+
 function explainStatus(resourceId: string, error: RestErrorLike): GateError {
   const code = error.code ? ` ${error.code}` : "";
   const detail = `${error.statusCode}${code}: ${error.message}`;
+  if (error.statusCode === 400 && error.code && REQUEST_DEFECT_CODES.has(error.code)) {
+    return new GateDefect(
+      `Azure Resource Manager refused the gate's own request for ${resourceId}: ${requestLine(error)} answered ${detail}`,
+    );
+  }
   switch (error.statusCode) {
     case 401:
+      if (error.code === "InvalidAuthenticationTokenAudience") return wrongAudience(resourceId, detail);
       return new GateError(
         `Azure did not accept the sign-in while reading ${resourceId} (${detail}).`,
         "Check azure/login, or 'client-id' and 'tenant-id' with 'permissions: id-token: write', and the 'environment' input.",
@@ -98,10 +147,17 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
         retryAfterOf(error),
       );
     default: {
-      const message = `Azure failed to answer a read of ${resourceId} (${detail}).`;
-      const hint = "Retry the run; if it persists, check the Azure status page for Resource Manager.";
-      const status = error.statusCode ?? 0;
-      return status >= 500 ? new TransientError(message, hint, TRANSIENT_RETRY_MS) : new GateError(message, hint);
+      if ((error.statusCode ?? 0) >= 500) {
+        return new TransientError(
+          `Azure failed to answer a read of ${resourceId} (${detail}).`,
+          "Retry the run; if it persists, check the Azure status page for Resource Manager.",
+          TRANSIENT_RETRY_MS,
+        );
+      }
+      return new GateError(
+        `Azure refused a read of ${resourceId}: ${requestLine(error)} answered ${detail}`,
+        `The same request cannot succeed when sent again: check the cluster inputs and the baseline's cluster IDs; if they are right, report it at ${DEFECT_REPORT_URL} with this message.`,
+      );
     }
   }
 }
@@ -143,7 +199,7 @@ export function explainArmFailure(resourceId: string, error: unknown, budgetSpen
   }
   if (error instanceof SyntaxError) return cutShort(resourceId, error.message);
   const message = error instanceof Error ? error.message : String(error);
-  return new GateError(`Reading ${resourceId} failed: ${message}`);
+  return new GateDefect(`Reading ${resourceId} failed in the gate itself: ${message}`);
 }
 
 /** Runs one ARM read; a failure comes back as a GateError naming the resource. */

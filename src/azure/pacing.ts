@@ -1,4 +1,5 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { Deadline } from "../deadline.js";
 
 /** ARM refills a subscription's read bucket at about 25 reads a second. */
 export const REFILL_INTERVAL_MS = 40;
@@ -38,9 +39,14 @@ export class ReadPacer {
   /** How many requests were held back, for tests and the benchmark. */
   paced = 0;
 
+  /**
+   * With a deadline, a wait the run's budget cannot afford (pacing, or a 429's
+   * Retry-After) fails the read at once, and a wait in progress ends with it.
+   */
   constructor(
     private readonly sleep: Sleep = defaultSleep,
     private readonly now: () => number = Date.now,
+    private readonly deadline?: Deadline,
   ) {}
 
   private bucket(subscription: string): Bucket {
@@ -62,7 +68,9 @@ export class ReadPacer {
     bucket.nextSlot = slot + (low ? REFILL_INTERVAL_MS : 0);
     if (slot > now) {
       this.paced += 1;
-      await this.sleep(slot - now);
+      const what = `waiting ${Math.ceil((slot - now) / 1000)} s before reading ${url.split("?")[0]} (Azure throttles this subscription)`;
+      this.deadline?.afford(slot - now, what);
+      await (this.deadline ? this.deadline.race(this.sleep(slot - now), what) : this.sleep(slot - now));
     }
   }
 
@@ -75,6 +83,17 @@ export class ReadPacer {
     if (status === 429) {
       const wait = retryAfterMs(headers.get("retry-after"), this.now()) ?? 1000;
       bucket.nextSlot = Math.max(bucket.nextSlot, this.now() + wait);
+      this.deadline?.afford(
+        wait,
+        `the wait Azure asked for before reading ${url.split("?")[0]} again (429, Retry-After ${Math.ceil(wait / 1000)} s)`,
+      );
+    }
+    const unavailableFor = status === 503 ? retryAfterMs(headers.get("retry-after"), this.now()) : undefined;
+    if (unavailableFor !== undefined) {
+      this.deadline?.afford(
+        unavailableFor,
+        `the wait Azure asked for before reading ${url.split("?")[0]} again (503, Retry-After ${Math.ceil(unavailableFor / 1000)} s)`,
+      );
     }
   }
 

@@ -5,13 +5,17 @@ import { createContainerService } from "@azure/arm-containerservice/api";
 import { list as listAgentPools } from "@azure/arm-containerservice/api/agentPools";
 import { get as getManagedCluster } from "@azure/arm-containerservice/api/managedClusters";
 import { createNetworkManagement } from "@azure/arm-network/api";
+import type { Deadline } from "../deadline.js";
 import type { RouteTable } from "../model.js";
+import { API_VERSIONS, type ApiVersions } from "./api-versions.js";
 import type { Cloud } from "./clouds.js";
 import { toInstance, toNetworkInterface, toRouteTable, toScaleSet, toVirtualNetwork } from "./from-arm.js";
 import { toAgentPool, toManagedCluster } from "./from-sdk.js";
 import { checked, malformed } from "./failures.js";
 import { idKey, parseResourceId, resourceGroupId } from "./ids.js";
 import { ReadPacer } from "./pacing.js";
+import { collectPages, PageGuard } from "./paging.js";
+import type { ArmRecorder } from "./recorder.js";
 import type {
   ArmReader,
   ManagedClusterFacts,
@@ -22,10 +26,6 @@ import type {
   VirtualNetworkFacts,
 } from "./reader.js";
 
-/** The Microsoft.Network api-version @azure/arm-network 39 pins for these reads. */
-const NETWORK_API_VERSION = "2026-01-01";
-const COMPUTE_API_VERSION = "2024-07-01";
-
 type ContainerService = ReturnType<typeof createContainerService>;
 
 /** A request that gets no answer in this time is abandoned, and retried like a failed one. */
@@ -35,9 +35,15 @@ export interface ReaderOptions {
   pacer?: ReadPacer;
   /** Aborts every read when the run's time budget runs out. */
   signal?: AbortSignal;
+  /** The run's deadline: bounds every wait of a read (pacing, Retry-After) and aborts reads when spent. */
+  deadline?: Deadline;
   requestTimeoutMs?: number;
   /** The SDK's retries of 5xx, 429 and dropped connections; the SDK's defaults when absent. */
   retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** The api-version of each read; the SDK operations' own (API_VERSIONS) when absent. */
+  apiVersions?: ApiVersions;
+  /** `--record`: every response the gate uses, written to a folder (perCall: once per call, after retries). */
+  recorder?: ArmRecorder;
 }
 
 /**
@@ -70,10 +76,21 @@ function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
   };
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const result: T[] = [];
-  for await (const item of items) result.push(item);
-  return result;
+/**
+ * The SDK's model deserializers throw a TypeError on a body of the wrong shape
+ * (an object where the API defines an array, a null list entry) before the
+ * gate's own field checks see it: that is a malformed response, named as one.
+ * Only the SDK call is wrapped, so a TypeError of the gate's own code stays a defect.
+ */
+async function sdkShaped<T>(resourceId: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof TypeError) {
+      throw malformed(resourceId, `its body does not have the shape the API defines (${error.message})`);
+    }
+    throw error;
+  }
 }
 
 function subscriptionOf(id: string): string {
@@ -99,14 +116,16 @@ export class SdkArmReader implements ArmReader {
 
   readonly pacer: ReadPacer;
   private readonly signal: AbortSignal | undefined;
+  private readonly versions: ApiVersions;
 
   constructor(
     private readonly credential: TokenCredential,
     private readonly cloud: Cloud,
     private readonly options: ReaderOptions = {},
   ) {
-    this.pacer = options.pacer ?? new ReadPacer();
-    this.signal = options.signal;
+    this.pacer = options.pacer ?? new ReadPacer(undefined, undefined, options.deadline);
+    this.signal = options.signal ?? options.deadline?.signal;
+    this.versions = options.apiVersions ?? API_VERSIONS;
   }
 
   private clientOptions() {
@@ -116,6 +135,7 @@ export class SdkArmReader implements ArmReader {
       ...(this.options.retry ? { retryOptions: this.options.retry } : {}),
       additionalPolicies: [
         { policy: armHostOnlyPolicy(this.cloud.armEndpoint), position: "perCall" as const },
+        ...(this.options.recorder ? [{ policy: this.options.recorder.policy(), position: "perCall" as const }] : []),
         { policy: this.pacer.policy(), position: "perRetry" as const },
         {
           policy: requestTimeoutPolicy(this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
@@ -125,11 +145,13 @@ export class SdkArmReader implements ArmReader {
     };
   }
 
-  private containerService(subscriptionId: string): ContainerService {
-    let client = this.containerServices.get(subscriptionId);
+  /** The typed client of one subscription, sending the api-version of the given read. */
+  private containerService(subscriptionId: string, apiVersion: string): ContainerService {
+    const key = `${subscriptionId}|${apiVersion}`;
+    let client = this.containerServices.get(key);
     if (!client) {
-      client = createContainerService(this.credential, subscriptionId, this.clientOptions());
-      this.containerServices.set(subscriptionId, client);
+      client = createContainerService(this.credential, subscriptionId, { ...this.clientOptions(), apiVersion });
+      this.containerServices.set(key, client);
     }
     return client;
   }
@@ -163,9 +185,12 @@ export class SdkArmReader implements ArmReader {
     return this.once(id, async () =>
       toManagedCluster(
         id,
-        await getManagedCluster(this.containerService(subscriptionId), resourceGroup, name, {
-          abortSignal: this.signal,
-        }),
+        await sdkShaped(
+          id,
+          getManagedCluster(this.containerService(subscriptionId, this.versions.managedCluster), resourceGroup, name, {
+            abortSignal: this.signal,
+          }),
+        ),
       ),
     );
   }
@@ -173,43 +198,51 @@ export class SdkArmReader implements ArmReader {
   listAgentPools(clusterId: string): Promise<NodePoolFacts[]> {
     const parts = parseResourceId(clusterId);
     if (!parts) throw malformed(clusterId, `'${clusterId}' is not an ARM resource ID`);
-    const client = this.containerService(parts.subscriptionId);
+    const client = this.containerService(parts.subscriptionId, this.versions.agentPools);
     return this.once(`${clusterId}/agentPools`, async () =>
-      (await collect(listAgentPools(client, parts.resourceGroup, parts.name, { abortSignal: this.signal }))).map(
-        (pool) => toAgentPool(clusterId, pool),
-      ),
+      (
+        await sdkShaped(
+          `${clusterId}/agentPools`,
+          collectPages(
+            listAgentPools(client, parts.resourceGroup, parts.name, { abortSignal: this.signal }).byPage(),
+            `${clusterId}/agentPools`,
+          ),
+        )
+      ).map((pool) => toAgentPool(clusterId, pool)),
     );
   }
 
   getVirtualNetwork(id: string): Promise<VirtualNetworkFacts> {
     const client = this.network(subscriptionOf(id));
-    return this.once(id, async () => toVirtualNetwork(id, await this.get(client, id, NETWORK_API_VERSION)));
+    return this.once(id, async () => toVirtualNetwork(id, await this.get(client, id, this.versions.virtualNetwork)));
   }
 
   listVirtualNetworks(subscriptionId: string, resourceGroup: string): Promise<VirtualNetworkFacts[]> {
     const scope = `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.Network/virtualNetworks`;
     const client = this.network(subscriptionId);
     return this.once(scope, async () =>
-      (await this.list(client, scope, NETWORK_API_VERSION)).map((vnet) => toVirtualNetwork(scope, vnet)),
+      (await this.list(client, scope, this.versions.virtualNetworks)).map((vnet) => toVirtualNetwork(scope, vnet)),
     );
   }
 
   getRouteTable(id: string): Promise<RouteTable> {
     const client = this.network(subscriptionOf(id));
-    return this.once(id, async () => toRouteTable(id, await this.get(client, id, NETWORK_API_VERSION)));
+    return this.once(id, async () => toRouteTable(id, await this.get(client, id, this.versions.routeTable)));
   }
 
   listScaleSets(subscriptionId: string, resourceGroup: string): Promise<ScaleSetFacts[]> {
     const scope = `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.Compute/virtualMachineScaleSets`;
     return this.once(scope, async () =>
-      (await this.list(this.computeClient(), scope, COMPUTE_API_VERSION)).map((item) => toScaleSet(scope, item)),
+      (await this.list(this.computeClient(), scope, this.versions.scaleSets)).map((item) => toScaleSet(scope, item)),
     );
   }
 
   listScaleSetInstances(scaleSetId: string): Promise<ScaleSetInstanceFacts[]> {
     const scope = `${scaleSetId}/virtualMachines`;
     return this.once(scope, async () =>
-      (await this.list(this.computeClient(), scope, COMPUTE_API_VERSION)).map((item) => toInstance(scope, item)),
+      (await this.list(this.computeClient(), scope, this.versions.scaleSetInstances)).map((item) =>
+        toInstance(scope, item),
+      ),
     );
   }
 
@@ -217,7 +250,9 @@ export class SdkArmReader implements ArmReader {
     const scope = `${scaleSetId}/networkInterfaces`;
     const client = this.network(subscriptionOf(scaleSetId));
     return this.once(scope, async () =>
-      (await this.list(client, scope, NETWORK_API_VERSION)).map((nic) => toNetworkInterface(scope, nic)),
+      (await this.list(client, scope, this.versions.scaleSetNetworkInterfaces)).map((nic) =>
+        toNetworkInterface(scope, nic),
+      ),
     );
   }
 
@@ -225,7 +260,7 @@ export class SdkArmReader implements ArmReader {
     const scope = `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.Network/networkInterfaces`;
     const client = this.network(subscriptionId);
     return this.once(scope, async () =>
-      (await this.list(client, scope, NETWORK_API_VERSION)).map((nic) => toNetworkInterface(scope, nic)),
+      (await this.list(client, scope, this.versions.networkInterfaces)).map((nic) => toNetworkInterface(scope, nic)),
     );
   }
 
@@ -240,19 +275,19 @@ export class SdkArmReader implements ArmReader {
   /** A list, every page, following nextLink only on the ARM host. */
   private async list(client: Client, path: string, apiVersion: string): Promise<unknown[]> {
     const items: unknown[] = [];
-    const seen = new Set<string>();
+    const guard = new PageGuard(path);
     let page = (await this.get(client, path, apiVersion)) as { value?: unknown; nextLink?: unknown } | undefined;
     for (;;) {
       if (!page || !Array.isArray(page.value)) throw malformed(path, "the list response has no 'value' array");
       items.push(...page.value);
-      if (typeof page.nextLink !== "string" || page.nextLink === "") return items;
-      const next = new URL(page.nextLink);
+      const nextLink = typeof page.nextLink === "string" ? page.nextLink : undefined;
+      guard.page(page.value.length, nextLink);
+      if (nextLink === undefined || nextLink === "") return items;
+      const next = new URL(nextLink);
       if (next.origin !== new URL(this.cloud.armEndpoint).origin) {
         throw malformed(path, `its nextLink points to another host (${next.origin})`);
       }
-      if (seen.has(page.nextLink)) throw malformed(path, "its nextLink loops back to a page already read");
-      seen.add(page.nextLink);
-      const response = await client.pathUnchecked(page.nextLink).get({ abortSignal: this.signal });
+      const response = await client.pathUnchecked(nextLink).get({ abortSignal: this.signal });
       if (!/^2\d\d$/.test(String(response.status))) throw createRestError(response);
       page = response.body as typeof page;
     }
