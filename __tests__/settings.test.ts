@@ -21,8 +21,8 @@ describe("readSettings", () => {
       cloud: {
         name: "AzureCloud",
         armEndpoint: "https://management.azure.com",
-        scope: "https://management.azure.com/.default",
-        disableInstanceDiscovery: false,
+        authorityHost: undefined,
+        oidcAudience: "api://AzureADTokenExchange",
       },
     });
     expect(settings.evidenceDir.endsWith(`${path.basename(workspace)}/aks-network-evidence`)).toBe(true);
@@ -83,28 +83,23 @@ describe("readSettings", () => {
     expect(() => readSettings(reader({ "client-id": "c" }), env)).toThrow(/Input 'tenant-id' is missing/);
   });
 
-  it("takes Azure Stack's ARM endpoint from the input and its authority from AZURE_AUTHORITY_HOST", () => {
+  it("takes Azure Stack's ARM endpoint from the input, and needs no AZURE_AUTHORITY_HOST (the stamp's metadata names it)", () => {
     expect(() => readSettings(reader({ environment: "AzureStack" }), env)).toThrow(/'arm-endpoint' is required/);
-    expect(() =>
-      readSettings(
-        reader({ environment: "AzureStack", "arm-endpoint": "https://management.local.azurestack.external" }),
-        env,
-      ),
-    ).toThrow(/AZURE_AUTHORITY_HOST/);
     const settings = readSettings(
       reader({ environment: "azurestack", "arm-endpoint": "https://management.local.azurestack.external/" }),
-      {
-        ...env,
-        AZURE_AUTHORITY_HOST: "https://adfs.local.azurestack.external/",
-      },
+      env,
     );
-    expect(settings.cloud).toMatchObject({
+    expect(settings.cloud).toEqual({
       name: "AzureStack",
       armEndpoint: "https://management.local.azurestack.external",
-      scope: "https://management.local.azurestack.external/.default",
-      authorityHost: "https://adfs.local.azurestack.external/",
-      disableInstanceDiscovery: true,
+      authorityHost: undefined,
+      oidcAudience: "api://AzureADTokenExchange",
     });
+    const overridden = readSettings(
+      reader({ environment: "AzureStack", "arm-endpoint": "https://management.local.azurestack.external" }),
+      { ...env, AZURE_AUTHORITY_HOST: "https://adfs.local.azurestack.external/adfs" },
+    );
+    expect(overridden.cloud.authorityHost).toBe("https://adfs.local.azurestack.external/adfs");
   });
 
   it("builds the workflow run link from the runner's variables", () => {

@@ -9,11 +9,15 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
-import { armGet, type Reply } from "./arm-routes.js";
+import { refuseApiVersion } from "./api-versions.js";
+import { armGet, locationOf, type Reply } from "./arm-routes.js";
 import { makeCertificate, type SandboxCertificate } from "./cert.js";
 import { armErrorBody, FaultRegistry, faultName, isFaultResponse, type FaultBehaviour } from "./faults.js";
 import {
+  type AzureStackIdentity,
+  entraAccessToken,
   identityReply,
+  jwtClaims,
   type IdTokenRequestRecord,
   type IdentityState,
   type TokenRequestRecord,
@@ -23,22 +27,36 @@ import type { World } from "./world.js";
 export type { Reply } from "./arm-routes.js";
 export type { ActiveFault, FaultBehaviour, FaultMatch, FaultResponse, FaultSpec } from "./faults.js";
 export { armErrorBody, authorizationFailedFault, FaultRegistry, throttledFault } from "./faults.js";
-export type { IdTokenRequestRecord, TokenRequestRecord } from "./identity-endpoints.js";
-export { ACTIONS_ID_TOKEN_PATH, actionsIdToken } from "./identity-endpoints.js";
+export type { AzureStackIdentity, IdTokenRequestRecord, TokenRequestRecord } from "./identity-endpoints.js";
+export { ACTIONS_ID_TOKEN_PATH, actionsIdToken, entraAccessToken } from "./identity-endpoints.js";
 
 export interface ArmSandboxOptions {
   /** Delay before every response, for benchmarks. */
   latencyMs?: number;
   /** Items per page of a list; default 50. */
   pageSize?: number;
-  /** Accepted bearer tokens; absent: any bearer. The first is what the Entra stand-in issues. */
+  /**
+   * The only bearer tokens ARM accepts, the first being what the Entra stand-in
+   * then issues. Absent: any token for an audience ARM accepts (see
+   * `azureStack`); the stand-ins (Entra, `az`, staticTokenCredential) issue
+   * JWT-shaped tokens whose `aud` ARM checks, while an opaque token a test
+   * makes by hand is taken as one for the right audience.
+   */
   tokens?: string[];
+  /**
+   * Stand in for an Azure Stack stamp: ARM accepts only tokens for `audience`
+   * (instead of the public cloud's), and serves the anonymous
+   * `GET /metadata/endpoints` that names it and the login endpoint.
+   */
+  azureStack?: AzureStackIdentity;
   /** The only request token the Actions OIDC endpoint accepts; absent: any. */
   actionsRequestToken?: string;
   /** Reuse a certificate instead of making one. */
   certificate?: SandboxCertificate;
   /** The port on 127.0.0.1; absent or 0: any free one. */
   port?: number;
+  /** Answers the ARM GETs instead of the World (sandbox/replay.ts): the request and the sandbox's URL. */
+  replay?: (url: URL, baseUrl: string) => Reply;
 }
 
 export interface RequestRecord {
@@ -70,8 +88,10 @@ export interface ArmSandbox {
   readonly tokenRequests: TokenRequestRecord[];
   readonly idTokenRequests: IdTokenRequestRecord[];
   readonly faults: FaultRegistry;
-  /** The access token the Entra stand-in issues. */
+  /** A bearer ARM accepts: the first of `tokens`, else an Entra-shaped token for ARM's audience. */
   accessToken: string;
+  /** The token audiences ARM accepts. */
+  readonly audiences: readonly string[];
   /** Value of `x-ms-ratelimit-remaining-subscription-reads` on the next response. */
   rateLimitRemaining: number;
   pageSize: number;
@@ -84,6 +104,14 @@ export interface ArmSandbox {
   countByMethod(): Record<string, number>;
   close(): Promise<void>;
 }
+
+/** The audiences public ARM accepts, in the order its InvalidAuthenticationTokenAudience message lists them. */
+const PUBLIC_ARM_AUDIENCES = [
+  "https://management.core.windows.net/",
+  "https://management.core.windows.net",
+  "https://management.azure.com/",
+  "https://management.azure.com",
+];
 
 const ARM_PATH = /^\/(subscriptions|providers|tenants)(\/|$)/i;
 
@@ -109,6 +137,7 @@ class ArmSandboxServer implements ArmSandbox {
   latencyMs: number;
   inFlight = 0;
   peakInFlight = 0;
+  readonly audiences: readonly string[];
   private readonly tokens: string[] | undefined;
   private readonly hanging = new Set<ServerResponse>();
   private readonly server: Server;
@@ -120,7 +149,8 @@ class ArmSandboxServer implements ArmSandbox {
     private readonly options: ArmSandboxOptions,
   ) {
     this.tokens = options.tokens;
-    this.accessToken = options.tokens?.[0] ?? "sandbox-token";
+    this.audiences = options.azureStack ? [options.azureStack.audience] : PUBLIC_ARM_AUDIENCES;
+    this.accessToken = options.tokens?.[0] ?? entraAccessToken(this.audiences[0] ?? "");
     this.pageSize = options.pageSize ?? 50;
     this.latencyMs = options.latencyMs ?? 0;
     this.server = createServer({ key, cert: ca }, (request, response) => {
@@ -208,7 +238,13 @@ class ArmSandboxServer implements ArmSandbox {
       const message = `The ARM sandbox is read-only: ${method} is not allowed.`;
       return { status: 405, headers: { Allow: "GET" }, body: armErrorBody("MethodNotAllowed", message) };
     }
-    return this.authenticate(authorization) ?? armGet(this.world, url, { baseUrl: this.url, pageSize: this.pageSize });
+    if (this.options.replay) return this.authenticate(authorization) ?? this.options.replay(url, this.url);
+    const path = decodeURIComponent(url.pathname);
+    return (
+      this.authenticate(authorization) ??
+      refuseApiVersion(path, url.searchParams.get("api-version"), locationOf(this.world, path)) ??
+      armGet(this.world, url, { baseUrl: this.url, pageSize: this.pageSize })
+    );
   }
 
   private authenticate(authorization: string | undefined): Reply | null {
@@ -217,16 +253,36 @@ class ArmSandboxServer implements ArmSandbox {
       const message = "Authentication failed. The 'Authorization' header is missing.";
       return unauthorized("AuthenticationFailed", message, "missing 'Authorization' header");
     }
-    if (this.tokens && !this.tokens.includes(token)) {
+    if (this.tokens?.includes(token)) return null;
+    if (this.tokens || !jwtClaims(token)) {
       return unauthorized("InvalidAuthenticationToken", "The access token is invalid.", "the access token is invalid");
     }
-    return null;
+    return this.checkAudience(token);
+  }
+
+  /**
+   * ARM's audience check, with its real answer (quoted in
+   * Azure-Samples/active-directory-dotnetcore-daemon-v2#145 and
+   * hashicorp/go-azure-helpers#51): 401 InvalidAuthenticationTokenAudience
+   * naming the token's audience and every allowed one. The WWW-Authenticate
+   * challenge keeps the RFC 6750 form of the sandbox's other 401s: no public
+   * source quotes ARM's for this case, and the gate reads only the body.
+   */
+  private checkAudience(token: string): Reply | null {
+    const claims = jwtClaims(token);
+    if (!claims) return null;
+    const audience = typeof claims["aud"] === "string" ? claims["aud"] : "";
+    if (this.audiences.includes(audience)) return null;
+    const allowed = this.audiences.map((candidate) => `'${candidate}'`).join(",");
+    const message = `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences ${allowed}.`;
+    return unauthorized("InvalidAuthenticationTokenAudience", message, "an invalid audience");
   }
 
   private identityState(): IdentityState {
     return {
       baseUrl: this.url,
-      accessToken: this.accessToken,
+      issuedToken: this.tokens ? this.accessToken : undefined,
+      azureStack: this.options.azureStack,
       actionsRequestToken: this.options.actionsRequestToken,
       tokenRequests: this.tokenRequests,
       idTokenRequests: this.idTokenRequests,
@@ -235,7 +291,10 @@ class ArmSandboxServer implements ArmSandbox {
 
   private send(response: ServerResponse, record: RequestRecord, reply: Reply, fault?: FaultBehaviour): void {
     const kind = fault && "kind" in fault ? fault.kind : undefined;
-    const text = kind === "invalid-json" ? '{"value": [ {"id": "/subscriptions/' : JSON.stringify(reply.body ?? "");
+    const text =
+      kind === "invalid-json"
+        ? '{"value": [ {"id": "/subscriptions/'
+        : (reply.text ?? JSON.stringify(reply.body ?? ""));
     record.status = reply.status;
     record.endedAt = clock();
     response.writeHead(reply.status, {

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { type Cloud, CLOUD_NAMES, isCloudName, resolveCloud } from "./azure/clouds.js";
+import { CLOUD_NAMES, type CloudSettings, cloudSettings, isCloudName } from "./azure/clouds.js";
 import { GateError } from "./errors.js";
 import { type OwnerHandle, parseHandles } from "./github/owner.js";
 import type { ArtifactSettings } from "./report/artifact.js";
@@ -44,7 +44,8 @@ export interface Settings {
   baselineFile: string;
   /** Narrows the clusters; all three are set in capture mode. */
   selector: ClusterSelector;
-  cloud: Cloud;
+  /** The cloud as the inputs name it; the run resolves it (Azure Stack from the stamp's metadata). */
+  cloud: CloudSettings;
   auth: AuthSettings;
   failOn: FailOn;
   /** Absolute path of the folder that receives one evidence folder per run. */
@@ -160,7 +161,7 @@ function armEndpointInput(read: InputReader, cloudName: string): string | undefi
   return value;
 }
 
-function cloudSettings(read: InputReader, env: NodeJS.ProcessEnv): Cloud {
+function cloudInputs(read: InputReader, env: NodeJS.ProcessEnv): CloudSettings {
   const name = read("environment").trim() || "AzureCloud";
   const cloudName = CLOUD_NAMES.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
   if (cloudName === undefined || !isCloudName(cloudName)) {
@@ -168,18 +169,11 @@ function cloudSettings(read: InputReader, env: NodeJS.ProcessEnv): Cloud {
       `Input 'environment' has the value '${name}', which is not allowed. Allowed values: ${CLOUD_NAMES.join(", ")}.`,
     );
   }
-  const armEndpoint = armEndpointInput(read, cloudName);
-  const authorityHost = env.AZURE_AUTHORITY_HOST?.trim() || undefined;
-  if (cloudName === "AzureStack" && authorityHost === undefined) {
-    throw new GateError(
-      "With 'environment: AzureStack' the Entra authority comes from the AZURE_AUTHORITY_HOST variable, which is not set.",
-      "Set it (azure/login sets it for Azure Stack) to your stamp's login endpoint.",
-    );
-  }
-  return resolveCloud(cloudName, armEndpoint, authorityHost);
+  // Azure Stack's authority and token audience come from the stamp's metadata when the run starts.
+  return cloudSettings(cloudName, armEndpointInput(read, cloudName), env.AZURE_AUTHORITY_HOST?.trim() || undefined);
 }
 
-function authSettings(read: InputReader, cloud: Cloud): AuthSettings {
+function authSettings(read: InputReader, cloud: CloudSettings): AuthSettings {
   const clientId = optional(read, "client-id");
   const tenantId = optional(read, "tenant-id");
   if (clientId === undefined && tenantId === undefined) return { kind: "default" };
@@ -343,7 +337,7 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const mode = oneOf(read, "mode", MODES, "check");
   const baselineFile = read("baseline").trim() || ".github/aks-network-baseline.yml";
-  const cloud = cloudSettings(read, env);
+  const cloud = cloudInputs(read, env);
   return {
     mode,
     baselinePath: insideWorkspace(workspace, "baseline", baselineFile),

@@ -2,9 +2,18 @@ import { get as getManagedCluster } from "@azure/arm-containerservice/api/manage
 import { createContainerService } from "@azure/arm-containerservice/api";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { RestError } from "@azure/core-rest-pipeline";
-import { authorizationFailedFault, startArmSandbox, throttledFault, type ArmSandbox } from "../../sandbox/arm.js";
+import {
+  authorizationFailedFault,
+  entraAccessToken,
+  startArmSandbox,
+  throttledFault,
+  type ArmSandbox,
+} from "../../sandbox/arm.js";
 import { staticTokenCredential, trustCertificateInProcess } from "../../sandbox/trust.js";
 import { rawRequest, SUBSCRIPTION, twoClusters, type TwoClusters } from "./fixtures.js";
+
+/** A token for ARM's audience, as the Entra stand-in issues it: real ARM refuses a bearer that is no JWT. */
+const ARM_BEARER = `Bearer ${entraAccessToken("https://management.azure.com/")}`;
 
 const NO_RETRY = { retryOptions: { maxRetries: 0 } };
 
@@ -12,7 +21,7 @@ describe("ARM sandbox errors, auth and faults", () => {
   let sandbox: ArmSandbox;
   let untrust: () => void;
   let clusters: TwoClusters;
-  const credential = staticTokenCredential("t");
+  const credential = staticTokenCredential();
 
   beforeAll(async () => {
     clusters = twoClusters();
@@ -61,13 +70,13 @@ describe("ARM sandbox errors, auth and faults", () => {
 
   it("finds resources whatever the letter case of the ID", async () => {
     const path = clusterPath().toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/");
-    const response = await rawRequest(sandbox, "GET", `${path}?api-version=2025-10-01`, { Authorization: "Bearer x" });
+    const response = await rawRequest(sandbox, "GET", `${path}?api-version=2026-06-01`, { Authorization: ARM_BEARER });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body).id).toBe(clusterPath());
   });
 
   it("refuses a request without a bearer token with 401 AuthenticationFailed", async () => {
-    const response = await rawRequest(sandbox, "GET", `${clusterPath()}?api-version=2025-10-01`);
+    const response = await rawRequest(sandbox, "GET", `${clusterPath()}?api-version=2026-06-01`);
     expect(response.status).toBe(401);
     expect(JSON.parse(response.body).error.code).toBe("AuthenticationFailed");
     expect(response.headers["www-authenticate"]).toContain("invalid_token");
@@ -76,10 +85,10 @@ describe("ARM sandbox errors, auth and faults", () => {
   it("refuses tokens it was not told to accept", async () => {
     const strict = await startArmSandbox(clusters.world, { tokens: ["good-token"] });
     try {
-      const rejected = await rawRequest(strict, "GET", `${clusterPath()}?api-version=x`, {
+      const rejected = await rawRequest(strict, "GET", `${clusterPath()}?api-version=2026-06-01`, {
         Authorization: "Bearer bad",
       });
-      const accepted = await rawRequest(strict, "GET", `${clusterPath()}?api-version=x`, {
+      const accepted = await rawRequest(strict, "GET", `${clusterPath()}?api-version=2026-06-01`, {
         Authorization: "Bearer good-token",
       });
       expect([rejected.status, accepted.status]).toEqual([401, 200]);
@@ -91,8 +100,12 @@ describe("ARM sandbox errors, auth and faults", () => {
 
   it("records and refuses every write with 405", async () => {
     const before = sandbox.countByMethod();
-    const put = await rawRequest(sandbox, "PUT", `${clusterPath()}?api-version=x`, { Authorization: "Bearer t" });
-    const remove = await rawRequest(sandbox, "DELETE", `${clusterPath()}?api-version=x`, { Authorization: "Bearer t" });
+    const put = await rawRequest(sandbox, "PUT", `${clusterPath()}?api-version=2026-06-01`, {
+      Authorization: ARM_BEARER,
+    });
+    const remove = await rawRequest(sandbox, "DELETE", `${clusterPath()}?api-version=2026-06-01`, {
+      Authorization: ARM_BEARER,
+    });
     expect([put.status, remove.status]).toEqual([405, 405]);
     const after = sandbox.countByMethod();
     expect([(after["PUT"] ?? 0) - (before["PUT"] ?? 0), (after["DELETE"] ?? 0) - (before["DELETE"] ?? 0)]).toEqual([
@@ -103,8 +116,12 @@ describe("ARM sandbox errors, auth and faults", () => {
 
   it("stamps every response with a request id and a falling read quota", async () => {
     sandbox.rateLimitRemaining = 42;
-    const first = await rawRequest(sandbox, "GET", `${clusterPath()}?api-version=x`, { Authorization: "Bearer t" });
-    const second = await rawRequest(sandbox, "GET", `${clusterPath()}?api-version=x`, { Authorization: "Bearer t" });
+    const first = await rawRequest(sandbox, "GET", `${clusterPath()}?api-version=2026-06-01`, {
+      Authorization: ARM_BEARER,
+    });
+    const second = await rawRequest(sandbox, "GET", `${clusterPath()}?api-version=2026-06-01`, {
+      Authorization: ARM_BEARER,
+    });
     expect(first.headers["x-ms-ratelimit-remaining-subscription-reads"]).toBe("42");
     expect(second.headers["x-ms-ratelimit-remaining-subscription-reads"]).toBe("41");
     expect(first.headers["x-ms-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
@@ -180,7 +197,9 @@ describe("ARM sandbox errors, auth and faults", () => {
   it("answers with a body that is not JSON on an invalid-json fault", async () => {
     sandbox.faults.add({ kind: "invalid-json", path: "vnet-aks-cni", times: 1 });
     const vnetPath = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-aks-network/providers/Microsoft.Network/virtualNetworks/vnet-aks-cni`;
-    const response = await rawRequest(sandbox, "GET", vnetPath, { Authorization: "Bearer t" });
+    const response = await rawRequest(sandbox, "GET", `${vnetPath}?api-version=2026-01-01`, {
+      Authorization: ARM_BEARER,
+    });
     expect(response.status).toBe(200);
     expect(() => JSON.parse(response.body)).toThrow(SyntaxError);
     sandbox.faults.add({ kind: "invalid-json", path: "vnet-aks-cni", times: 1 });
@@ -202,7 +221,7 @@ describe("ARM sandbox errors, auth and faults", () => {
     try {
       const started = Date.now();
       const gets = Array.from({ length: 5 }, () =>
-        rawRequest(slow, "GET", `${clusterPath()}?api-version=x`, { Authorization: "Bearer t" }),
+        rawRequest(slow, "GET", `${clusterPath()}?api-version=2026-06-01`, { Authorization: ARM_BEARER }),
       );
       const statuses = (await Promise.all(gets)).map((response) => response.status);
       expect(statuses).toEqual([200, 200, 200, 200, 200]);

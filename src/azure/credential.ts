@@ -1,5 +1,6 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { ClientAssertionCredential, DefaultAzureCredential } from "@azure/identity";
+import type { Deadline } from "../deadline.js";
 import type { AuthSettings } from "../settings.js";
 import type { Cloud } from "./clouds.js";
 
@@ -20,6 +21,7 @@ export class RunCredential implements TokenCredential {
   constructor(
     private readonly inner: TokenCredential,
     private readonly mask: (secret: string) => void,
+    private readonly deadline?: Deadline,
   ) {}
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
@@ -34,7 +36,14 @@ export class RunCredential implements TokenCredential {
   }
 
   private fetch(key: string, scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-    const pending = this.inner.getToken(scopes, options).then((token) => {
+    const asked = this.inner.getToken(scopes, {
+      ...options,
+      ...(this.deadline ? { abortSignal: options?.abortSignal ?? this.deadline.signal } : {}),
+    });
+    const bounded = this.deadline
+      ? this.deadline.race(asked, "a sign-in token from Microsoft Entra ID or 'az'")
+      : asked;
+    const pending = bounded.then((token) => {
       if (token) this.mask(token.token);
       return token;
     });
@@ -48,20 +57,28 @@ export class RunCredential implements TokenCredential {
  * The credential the settings ask for: with client-id and tenant-id, GitHub
  * OIDC through ClientAssertionCredential (a fresh assertion for every token
  * request); otherwise DefaultAzureCredential, which picks up azure/login.
+ * Both sign in at the cloud's authority (for Azure Stack, the stamp's login
+ * endpoint from its metadata), and every token is asked for the cloud's
+ * scope by the ARM clients (`credentials.scopes`). The Azure CLI, which
+ * azure/login leaves signed in, keeps its own authority (`az cloud register`)
+ * and is asked for that scope's resource (`--resource`).
  */
 export function createCredential(
   auth: AuthSettings,
   cloud: Cloud,
   idToken: IdTokenSource,
   mask: (secret: string) => void,
+  deadline?: Deadline,
 ): RunCredential {
   const authority = {
     authorityHost: cloud.authorityHost,
     disableInstanceDiscovery: cloud.disableInstanceDiscovery,
   };
+  // `az` (and the other developer tools) is killed when the run's budget is spent, not left running.
+  const processTimeout = deadline ? { processTimeoutInMs: Math.max(1, deadline.remainingMs()) } : {};
   const inner =
     auth.kind === "oidc"
       ? new ClientAssertionCredential(auth.tenantId, auth.clientId, () => idToken(auth.audience), authority)
-      : new DefaultAzureCredential(cloud.authorityHost ? { authorityHost: cloud.authorityHost } : {});
-  return new RunCredential(inner, mask);
+      : new DefaultAzureCredential({ ...(cloud.authorityHost ? authority : {}), ...processTimeout });
+  return new RunCredential(inner, mask, deadline);
 }
