@@ -73,6 +73,66 @@ describe("compareCluster: drift against the baseline", () => {
     );
   });
 
+  describe("noise that real responses of one cluster show is not drift", () => {
+    it.each<[string, string | null, string | null]>([
+      ["absent in the baseline, none live (an older response, then a newer one)", null, "none"],
+      ["none in the baseline, absent live", "none", null],
+      ["None in the baseline, absent live", "None", null],
+    ])("networkPolicy %s", (_, expected, actual) => {
+      const entry = structuredClone(baseline);
+      entry.networkProfile.networkPolicy = expected;
+      const findings = compare(
+        entry,
+        mutate(live, (copy) => (copy.networkProfile.networkPolicy = actual)),
+      );
+      expect(findings).toEqual([]);
+    });
+
+    it("still reports a network policy switched on where the baseline has none", () => {
+      const entry = structuredClone(baseline);
+      entry.networkProfile.networkPolicy = null;
+      const findings = compare(
+        entry,
+        mutate(live, (copy) => (copy.networkProfile.networkPolicy = "azure")),
+      );
+      expect(findings).toEqual([
+        expect.objectContaining({
+          path: "networkProfile.networkPolicy",
+          expected: "none",
+          actual: "azure",
+          message: "network profile: networkPolicy is azure, the baseline expects none.",
+        }),
+      ]);
+    });
+
+    it("loadBalancerSku standard against Standard, and resourcegroups against resourceGroups in every ID", () => {
+      const entry = structuredClone(baseline);
+      entry.networkProfile.loadBalancerSku = "standard";
+      const lowered = (id: string) => id.replace("/resourceGroups/", "/resourcegroups/");
+      const changed = mutate(live, (copy) => {
+        copy.networkProfile.loadBalancerSku = "Standard";
+        for (const subnet of copy.subnets) {
+          subnet.id = lowered(subnet.id);
+          if (subnet.routeTableId) subnet.routeTableId = lowered(subnet.routeTableId);
+          if (subnet.networkSecurityGroupId) subnet.networkSecurityGroupId = lowered(subnet.networkSecurityGroupId);
+        }
+        for (const table of copy.routeTables) table.id = lowered(table.id);
+        for (const pool of copy.nodePools) if (pool.vnetSubnetID) pool.vnetSubnetID = lowered(pool.vnetSubnetID);
+      });
+      expect(compare(entry, changed)).toEqual([]);
+    });
+
+    it("never words a finding as 'is none, the baseline expects (none)'", () => {
+      const entry = structuredClone(baseline);
+      entry.networkProfile.networkPolicy = null;
+      const messages = compare(
+        entry,
+        mutate(live, (copy) => (copy.networkProfile.networkPolicy = "none")),
+      ).map((item) => item.message);
+      expect(messages.join("\n")).not.toMatch(/is none, the baseline expects \(none\)/);
+    });
+  });
+
   it("does not report autoscaling: a new node with its route is not drift", () => {
     expect(compare(baseline, scaleUp(scaleUp(live)))).toEqual([]);
   });

@@ -159,7 +159,7 @@ describe("the address plan, checked by mermaid", () => {
     const cluster = vertex(flowchart, "cluster");
     expect(cluster.text).toContain(`AKS ${flat(HOSTILE.cluster)}<br>`);
     expect(cluster.text).toContain(flat(HOSTILE.dataplane));
-    expect(cluster.text).toContain(`networkPolicy: (none) → ${HOSTILE.policy}`);
+    expect(cluster.text).toContain(`networkPolicy: none → ${HOSTILE.policy}`);
     expect(cluster.classes).toEqual(["drift"]);
     const subnet = vertex(flowchart, "subnet0");
     for (const name of [HOSTILE.subnet, HOSTILE.pool, HOSTILE.table]) expect(subnet.text).toContain(name);

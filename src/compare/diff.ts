@@ -28,6 +28,16 @@ const PROFILE_KINDS: Record<keyof NetworkProfile, ValueKind> = {
   ipFamilies: "enums",
 };
 
+/**
+ * What an absent profile field means, where the API defines it: older AKS
+ * responses leave `networkPolicy` out, newer ones say `none`, and the API
+ * documents `none` as "the default value when NetworkPolicy is not specified"
+ * (KnownNetworkPolicy.None in @azure/arm-containerservice).
+ */
+const PROFILE_ABSENT_MEANS: Partial<Record<keyof NetworkProfile, string>> = {
+  networkPolicy: "none",
+};
+
 const POOL_KINDS: Partial<Record<keyof NodePool, ValueKind>> = {
   mode: "enum",
   enableAutoScaling: "boolean",
@@ -99,6 +109,7 @@ function compareProfile(scope: FindingScope, expected: BaselineCluster, live: Cl
     expected.networkProfile,
     live.networkProfile,
     PROFILE_KINDS,
+    PROFILE_ABSENT_MEANS,
   );
 }
 

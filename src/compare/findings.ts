@@ -32,7 +32,8 @@ export interface FieldCheck {
 
 /**
  * Compares the fields the baseline names (absent ones are not compared) and
- * returns one finding per field that differs.
+ * returns one finding per field that differs. `absentMeans` gives the value a
+ * null stands for where the API defines one, on both sides.
  */
 export function compareFields<T extends object>(
   scope: FindingScope,
@@ -40,12 +41,14 @@ export function compareFields<T extends object>(
   expected: Partial<Record<keyof T, Value | undefined>>,
   actual: T,
   kinds: Partial<Record<keyof T, ValueKind>>,
+  absentMeans: Partial<Record<keyof T, string>> = {},
 ): Finding[] {
   const findings: Finding[] = [];
   for (const [field, kind] of Object.entries(kinds) as [keyof T & string, ValueKind][]) {
-    const want = expected[field];
-    if (want === undefined) continue;
-    const have = (actual[field] ?? null) as Value;
+    const baseline = expected[field];
+    if (baseline === undefined) continue;
+    const want = baseline ?? absentMeans[field] ?? null;
+    const have = (actual[field] ?? absentMeans[field] ?? null) as Value;
     if (sameValue(kind, want, have)) continue;
     findings.push(
       finding(scope, {
