@@ -22,8 +22,13 @@ export const VALUE_FLAGS = [
 
 export type ValueFlag = (typeof VALUE_FLAGS)[number];
 
-/** Switches of the CLI itself: how it prints, not what the gate does. */
-export const SWITCHES = ["json", "no-color", "progress", "verbose", "help"] as const;
+/** Value flags of the CLI alone, no action input: `--record DIR` writes the ARM responses the run reads. */
+export const CLI_VALUE_FLAGS = ["record"] as const;
+
+export type CliValueFlag = (typeof CLI_VALUE_FLAGS)[number];
+
+/** Switches of the CLI itself: how it prints and records, not what the gate does. */
+export const SWITCHES = ["json", "no-color", "progress", "verbose", "scrub", "help"] as const;
 
 export type Switch = (typeof SWITCHES)[number];
 
@@ -40,7 +45,7 @@ export const CLI_FIXED_INPUTS: Readonly<Record<string, string>> = {
 export interface CommandLine {
   /** Undefined only with `--help`. */
   command: Mode | undefined;
-  values: Map<ValueFlag, string>;
+  values: Map<ValueFlag | CliValueFlag, string>;
   switches: Set<Switch>;
 }
 
@@ -56,6 +61,10 @@ const COMMANDS: readonly Mode[] = ["check", "capture"];
 
 export function isValueFlag(name: string): name is ValueFlag {
   return (VALUE_FLAGS as readonly string[]).includes(name);
+}
+
+function isCliValueFlag(name: string): name is CliValueFlag {
+  return (CLI_VALUE_FLAGS as readonly string[]).includes(name);
 }
 
 function isSwitch(name: string): name is Switch {
@@ -78,14 +87,14 @@ function distance(from: string, to: string): number {
 
 function unknownFlag(flag: string): UsageError {
   const name = flag.replace(/^-+/, "").split("=")[0] ?? "";
-  const near = [...VALUE_FLAGS, ...SWITCHES].find(
+  const near = [...VALUE_FLAGS, ...CLI_VALUE_FLAGS, ...SWITCHES].find(
     (known) => name.length >= 3 && (known.startsWith(name) || distance(name, known) <= 2),
   );
   const hint = near !== undefined ? ` Did you mean --${near}?` : "";
   return new UsageError(`Unknown option '${flag}'.${hint}`);
 }
 
-function readValue(flag: ValueFlag, inline: string | undefined, next: string | undefined): string {
+function readValue(flag: ValueFlag | CliValueFlag, inline: string | undefined, next: string | undefined): string {
   const value = inline ?? next;
   if (value === undefined || (inline === undefined && value.startsWith("--"))) {
     throw new UsageError(`Option --${flag} needs a value, e.g. --${flag} ${example(flag)}.`);
@@ -94,14 +103,15 @@ function readValue(flag: ValueFlag, inline: string | undefined, next: string | u
   return value;
 }
 
-function example(flag: ValueFlag): string {
-  const examples: Partial<Record<ValueFlag, string>> = {
+function example(flag: ValueFlag | CliValueFlag): string {
+  const examples: Partial<Record<ValueFlag | CliValueFlag, string>> = {
     baseline: ".github/aks-network-baseline.yml",
     concurrency: "8",
     shard: "2/8",
     "timeout-minutes": "15",
     "fail-on": "error",
     environment: "AzureCloud",
+    record: "gate-recording",
   };
   return examples[flag] ?? "VALUE";
 }
@@ -128,7 +138,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       const name = match?.[1] ?? "";
       const inline = match?.[2];
       if (isSwitch(name) && inline === undefined) line.switches.add(name);
-      else if (isValueFlag(name)) {
+      else if (isValueFlag(name) || isCliValueFlag(name)) {
         if (line.values.has(name)) throw new UsageError(`Option --${name} is given twice.`);
         line.values.set(name, readValue(name, inline, inline === undefined ? argv[++index] : undefined));
       } else throw unknownFlag(word);
@@ -136,6 +146,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   }
   if (line.command === undefined && !line.switches.has("help")) {
     throw new UsageError(`Missing command: ${COMMANDS.join(" or ")}.`);
+  }
+  if (line.switches.has("scrub") && !line.values.has("record")) {
+    throw new UsageError("Option --scrub needs --record DIR: it scrubs the recording, and there is none.");
   }
   return line;
 }

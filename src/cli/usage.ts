@@ -26,6 +26,18 @@ directory and stay inside it):
   --verbose                print the gate's log on stderr
   -h, --help               this help
 
+Recording, for a report of a wrong result:
+  --record DIR             write every ARM response the run reads into DIR (a new or
+                           empty folder): one JSON file per request with its method,
+                           path, api-version, status and body, and the baseline the run
+                           read. Never a token or a request header. We replay it offline
+                           with 'npm run sandbox -- --replay DIR' from the repository
+  --scrub                  with --record: subscription and tenant IDs become
+                           00000000-0000-0000-0000-00000000000N, the same ID the same
+                           fake in every file. It does not remove resource and group
+                           names, IP addresses and CIDRs, tags, or other IDs (principal
+                           and client IDs): read the folder before you share it
+
 Sign-in: DefaultAzureCredential, so an Azure CLI login ('az login') or the
 AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET (or federated token)
 environment variables. The CLI writes no GitHub issue and uploads no artifact.
