@@ -196,13 +196,17 @@ export async function capture(settings: Settings, deps: GateDeps): Promise<Outco
   const before = await readExisting();
   if (before !== null) parseBaseline(before, settings.baselineFile);
   const snapshot = await captureCluster(deps.reader, ref, deps.now);
-  const entry = await withFileLock(settings.baselinePath, async () => {
-    const existing = await readExisting();
-    const modes = existing === null ? new Map() : existingManagedRoutes(existing, snapshot.id, settings.baselineFile);
-    const refreshed = baselineFromSnapshot(snapshot, modes);
-    await writeFileAtomic(settings.baselinePath, upsertCluster(existing, settings.baselineFile, refreshed));
-    return refreshed;
-  });
+  const entry = await withFileLock(
+    settings.baselinePath,
+    async () => {
+      const existing = await readExisting();
+      const modes = existing === null ? new Map() : existingManagedRoutes(existing, snapshot.id, settings.baselineFile);
+      const refreshed = baselineFromSnapshot(snapshot, modes);
+      await writeFileAtomic(settings.baselinePath, upsertCluster(existing, settings.baselineFile, refreshed));
+      return refreshed;
+    },
+    { log: (message) => deps.logger.info(message) },
+  );
   deps.logger.info(`Wrote the live network of ${snapshot.id} to ${settings.baselineFile}.`);
   return {
     result: "pass",

@@ -1,91 +1,99 @@
 /**
  * From raw ARM JSON (`properties` nested, as the REST API returns it) to the
  * gate's facts, for the network and compute reads. Only network fields are
- * kept; a field the gate depends on that is missing makes the response malformed.
+ * kept; a field the gate depends on that is missing, or any field it reads
+ * that is not of the type or format the API defines, makes the response
+ * malformed (see fields.ts).
+ *
+ * Types and formats, from the @azure/arm-network 39 models (which mirror
+ * Azure/azure-rest-api-specs, Microsoft.Network): a route's `addressPrefix` is
+ * "the destination CIDR to which the route applies" or a service tag ("By
+ * specifying the service tag name in the address prefix of a route", Microsoft
+ * Learn, https://learn.microsoft.com/azure/virtual-network/service-tags-overview),
+ * `nextHopIpAddress` an IP address; a subnet's `addressPrefix` and
+ * `addressPrefixes`, a VNet's `addressSpace.addressPrefixes` are CIDRs;
+ * `disableBgpRoutePropagation` and a NIC's `primary` are booleans; references
+ * (`routeTable`, `networkSecurityGroup`, `virtualMachine`) are `{ id }` with an
+ * ARM resource ID.
  */
+import { FORMATS } from "../baseline/formats.js";
 import type { Route, RouteTable, Subnet } from "../model.js";
+import { ARM_ID, Fields, type Format } from "./fields.js";
 import { malformed } from "./failures.js";
 import type { NetworkInterfaceFacts, ScaleSetFacts, ScaleSetInstanceFacts, VirtualNetworkFacts } from "./reader.js";
 
-type Json = Record<string, unknown>;
-
-function object(value: unknown): Json | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+/** The body of a resource, its errors naming its own ID when it has a well-formed one. */
+function resource(scope: string, body: unknown, what: string, idFormat: Format): { fields: Fields; id: string | null } {
+  const fields = Fields.of(scope, body, what);
+  const id = fields.formatted("id", idFormat);
+  return { fields: id ? fields.about(id) : fields, id };
 }
 
-function text(value: unknown): string | null {
-  return typeof value === "string" && value !== "" ? value : null;
-}
-
-function strings(values: unknown, single?: unknown): string[] {
-  if (Array.isArray(values)) return values.filter((value): value is string => typeof value === "string");
-  const one = text(single);
-  return one ? [one] : [];
-}
-
-function items(value: unknown): Json[] {
-  return Array.isArray(value) ? value.map(object).filter((item): item is Json => item !== undefined) : [];
-}
-
-function propertiesOf(resourceId: string, body: unknown, what: string): Json {
-  const properties = object(object(body)?.properties);
-  if (!properties) throw malformed(resourceId, `the ${what} has no properties`);
+function propertiesOf(fields: Fields, what: string): Fields {
+  const properties = fields.object("properties");
+  if (!properties) throw malformed(fields.resourceId, `the ${what} has no properties`);
   return properties;
 }
 
-function referenceId(value: unknown): string | null {
-  return text(object(value)?.id);
+/** A `{ id }` reference, or null when absent. */
+function referenceId(fields: Fields | null, key: string, format: Format): string | null {
+  return fields?.object(key)?.formatted("id", format) ?? null;
 }
 
-function toSubnet(vnetId: string, subnet: Json): Subnet {
-  const id = text(subnet.id);
-  if (!id) throw malformed(vnetId, "a subnet has no id");
-  const properties = object(subnet.properties) ?? {};
+function toSubnet(subnet: Fields): Subnet {
+  const id = subnet.formatted("id", FORMATS.subnetId);
+  if (!id) throw subnet.missing("id");
+  const properties = subnet.object("properties");
+  const prefixes = properties?.strings("addressPrefixes", FORMATS.cidr) ?? [];
+  const single = properties?.formatted("addressPrefix", FORMATS.cidr) ?? null;
   return {
     id,
-    addressPrefixes: strings(properties.addressPrefixes, properties.addressPrefix),
-    routeTableId: referenceId(properties.routeTable),
-    networkSecurityGroupId: referenceId(properties.networkSecurityGroup),
+    addressPrefixes: properties?.has("addressPrefixes") ? prefixes : single ? [single] : [],
+    routeTableId: referenceId(properties, "routeTable", FORMATS.routeTableId),
+    networkSecurityGroupId: referenceId(properties, "networkSecurityGroup", FORMATS.networkSecurityGroupId),
   };
 }
 
-export function toVirtualNetwork(id: string, body: unknown): VirtualNetworkFacts {
-  const properties = propertiesOf(id, body, "virtual network");
-  const addressSpace = object(properties.addressSpace);
-  if (!addressSpace) throw malformed(id, "the virtual network has no addressSpace");
-  const vnetId = text(object(body)?.id) ?? id;
+export function toVirtualNetwork(scope: string, body: unknown): VirtualNetworkFacts {
+  const { fields, id } = resource(scope, body, "the virtual network", FORMATS.virtualNetworkId);
+  const properties = propertiesOf(fields, "virtual network");
+  const addressSpace = properties.object("addressSpace");
+  if (!addressSpace) throw malformed(fields.resourceId, "the virtual network has no addressSpace");
   return {
-    network: { id: vnetId, addressSpace: strings(addressSpace.addressPrefixes) },
-    subnets: items(properties.subnets).map((subnet) => toSubnet(vnetId, subnet)),
+    network: { id: id ?? scope, addressSpace: addressSpace.strings("addressPrefixes", FORMATS.cidr) },
+    subnets: properties.objects("subnets").map(toSubnet),
   };
 }
 
-function toRoute(tableId: string, route: Json): Route {
-  const properties = object(route.properties) ?? {};
-  const addressPrefix = text(properties.addressPrefix);
-  const nextHopType = text(properties.nextHopType);
+function toRoute(route: Fields): Route {
+  const properties = route.object("properties");
+  const addressPrefix = properties?.formatted("addressPrefix", FORMATS.routePrefix) ?? null;
+  const nextHopType = properties?.text("nextHopType") ?? null;
+  const name = route.text("name");
   if (!addressPrefix || !nextHopType) {
-    throw malformed(tableId, `route '${text(route.name) ?? "?"}' has no addressPrefix or nextHopType`);
+    throw malformed(route.resourceId, `route '${name ?? "?"}' (${route.path}) has no addressPrefix or nextHopType`);
   }
   return {
-    name: text(route.name) ?? "",
+    name: name ?? "",
     addressPrefix,
     nextHopType,
-    nextHopIpAddress: text(properties.nextHopIpAddress),
+    nextHopIpAddress: properties?.formatted("nextHopIpAddress", FORMATS.ip) ?? null,
   };
 }
 
-export function toRouteTable(id: string, body: unknown): RouteTable {
-  const properties = propertiesOf(id, body, "route table");
-  if (!Array.isArray(properties.routes)) throw malformed(id, "the route table has no 'routes' list");
-  const tableId = text(object(body)?.id) ?? id;
+export function toRouteTable(scope: string, body: unknown): RouteTable {
+  const { fields, id } = resource(scope, body, "the route table", FORMATS.routeTableId);
+  const properties = propertiesOf(fields, "route table");
+  if (!properties.has("routes")) throw malformed(fields.resourceId, "the route table has no 'routes' list");
   return {
-    id: tableId,
-    disableBgpRoutePropagation: properties.disableBgpRoutePropagation === true,
-    routes: items(properties.routes).map((route) => toRoute(tableId, route)),
-    subnetIds: items(properties.subnets)
-      .map((subnet) => text(subnet.id))
-      .filter((value): value is string => value !== null),
+    id: id ?? scope,
+    disableBgpRoutePropagation: properties.boolean("disableBgpRoutePropagation") === true,
+    routes: properties.objects("routes").map(toRoute),
+    subnetIds: properties.objects("subnets").map((subnet) => {
+      const subnetId = subnet.formatted("id", FORMATS.subnetId);
+      if (!subnetId) throw subnet.missing("id");
+      return subnetId;
+    }),
   };
 }
 
@@ -95,33 +103,36 @@ export function toRouteTable(id: string, body: unknown): RouteTable {
  * configurations on the same NIC; those are not the node's.
  */
 export function toNetworkInterface(scope: string, body: unknown): NetworkInterfaceFacts {
-  const properties = propertiesOf(scope, body, "network interface");
-  const configs = items(properties.ipConfigurations).map((config) => object(config.properties) ?? {});
-  const primary = configs.find((config) => config.primary === true) ?? configs[0];
-  const ipv6 = configs.find(
-    (config) => config !== primary && text(config.privateIPAddressVersion)?.toLowerCase() === "ipv6",
-  );
+  const { fields } = resource(scope, body, "the network interface", ARM_ID);
+  const properties = propertiesOf(fields, "network interface");
+  const configs = properties.objects("ipConfigurations").map((config) => {
+    const own = config.object("properties");
+    return {
+      primary: own?.boolean("primary") === true,
+      ipv6: own?.text("privateIPAddressVersion")?.toLowerCase() === "ipv6",
+      ip: own?.formatted("privateIPAddress", FORMATS.ip) ?? null,
+    };
+  });
+  const primary = configs.find((config) => config.primary) ?? configs[0];
+  const ipv6 = configs.find((config) => config !== primary && config.ipv6);
   return {
-    virtualMachineId: referenceId(properties.virtualMachine),
-    primary: properties.primary !== false,
-    privateIps: [primary, ipv6]
-      .map((config) => text(config?.privateIPAddress))
-      .filter((ip): ip is string => ip !== null),
+    virtualMachineId: referenceId(properties, "virtualMachine", ARM_ID),
+    primary: properties.boolean("primary") !== false,
+    privateIps: [primary, ipv6].map((config) => config?.ip ?? null).filter((ip): ip is string => ip !== null),
   };
 }
 
 export function toScaleSet(scope: string, item: unknown): ScaleSetFacts {
-  const body = object(item);
-  const id = text(body?.id);
-  const name = text(body?.name);
-  if (!id || !name) throw malformed(scope, "a scale set has no id or name");
-  return { id, name, pool: text(object(body?.tags)?.["aks-managed-poolName"]) };
+  const { fields, id } = resource(scope, item, "a scale set", ARM_ID);
+  const name = fields.text("name");
+  if (!id || !name) throw malformed(fields.resourceId, "a scale set has no id or name");
+  return { id, name, pool: fields.stringMap("tags")["aks-managed-poolName"] || null };
 }
 
 export function toInstance(scope: string, item: unknown): ScaleSetInstanceFacts {
-  const body = object(item);
-  const id = text(body?.id);
-  const computerName = text(object(object(body?.properties)?.osProfile)?.computerName);
-  if (!id || !computerName) throw malformed(scope, "a scale set instance has no id or osProfile.computerName");
+  const { fields, id } = resource(scope, item, "a scale set instance", ARM_ID);
+  const computerName = fields.object("properties")?.object("osProfile")?.text("computerName") ?? null;
+  if (!id || !computerName)
+    throw malformed(fields.resourceId, "a scale set instance has no id or osProfile.computerName");
   return { id, computerName };
 }

@@ -1,73 +1,85 @@
 /**
  * From the container service SDK's models to the gate's facts: only the network fields are
  * kept, so SSH keys, service principals and the like never leave this file.
- * A field the gate depends on that is missing makes the response malformed.
+ * A field the gate depends on that is missing, or any field it reads that is
+ * not of the type or format the API defines, makes the response malformed.
+ *
+ * The SDK's deserializers (@azure/arm-containerservice 25, models.js
+ * `_agentPoolPropertiesDeserializer`, `containerServiceNetworkProfileDeserializer`)
+ * copy scalar fields as they come (`maxCount: item["maxCount"]`): a number sent
+ * as the string "450" reaches this file as a string, so every field is checked
+ * here against the SDK's model types (`count`, `minCount`, `maxCount`, `maxPods`:
+ * number, int32 in the spec; `enableAutoScaling`: boolean; `podCidr`,
+ * `serviceCidr`, `podCidrs`, `serviceCidrs`: CIDR notation; `dnsServiceIP`: an IP
+ * address). Errors name the field by its path in the ARM body, where the SDK
+ * model flattens `properties`.
  */
 import type { AgentPool, ManagedCluster } from "@azure/arm-containerservice/models";
+import { FORMATS } from "../baseline/formats.js";
 import type { NetworkProfile } from "../model.js";
+import { Fields } from "./fields.js";
 import { malformed } from "./failures.js";
 import type { ManagedClusterFacts, NodePoolFacts } from "./reader.js";
 
-function text(value: unknown): string | null {
-  return typeof value === "string" && value !== "" ? value : null;
+/** A list, or the single value the API also carries (`podCidr` next to `podCidrs`). */
+function listOrSingle(fields: Fields, listKey: string, singleKey: string): string[] {
+  const list = fields.strings(listKey, FORMATS.cidr);
+  const single = fields.formatted(singleKey, FORMATS.cidr);
+  if (fields.has(listKey)) return list;
+  return single ? [single] : [];
 }
 
-function number(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
-function list(values: unknown, single?: unknown): string[] {
-  if (Array.isArray(values)) return values.filter((value): value is string => typeof value === "string");
-  const one = text(single);
-  return one ? [one] : [];
-}
-
-type SdkNetworkProfile = NonNullable<ManagedCluster["networkProfile"]>;
-
-export function toNetworkProfile(profile: SdkNetworkProfile): NetworkProfile {
+function toNetworkProfile(profile: Fields): NetworkProfile {
   return {
-    networkPlugin: text(profile.networkPlugin),
-    networkPluginMode: text(profile.networkPluginMode),
-    networkPolicy: text(profile.networkPolicy),
-    networkDataplane: text(profile.networkDataplane),
-    podCidrs: list(profile.podCidrs, profile.podCidr),
-    serviceCidrs: list(profile.serviceCidrs, profile.serviceCidr),
-    dnsServiceIP: text(profile.dnsServiceIP),
-    outboundType: text(profile.outboundType),
-    loadBalancerSku: text(profile.loadBalancerSku),
-    ipFamilies: list(profile.ipFamilies),
+    networkPlugin: profile.text("networkPlugin"),
+    networkPluginMode: profile.text("networkPluginMode"),
+    networkPolicy: profile.text("networkPolicy"),
+    networkDataplane: profile.text("networkDataplane"),
+    podCidrs: listOrSingle(profile, "podCidrs", "podCidr"),
+    serviceCidrs: listOrSingle(profile, "serviceCidrs", "serviceCidr"),
+    dnsServiceIP: profile.formatted("dnsServiceIP", FORMATS.ip),
+    outboundType: profile.text("outboundType"),
+    loadBalancerSku: profile.text("loadBalancerSku"),
+    ipFamilies: profile.strings("ipFamilies"),
   };
 }
 
-export function toManagedCluster(id: string, cluster: ManagedCluster): ManagedClusterFacts {
-  if (!cluster.networkProfile) throw malformed(id, "the managed cluster has no networkProfile");
-  const tags: Record<string, string> = {};
-  for (const [name, value] of Object.entries(cluster.tags ?? {})) {
-    if (typeof value === "string") tags[name] = value;
-  }
+export function toManagedCluster(requestedId: string, cluster: ManagedCluster): ManagedClusterFacts {
+  const top = Fields.of(requestedId, cluster, "the managed cluster");
+  const id = top.formatted("id", FORMATS.clusterId) ?? requestedId;
+  const fields = top.about(id);
+  const properties = Fields.of(id, cluster, "the managed cluster", "properties");
+  const networkProfile = properties.object("networkProfile");
+  if (!networkProfile) throw malformed(id, "the managed cluster has no networkProfile");
   return {
-    id: cluster.id ?? id,
-    name: cluster.name ?? id.split("/").at(-1) ?? id,
-    location: text(cluster.location),
-    nodeResourceGroup: text(cluster.nodeResourceGroup),
-    tags,
-    networkProfile: toNetworkProfile(cluster.networkProfile),
+    id,
+    name: fields.text("name") ?? id.split("/").at(-1) ?? id,
+    location: fields.text("location"),
+    nodeResourceGroup: properties.text("nodeResourceGroup"),
+    tags: fields.stringMap("tags"),
+    networkProfile: toNetworkProfile(networkProfile),
   };
 }
 
 export function toAgentPool(clusterId: string, pool: AgentPool): NodePoolFacts {
-  if (!pool.name) throw malformed(`${clusterId}/agentPools`, "a node pool has no name");
+  const top = Fields.of(`${clusterId}/agentPools`, pool, "a node pool");
+  const name = top.text("name");
+  if (!name) throw malformed(`${clusterId}/agentPools`, "a node pool has no name");
+  const id = `${clusterId}/agentPools/${name}`;
+  // The SDK model renames the pool's `properties.type` to `typePropertiesType`.
+  const view = { ...pool, type: pool.typePropertiesType };
+  const properties = Fields.of(id, view, "the node pool", "properties");
   return {
-    name: pool.name,
-    type: text(pool.typePropertiesType),
-    mode: text(pool.mode),
-    count: number(pool.count),
-    enableAutoScaling: pool.enableAutoScaling === true,
-    minCount: number(pool.minCount),
-    maxCount: number(pool.maxCount),
-    maxPods: number(pool.maxPods),
-    maxSurge: text(pool.upgradeSettings?.maxSurge),
-    vnetSubnetID: text(pool.vnetSubnetID),
-    podSubnetID: text(pool.podSubnetID),
+    name,
+    type: properties.text("type"),
+    mode: properties.text("mode"),
+    count: properties.integer("count"),
+    enableAutoScaling: properties.boolean("enableAutoScaling") === true,
+    minCount: properties.integer("minCount"),
+    maxCount: properties.integer("maxCount"),
+    maxPods: properties.integer("maxPods"),
+    maxSurge: properties.object("upgradeSettings")?.text("maxSurge") ?? null,
+    vnetSubnetID: properties.formatted("vnetSubnetID", FORMATS.subnetId),
+    podSubnetID: properties.formatted("podSubnetID", FORMATS.subnetId),
   };
 }

@@ -229,6 +229,11 @@ export interface AtomicWriteIo {
   rename(from: string, to: string): Promise<void>;
 }
 
+/** How the temporary files of process `pid` next to `path` begin; a run killed mid-write leaves one. */
+export function temporaryPrefix(path: string, pid: number): string {
+  return `.${basename(path)}.${pid}.`;
+}
+
 /**
  * Writes a file so that it is either the old file or the new one, never a
  * torn mix: a temporary file in the same directory, flushed, then renamed
@@ -237,7 +242,7 @@ export interface AtomicWriteIo {
  */
 export async function writeFileAtomic(path: string, text: string, io: AtomicWriteIo = { rename }): Promise<void> {
   const directory = dirname(path);
-  const temporary = join(directory, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
+  const temporary = join(directory, `${temporaryPrefix(path, process.pid)}${randomUUID()}.tmp`);
   try {
     await mkdir(directory, { recursive: true });
     await writeAndFlush(temporary, text, await existingMode(path));
