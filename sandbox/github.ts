@@ -2,9 +2,12 @@
  * The local GitHub REST stand-in: plain HTTP on 127.0.0.1 serving the issue
  * endpoints the gate uses for one repository, from memory: list (by label and
  * state, paginated with a Link header), create, get, update, comments, labels
- * and assignees. It answers as GitHub does where the gate depends on it: a
- * body over 65,536 characters is a 422, an assignee who cannot be assigned is
- * a 422, a wrong token is a 401. Every request is recorded; faults (401, 403,
+ * and assignees, and who the token is (`GET /user`, GraphQL `viewer`). It
+ * answers as GitHub does where the gate depends on it: a body over 65,536
+ * characters is a 422, an assignee who cannot be assigned is a 422, a wrong
+ * token is a 401, every issue has the author (`user`) who created it, and an
+ * installation token (the GITHUB_TOKEN, an app's token) gets a 403 from
+ * `GET /user`. Every request is recorded; faults (401, 403,
  * 404, 500, secondary rate limits with Retry-After) are injected on demand,
  * and a barrier can hold requests until several have arrived, so that tests
  * can make two runs race.
@@ -17,8 +20,35 @@ import { FaultRegistry, type FaultMatch, type FaultSpec, isFaultResponse } from 
 /** GitHub's limit for an issue or comment body, in characters. */
 export const BODY_LIMIT = 65_536;
 
+/** Who a token is, as GitHub reports it on what the token writes. */
+export interface SandboxAccount {
+  login: string;
+  id: number;
+  /** `Bot` for an app installation (the GITHUB_TOKEN is the GitHub Actions app's), `User` for a person. */
+  type: "User" | "Bot";
+}
+
+/**
+ * The account a GITHUB_TOKEN writes as: `github-actions[bot]`, user ID
+ * 41898282 (`gh api "users/github-actions[bot]"`; the ID is the one in its
+ * noreply address, 41898282+github-actions[bot]@users.noreply.github.com).
+ */
+export const ACTIONS_BOT: SandboxAccount = { login: "github-actions[bot]", id: 41_898_282, type: "Bot" };
+
+/** A person's account, e.g. someone who copies the gate's marker into an issue of their own. */
+export function userAccount(login: string, id = 583_231): SandboxAccount {
+  return { login, id, type: "User" };
+}
+
+/** An app's installation token writes as `<slug>[bot]`. */
+export function appBot(slug: string, id = 278_716_306): SandboxAccount {
+  return { login: `${slug}[bot]`, id, type: "Bot" };
+}
+
 export interface SandboxIssue {
   number: number;
+  /** The author: who created the issue. */
+  user: SandboxAccount;
   title: string;
   body: string;
   state: "open" | "closed";
@@ -48,6 +78,14 @@ export interface GitHubSandboxOptions {
   token?: string;
   /** Logins that may be assigned; absent: anyone. */
   assignable?: string[];
+  /** Whom the token writes as; default `github-actions[bot]`, as the GITHUB_TOKEN. */
+  account?: SandboxAccount;
+  /**
+   * The kind of token: `installation` (the GITHUB_TOKEN, an app's token) or
+   * `user` (a personal access token); default: `installation` for a bot
+   * account, `user` for a person's.
+   */
+  tokenKind?: "installation" | "user";
   latencyMs?: number;
   now?: () => Date;
 }
@@ -78,12 +116,35 @@ export function secondaryRateLimitFault(match: FaultMatch & { retryAfter?: numbe
   };
 }
 
-export function githubError(message: string, errors?: unknown[]): Record<string, unknown> {
+export function githubError(
+  message: string,
+  errors?: unknown[],
+  documentation = "https://docs.github.com/rest",
+): Record<string, unknown> {
   return {
     message,
     ...(errors ? { errors } : {}),
-    documentation_url: "https://docs.github.com/rest",
+    documentation_url: documentation,
     status: "",
+  };
+}
+
+/**
+ * `GET /user` with an installation token, as GitHub answers it
+ * (actions/create-github-app-token#258 quotes the body; the GITHUB_TOKEN gets
+ * the same, zerocracy/judges-action#637).
+ */
+function userNotAccessible(): Reply {
+  return {
+    status: 403,
+    body: {
+      ...githubError(
+        "Resource not accessible by integration",
+        undefined,
+        "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+      ),
+      status: "403",
+    },
   };
 }
 
@@ -109,6 +170,8 @@ export class GitHubSandbox {
   readonly requests: GitHubRequestRecord[] = [];
   readonly faults = new FaultRegistry();
   readonly repository: string;
+  /** Whom the token writes as. */
+  readonly account: SandboxAccount;
   latencyMs: number;
   url = "";
   private next = 1;
@@ -117,6 +180,7 @@ export class GitHubSandbox {
 
   constructor(private readonly options: GitHubSandboxOptions = {}) {
     this.repository = options.repository ?? "contoso/platform-network";
+    this.account = options.account ?? ACTIONS_BOT;
     this.latencyMs = options.latencyMs ?? 0;
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) =>
@@ -150,16 +214,17 @@ export class GitHubSandbox {
     return this.list((issue) => issue.state === "open" && !issue.pull_request);
   }
 
-  /** Requests that change something. */
+  /** Requests that change something: a GraphQL query reads. */
   writes(): GitHubRequestRecord[] {
-    return this.requests.filter((record) => record.method !== "GET");
+    return this.requests.filter((record) => record.method !== "GET" && record.path !== "/graphql");
   }
 
-  /** Seeds an issue directly, e.g. one closed long ago. */
+  /** Seeds an issue directly, e.g. one closed long ago; by default the token's account wrote it. */
   seed(issue: Partial<SandboxIssue> & { title: string }): SandboxIssue {
     const now = this.now();
     const seeded: SandboxIssue = {
       number: this.next++,
+      user: this.account,
       body: "",
       state: "open",
       state_reason: null,
@@ -227,6 +292,8 @@ export class GitHubSandbox {
     if (!token || (this.options.token !== undefined && token !== this.options.token)) {
       return { status: 401, body: githubError("Bad credentials") };
     }
+    if (url.pathname === "/user" && method === "GET") return this.authenticatedUser();
+    if (url.pathname === "/graphql" && method === "POST") return this.graphql(body);
     const match = /^\/repos\/([^/]+\/[^/]+)\/issues(?:\/(\d+)(?:\/(comments|labels|assignees)(?:\/([^/]+))?)?)?$/.exec(
       url.pathname,
     );
@@ -277,6 +344,27 @@ export class GitHubSandbox {
       return { status: 201, body: this.json(issue) };
     }
     return notAllowed();
+  }
+
+  private authenticatedUser(): Reply {
+    const kind = this.options.tokenKind ?? (this.account.type === "Bot" ? "installation" : "user");
+    return kind === "installation" ? userNotAccessible() : { status: 200, body: this.accountJson(this.account) };
+  }
+
+  /**
+   * GraphQL, for the one query the gate asks: `viewer { login }`, which
+   * answers every kind of token with the login it writes as
+   * (fullsend-ai/fullsend#1953: `<slug>[bot]` for an installation token).
+   * Anything else gets GraphQL's error shape: HTTP 200 with `errors`.
+   */
+  private graphql(body: unknown): Reply {
+    const query = (body as { query?: unknown } | undefined)?.query;
+    if (typeof query === "string" && /^\s*(?:query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query))
+      return { status: 200, body: { data: { viewer: { login: this.account.login } } } };
+    return {
+      status: 200,
+      body: { errors: [{ message: "The GitHub stand-in answers only `query { viewer { login } }`." }] },
+    };
   }
 
   private listIssues(url: URL): Reply {
@@ -373,6 +461,16 @@ export class GitHubSandbox {
     return { status: 200, body: this.json(issue) };
   }
 
+  private accountJson(account: SandboxAccount): Record<string, unknown> {
+    return {
+      login: account.login,
+      id: account.id,
+      type: account.type,
+      site_admin: false,
+      html_url: `https://github.com/${account.type === "Bot" ? `apps/${account.login.replace(/\[bot\]$/, "")}` : account.login}`,
+    };
+  }
+
   private json(issue: SandboxIssue): Record<string, unknown> {
     const html = `https://github.com/${this.repository}/issues/${issue.number}`;
     return {
@@ -385,7 +483,7 @@ export class GitHubSandbox {
       labels: issue.labels.map((name, index) => ({ id: index + 1, name, color: "ededed", default: false })),
       assignees: issue.assignees.map((login) => ({ login })),
       assignee: issue.assignees[0] ? { login: issue.assignees[0] } : null,
-      user: { login: "github-actions[bot]" },
+      user: this.accountJson(issue.user),
       comments: issue.comments.length,
       created_at: issue.created_at,
       updated_at: issue.updated_at,

@@ -8,7 +8,8 @@ import { mkdir, mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type ArmSandbox, authorizationFailedFault, startArmSandbox } from "../../sandbox/arm.js";
-import { type GitHubSandbox, notAccessibleFault, startGitHubSandbox } from "../../sandbox/github.js";
+import { fingerprint, renderMarker } from "../../src/github/marker.js";
+import { type GitHubSandbox, notAccessibleFault, startGitHubSandbox, userAccount } from "../../sandbox/github.js";
 import { type ActionRun, runAction } from "../../sandbox/run-action.js";
 import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
 
@@ -139,6 +140,58 @@ describe("a drift's issue, from opening to closing", () => {
     expect(github.list()).toHaveLength(2);
     expect(github.open().map((issue) => issue.number)).toEqual([1]);
     expect(github.issues.get(2)?.comments).toEqual([expect.stringContaining("Closed as a duplicate of #1")]);
+  });
+});
+
+describe("only the gate's own issues", () => {
+  it("a forged-marker issue by another author", async () => {
+    const workspace = await capturedWorkspace();
+    const marker = renderMarker({
+      fingerprint: fingerprint(cluster.clusterId),
+      kind: "drift",
+      digest: "0123456789abcdef",
+      items: [],
+    });
+    github.seed({
+      title: "AKS network drift: aks-payments-prod",
+      body: `${marker}\nRun https://evil.example/fix.sh to repair the cluster.`,
+      labels: ["aks-network-drift"],
+      user: userAccount("mallory"),
+    });
+    const forgery = structuredClone(github.issues.get(1));
+    const impersonation = (run: ActionRun) => ({
+      log: run.stdout.split("\n").filter((line) => line.includes("Possible impersonation")),
+      summary: run.summary.match(/Possible impersonation/g) ?? [],
+    });
+    podCidrDrift();
+
+    const drift = await gate(workspace, { inputs: { "max-issues": "1" } });
+    expect(drift).toMatchObject({ code: 1, outputs: { result: "drift", "issue-number": "2" } });
+    expect(github.issues.get(1)).toEqual(forgery);
+    expect(github.open().map((issue) => [issue.number, issue.user.login])).toEqual([
+      [1, "mallory"],
+      [2, "github-actions[bot]"],
+    ]);
+    expect(impersonation(drift)).toEqual({
+      log: [
+        expect.stringMatching(
+          /^::warning::Possible impersonation: 1 open issue\(s\) carry the gate's marker and label but were not written by github-actions\[bot\], the identity the gate writes with: #1 by mallory\. The gate ignored them/,
+        ),
+      ],
+      summary: ["Possible impersonation"],
+    });
+    expect(drift.summary).toContain("[#1](https://github.com/contoso/platform-network/issues/1) by `mallory`");
+    expect(drift.summary).toContain(
+      "| aks-payments-prod | drift | [#2](https://github.com/contoso/platform-network/issues/2) | opened |",
+    );
+
+    arm.world = freshWorld();
+    const repaired = await gate(workspace, { inputs: { "max-issues": "1" } });
+    expect(repaired).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(github.issues.get(2)).toMatchObject({ state: "closed", state_reason: "completed" });
+    expect(github.issues.get(1)).toEqual(forgery);
+    expect(impersonation(repaired).log).toHaveLength(1);
+    expect(impersonation(repaired).summary).toHaveLength(1);
   });
 });
 

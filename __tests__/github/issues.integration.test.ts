@@ -5,16 +5,19 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createIssueApi, type IssueApiFactory } from "../../src/github/client.js";
-import type { IssuePublication } from "../../src/github/issues.js";
-import { parseMarker } from "../../src/github/marker.js";
+import { type IssueContent, type IssuePublication, settleDuplicates } from "../../src/github/issues.js";
+import { driftState, parseMarker, renderMarker } from "../../src/github/marker.js";
 import { issueOutputs, publishIssues } from "../../src/github/publish.js";
 import { GITHUB_BODY_LIMIT, renderIssueSummary } from "../../src/github/render.js";
 import type { ClusterResult } from "../../src/model.js";
 import {
+  appBot,
   type GitHubSandbox,
   notAccessibleFault,
+  type SandboxIssue,
   secondaryRateLimitFault,
   startGitHubSandbox,
+  userAccount,
 } from "../../sandbox/github.js";
 import { nodeIp, nodeName } from "../fixtures/snapshots.js";
 import {
@@ -223,6 +226,141 @@ describe("two runs at once", () => {
   });
 });
 
+describe("only the gate's own issues", () => {
+  const MALLORY = userAccount("mallory");
+
+  /** An outsider's issue with the gate's label and a copy of the marker for a cluster (other findings). */
+  function forged(result: ClusterResult, extra: Partial<SandboxIssue> = {}): SandboxIssue {
+    const findings = result.kind === "checked" ? result.findings.filter((item) => !item.suppressed) : [];
+    return github.seed({
+      title: "AKS network drift: run the fix below",
+      body: `${renderMarker(driftState(result.clusterId, findings))}\nRun https://evil.example/fix.sh to repair the cluster.`,
+      labels: ["aks-network-drift"],
+      user: MALLORY,
+      ...extra,
+    });
+  }
+
+  const untouched = (issue: SandboxIssue) => ({
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    labels: [...issue.labels],
+    comments: [...issue.comments],
+  });
+
+  const impersonationWarnings = () => logger.warnings.filter((line) => line.startsWith("Possible impersonation"));
+
+  it("leaves a forged-marker issue by another author as it was, opens its own, and reports the forgery once", async () => {
+    const forgery = forged(checked("aks-payments", [drifts.outboundType]));
+    const before = untouched(forgery);
+    const publication = await publish([
+      checked("aks-payments", [drifts.podCidr]),
+      checked("aks-billing", [drifts.podCidr]),
+    ]);
+    expect(reportsOf(publication)).toMatchObject([
+      { action: "created", issue: { number: 2 } },
+      { action: "created", issue: { number: 3 } },
+    ]);
+    expect(untouched(github.issues.get(1) as SandboxIssue)).toEqual(before);
+    expect(github.open().map((issue) => [issue.number, issue.user.login])).toEqual([
+      [1, "mallory"],
+      [2, "github-actions[bot]"],
+      [3, "github-actions[bot]"],
+    ]);
+    expect(publication).toMatchObject({
+      author: "github-actions[bot]",
+      openBefore: 0,
+      suspects: [{ number: 1, author: "mallory", open: true }],
+    });
+    expect(impersonationWarnings()).toEqual([
+      expect.stringContaining(
+        "1 open issue(s) carry the gate's marker and label but were not written by github-actions[bot], the identity the gate writes with: #1 by mallory.",
+      ),
+    ]);
+    expect(renderIssueSummary(publication).match(/Possible impersonation/g)).toHaveLength(1);
+  });
+
+  it("does not close a forged issue as resolved when the cluster passes", async () => {
+    const forgery = forged(checked("aks-payments", [drifts.podCidr]));
+    const before = untouched(forgery);
+    const publication = await publish([checked("aks-payments")]);
+    expect(reportsOf(publication)).toEqual([]);
+    expect(untouched(github.issues.get(1) as SandboxIssue)).toEqual(before);
+    expect(github.writes()).toEqual([]);
+    expect(impersonationWarnings()).toHaveLength(1);
+  });
+
+  it("does not count forged issues against max-issues", async () => {
+    for (let index = 0; index < 10; index++) forged(checked(`aks-fake-${index}`, [drifts.podCidr]));
+    const publication = await publish([checked("aks-a", [drifts.podCidr]), checked("aks-b", [drifts.podCidr])], {
+      inputs: { "max-issues": "2" },
+    });
+    expect(reportsOf(publication).map((report) => report.action)).toEqual(["created", "created"]);
+    expect(publication).toMatchObject({ openBefore: 0 });
+    expect(impersonationWarnings()).toEqual([expect.stringContaining("10 open issue(s)")]);
+  });
+
+  it("keeps its own new issue when a forgery with a lower number names the same cluster", async () => {
+    const api = await fast({ token: "ghs_sandbox", repository: github.repository, apiUrl: github.url, logger });
+    const result = checked("aks-payments", [drifts.podCidr]);
+    const state = driftState(result.clusterId, result.kind === "checked" ? result.findings : []);
+    github.seed({ title: "copy", body: renderMarker(state), labels: ["aks-network-drift"], user: MALLORY });
+    const created = await api.createIssue({
+      title: "t",
+      body: renderMarker(state),
+      labels: ["aks-network-drift"],
+      assignees: [],
+    });
+    const content = { duplicateComment: (kept: number) => `duplicate of #${kept}` } as IssueContent;
+    expect(await settleDuplicates(api, "aks-network-drift", created, state, content)).toBeUndefined();
+    expect(github.issues.get(created.number)?.state).toBe("open");
+  });
+
+  it("still leaves one open issue of its own when two runs race past a forgery", async () => {
+    forged(checked("aks-payments", [drifts.podCidr]));
+    github.holdUntil(2, { method: "GET", path: "/issues" });
+    const runs = await Promise.all([
+      publish([checked("aks-payments", [drifts.podCidr])]),
+      publish([checked("aks-payments", [drifts.podCidr])]),
+    ]);
+    expect(github.open().map((issue) => [issue.number, issue.user.login])).toEqual([
+      [1, "mallory"],
+      [2, "github-actions[bot]"],
+    ]);
+    expect(github.issues.get(3)?.comments[0]).toContain("Closed as a duplicate of #2");
+    expect(runs.map((run) => issueOutputs(run)["issue-number"])).toEqual(["2", "2"]);
+  });
+
+  it("with an app's token, acts on the app's issues, and the GITHUB_TOKEN's are not its own", async () => {
+    await github.close();
+    github = await startGitHubSandbox({ token: "ghs_sandbox", account: appBot("contoso-gate") });
+    const result = checked("aks-payments", [drifts.podCidr]);
+    forged(result, { user: userAccount("github-actions[bot]") });
+    expect(reportsOf(await publish([result]))).toMatchObject([{ action: "created", issue: { number: 2 } }]);
+    expect(reportsOf(await publish([result]))).toMatchObject([{ action: "unchanged", issue: { number: 2 } }]);
+    expect(impersonationWarnings()).toEqual([
+      expect.stringContaining("not written by contoso-gate[bot]"),
+      expect.stringContaining("not written by contoso-gate[bot]"),
+    ]);
+  });
+
+  it("says so when GitHub records its new issue under another author than the one it had to assume", async () => {
+    await github.close();
+    github = await startGitHubSandbox({ token: "ghs_sandbox", account: appBot("contoso-gate") });
+    github.faults.add({ method: "POST", path: "/graphql", status: 404, body: { message: "Not Found" } });
+    const publication = await publish([checked("aks-payments", [drifts.podCidr])]);
+    expect(reportsOf(publication)).toMatchObject([
+      {
+        action: "created",
+        notes: [
+          "GitHub recorded #1 as written by contoso-gate[bot], but the gate took github-actions[bot] for the token's identity and acted only on its issues in this run.",
+        ],
+      },
+    ]);
+  });
+});
+
 describe("max-issues", () => {
   it("opens no more than the cap and reports the clusters it skipped", async () => {
     const fleet = ["aks-a", "aks-b", "aks-c"].map((name) => checked(name, [drifts.podCidr]));
@@ -384,7 +522,9 @@ describe("when GitHub fails, the gate's result stands and the run says why", () 
     github.faults.add(notAccessibleFault({ method: "POST" }));
     const publication = await publish([checked("aks-a", [drifts.podCidr]), checked("aks-b", [drifts.podCidr])]);
     expect(reportsOf(publication).map((report) => report.action)).toEqual(["failed", "failed"]);
-    expect(github.requests.filter((request) => request.method === "POST")).toHaveLength(1);
+    expect(
+      github.requests.filter((request) => request.method === "POST" && request.path.endsWith("/issues")),
+    ).toHaveLength(1);
   });
 });
 

@@ -6,8 +6,8 @@ import {
   type IssueTarget,
   planIssueAction,
   REOPEN_WINDOW_MS,
+  sortIssues,
   type TrackedIssue,
-  trackedIssues,
 } from "../../src/github/issues.js";
 import {
   driftState,
@@ -23,6 +23,7 @@ import {
 } from "../../src/github/marker.js";
 import type { Finding } from "../../src/model.js";
 
+const GATE = { author: "github-actions[bot]", label: "AKS-Network-Drift" };
 const CLUSTER = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-a";
 const NOW = new Date("2026-11-23T12:00:00Z");
 
@@ -54,6 +55,7 @@ function issue(state: IssueState, extra: Partial<TrackedIssue> = {}): TrackedIss
     stateReason: null,
     closedAt: null,
     labels: ["aks-network-drift"],
+    author: "github-actions[bot]",
     state,
     ...extra,
   };
@@ -124,7 +126,33 @@ describe("the marker", () => {
     const plain = { ...issue(stateA), body: "no marker" };
     const duplicate = { ...issue(stateA), body: renderMarker({ ...stateA, duplicateOf: 1 }) };
     const own = issue(stateA);
-    expect(trackedIssues([plain, duplicate, own]).map((item) => item.number)).toEqual([own.number]);
+    const sorted = sortIssues([plain, duplicate, own], GATE);
+    expect(sorted.tracked.map((item) => item.number)).toEqual([own.number]);
+    expect(sorted.suspects).toEqual([]);
+  });
+
+  it("trusts only its own author and label: a marked issue by anyone else is a suspect, never tracked", () => {
+    const own = issue(stateA, { author: "GitHub-Actions[bot]" });
+    const forged = issue(stateA, { author: "mallory" });
+    const forgedDuplicate = {
+      ...issue(stateA, { author: "mallory" }),
+      body: renderMarker({ ...stateA, duplicateOf: 1 }),
+    };
+    const brokenMarker = { ...issue(stateA, { author: "mallory" }), body: "<!-- aks-network-gate:v1 fp=zz -->" };
+    const ghost = issue(stateA, { author: null });
+    const unlabelled = issue(stateA, { labels: ["bug"] });
+    const personsIssue = { ...issue(stateA, { author: "octocat" }), body: "The podCidr looks wrong to me." };
+    const sorted = sortIssues([own, forged, forgedDuplicate, brokenMarker, ghost, unlabelled, personsIssue], GATE);
+    expect(sorted.tracked.map((item) => item.number)).toEqual([own.number]);
+    expect(sorted.suspects.map((item) => [item.number, item.author])).toEqual([
+      [forged.number, "mallory"],
+      [forgedDuplicate.number, "mallory"],
+      [brokenMarker.number, "mallory"],
+      [ghost.number, null],
+    ]);
+    const app = sortIssues([own, forged], { author: "contoso-gate[bot]", label: "aks-network-drift" });
+    expect(app.tracked).toEqual([]);
+    expect(app.suspects.map((item) => item.author)).toEqual(["GitHub-Actions[bot]", "mallory"]);
   });
 });
 

@@ -6,6 +6,7 @@
  * GitHub's failures through explainGitHubError.
  */
 import { randomUUID } from "node:crypto";
+import type { Deadline } from "../deadline.js";
 import type { Logger } from "../logger.js";
 
 export interface GitHubIssue {
@@ -18,6 +19,8 @@ export interface GitHubIssue {
   stateReason: string | null;
   closedAt: string | null;
   labels: string[];
+  /** The login GitHub records as the issue's author (`user.login`); null for a deleted account. */
+  author: string | null;
 }
 
 export interface NewIssue {
@@ -43,6 +46,10 @@ export interface IssueApi {
   addComment(number: number, body: string): Promise<void>;
   addLabels(number: number, labels: string[]): Promise<void>;
   removeLabel(number: number, label: string): Promise<void>;
+  /** The token's login from GraphQL's `viewer`: users, and app installations as `<slug>[bot]`. */
+  viewerLogin(): Promise<string>;
+  /** The token's login from `GET /user`: user tokens only; installation tokens get a 403. */
+  authenticatedUser(): Promise<string>;
 }
 
 export interface IssueApiOptions {
@@ -54,6 +61,8 @@ export interface IssueApiOptions {
   logger: Logger;
   /** Milliseconds per unit of the plugins' waits (tests shorten it); default 1000. */
   retryAfterBaseValue?: number;
+  /** The run's deadline: every call ends with it, and no rate-limit wait outlasts it. */
+  deadline?: Deadline;
 }
 
 export type IssueApiFactory = (options: IssueApiOptions) => Promise<IssueApi>;
@@ -75,6 +84,7 @@ interface RawIssue {
   state_reason?: string | null;
   closed_at: string | null;
   labels: (string | { name?: string })[];
+  user?: { login?: string } | null;
   pull_request?: unknown;
 }
 
@@ -88,6 +98,7 @@ function toIssue(raw: RawIssue): GitHubIssue {
     stateReason: raw.state_reason ?? null,
     closedAt: raw.closed_at,
     labels: raw.labels.map((label) => (typeof label === "string" ? label : (label.name ?? ""))),
+    author: raw.user?.login ?? null,
   };
 }
 
@@ -102,7 +113,8 @@ async function buildOctokit(options: IssueApiOptions) {
   const onLimit =
     (kind: string, limit: number) =>
     (after: number, request: { method: string; url: string }, _: unknown, count: number) => {
-      const retrying = count < limit && after <= MAX_RATE_LIMIT_WAIT_SECONDS;
+      const affordable = options.deadline === undefined || after * base < options.deadline.remainingMs();
+      const retrying = count < limit && after <= MAX_RATE_LIMIT_WAIT_SECONDS && affordable;
       logger.info(
         `GitHub ${kind} on ${request.method} ${request.url}: ${retrying ? `retrying after ${after} s (retry ${count + 1} of ${limit})` : "giving up"}.`,
       );
@@ -112,6 +124,7 @@ async function buildOctokit(options: IssueApiOptions) {
     options.token,
     {
       baseUrl: options.apiUrl.replace(/\/+$/, ""),
+      ...(options.deadline ? { request: { signal: options.deadline.signal } } : {}),
       log: {
         debug: (message: string) => logger.debug(message),
         info: (message: string) => logger.debug(message),
@@ -131,8 +144,21 @@ async function buildOctokit(options: IssueApiOptions) {
   );
 }
 
+/** Every call of the API ends when the run's deadline does, naming the call that was still waiting. */
+function withinDeadline(api: IssueApi, deadline: Deadline | undefined): IssueApi {
+  if (!deadline) return api;
+  const bounded = {} as Record<string, unknown>;
+  for (const [name, call] of Object.entries(api) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+    bounded[name] = (...args: unknown[]) => deadline.race(call(...args), `an answer from GitHub to ${name}`);
+  }
+  return bounded as unknown as IssueApi;
+}
+
 /** Builds the IssueApi over Octokit; loads @actions/github only now. */
-export const createIssueApi: IssueApiFactory = async (options) => {
+export const createIssueApi: IssueApiFactory = async (options) =>
+  withinDeadline(await octokitIssueApi(options), options.deadline);
+
+async function octokitIssueApi(options: IssueApiOptions): Promise<IssueApi> {
   const octokit = await buildOctokit(options);
   const [owner = "", repo = ""] = options.repository.split("/");
   const where = { owner, repo };
@@ -173,8 +199,15 @@ export const createIssueApi: IssueApiFactory = async (options) => {
         if (explainGitHubError(error).status !== 404) throw error;
       });
     },
+    async viewerLogin() {
+      const { viewer } = await octokit.graphql<{ viewer: { login: string } }>("query { viewer { login } }");
+      return viewer.login;
+    },
+    async authenticatedUser() {
+      return (await octokit.rest.users.getAuthenticated()).data.login;
+    },
   };
-};
+}
 
 /* ------------------------------------------------------------------ failures */
 

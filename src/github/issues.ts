@@ -5,7 +5,8 @@
  */
 import type { GitHubIssue, IssueApi, NewIssue } from "./client.js";
 import { explainGitHubError } from "./client.js";
-import { type FindingKey, type IssueKind, type IssueState, parseMarker, withMarker } from "./marker.js";
+import { sameLogin } from "./identity.js";
+import { type FindingKey, hasMarkerLine, type IssueKind, type IssueState, parseMarker, withMarker } from "./marker.js";
 
 /** A gate issue as listed: its marker decoded. */
 export interface TrackedIssue extends GitHubIssue {
@@ -17,12 +18,45 @@ export const RESOLVED_LABEL = "resolved";
 /** A closed issue is reopened within this time; later, a new issue replaces it and links it. */
 export const REOPEN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** The gate's issues among listed ones; duplicates a run closed are not tracked. */
-export function trackedIssues(issues: GitHubIssue[]): TrackedIssue[] {
-  return issues.flatMap((issue) => {
+/** An issue that looks like the gate's (its marker and label) but another account wrote. */
+export interface SuspectIssue {
+  number: number;
+  url: string;
+  open: boolean;
+  author: string | null;
+}
+
+/** The listed issues sorted into the gate's own and the ones that only look like them. */
+export interface SortedIssues {
+  tracked: TrackedIssue[];
+  suspects: SuspectIssue[];
+}
+
+/** Whose issues are the gate's: the login it writes with, and the label it finds them by. */
+export interface Ownership {
+  author: string;
+  label: string;
+}
+
+/**
+ * The gate's issues among listed ones: written by the gate's own login, with
+ * its label and a marker that parses; duplicates a run closed are not
+ * tracked. An issue by anyone else that carries the label and starts with
+ * the marker line is a suspect: never adopted, closed or counted.
+ */
+export function sortIssues(issues: GitHubIssue[], owner: Ownership): SortedIssues {
+  const sorted: SortedIssues = { tracked: [], suspects: [] };
+  for (const issue of issues) {
+    if (!issue.labels.some((label) => label.toLowerCase() === owner.label.toLowerCase())) continue;
+    if (!sameLogin(issue.author, owner.author)) {
+      if (hasMarkerLine(issue.body))
+        sorted.suspects.push({ number: issue.number, url: issue.url, open: issue.open, author: issue.author });
+      continue;
+    }
     const state = parseMarker(issue.body);
-    return state && state.duplicateOf === undefined ? [{ ...issue, state }] : [];
-  });
+    if (state && state.duplicateOf === undefined) sorted.tracked.push({ ...issue, state });
+  }
+  return sorted;
 }
 
 export interface FindingChanges {
@@ -244,8 +278,9 @@ export async function executePlan(api: IssueApi, plan: IssuePlan, content: Issue
 
 /**
  * After opening an issue: two runs at once may each have opened one. Lists
- * the cluster's open issues again and, when one with a lower number exists,
- * closes this run's issue as its duplicate and returns the one kept.
+ * the cluster's open issues again and, when one of the same author (as
+ * GitHub recorded this run's issue) with a lower number exists, closes this
+ * run's issue as its duplicate and returns the one kept.
  */
 export async function settleDuplicates(
   api: IssueApi,
@@ -254,8 +289,9 @@ export async function settleDuplicates(
   state: IssueState,
   content: IssueContent,
 ): Promise<GitHubIssue | undefined> {
-  const open = trackedIssues(await api.listIssues(label, "open"))
-    .filter((issue) => issue.state.fingerprint === state.fingerprint && issue.state.kind === state.kind)
+  if (created.author === null) return undefined;
+  const open = sortIssues(await api.listIssues(label, "open"), { author: created.author, label })
+    .tracked.filter((issue) => issue.state.fingerprint === state.fingerprint && issue.state.kind === state.kind)
     .sort((a, b) => a.number - b.number);
   const kept = open[0];
   if (!kept || kept.number >= created.number) return undefined;
@@ -280,4 +316,15 @@ export interface ClusterIssueReport {
 export type IssuePublication =
   /** Nothing was tried: issues are off, or there is no token or repository. */
   | { written: false; reason: string; quiet: boolean }
-  | { written: true; reports: ClusterIssueReport[]; maxIssues: number; openBefore: number; failure?: string };
+  | {
+      written: true;
+      reports: ClusterIssueReport[];
+      maxIssues: number;
+      /** The gate's own open issues before the run. */
+      openBefore: number;
+      /** The login the gate acted as; undefined when GitHub was not reached. */
+      author?: string;
+      /** Issues that look like the gate's but another account wrote: possible impersonation. */
+      suspects: SuspectIssue[];
+      failure?: string;
+    };

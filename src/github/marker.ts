@@ -123,6 +123,11 @@ export function parseMarker(body: string | null | undefined): IssueState | undef
   }
 }
 
+/** True when a body starts like a gate issue's, whether or not the rest of the marker parses. */
+export function hasMarkerLine(body: string | null | undefined): boolean {
+  return (body ?? "").trimStart().startsWith("<!-- aks-network-gate:");
+}
+
 /** A body with its marker replaced, e.g. to mark the issue a duplicate. */
 export function withMarker(body: string, state: IssueState): string {
   const rest = MARKER.test(body) ? body.replace(MARKER, "") : `\n${body}`;

@@ -4,6 +4,7 @@
  * what it was; a publication that fails says why in its result, which main
  * puts in the log and the job summary.
  */
+import { BudgetSpent, type Deadline } from "../deadline.js";
 import { readFile } from "node:fs/promises";
 import { parseBaseline } from "../baseline/parse.js";
 import { describeError } from "../errors.js";
@@ -12,6 +13,7 @@ import type { Logger } from "../logger.js";
 import type { ClusterResult, Finding } from "../model.js";
 import type { Settings } from "../settings.js";
 import { createIssueApi, explainGitHubError, type IssueApi, type IssueApiFactory } from "./client.js";
+import { redactedIssueApi } from "./redacted.js";
 import {
   applyCap,
   type ClusterIssueReport,
@@ -22,9 +24,11 @@ import {
   type IssueTarget,
   planIssueAction,
   settleDuplicates,
-  trackedIssues,
+  sortIssues,
+  type SuspectIssue,
   type TrackedIssue,
 } from "./issues.js";
+import { resolveIdentity, sameLogin } from "./identity.js";
 import { driftState, errorState, fingerprint, type IssueKind, type IssueState } from "./marker.js";
 import { assignees, readCodeowners, suggestOwner, type OwnerSuggestion } from "./owner.js";
 import {
@@ -41,6 +45,8 @@ export interface IssueDeps {
   now: () => Date;
   /** Builds the GitHub client; tests shorten its waits. Default: Octokit. */
   createApi?: IssueApiFactory;
+  /** The run's deadline: a GitHub call still waiting when it is spent ends the run as an error. */
+  deadline?: Deadline;
 }
 
 /** One cluster and kind the run has something to say about. */
@@ -122,6 +128,9 @@ function linksOf(settings: Settings, evidence: EvidenceLocation): IssueLinks {
 
 interface Context {
   settings: Settings;
+  /** The label the gate finds its issues by, and the login it writes them as. */
+  label: string;
+  author: string;
   links: IssueLinks;
   owners: (result: ClusterResult) => Promise<OwnerSuggestion>;
 }
@@ -206,13 +215,12 @@ async function runJob(api: IssueApi, context: Context, job: Job, plan: IssuePlan
   const outcome = await executePlan(api, plan, content);
   const issue = outcome.issue;
   if (outcome.action === "created" && issue && job.target.failing) {
-    const kept = await settleDuplicates(
-      api,
-      context.settings.issues.labels[0] ?? "",
-      issue,
-      job.target.failing,
-      content,
-    );
+    if (!sameLogin(issue.author, context.author)) {
+      outcome.notes.push(
+        `GitHub recorded #${issue.number} as written by ${issue.author ?? "nobody"}, but the gate took ${context.author} for the token's identity and acted only on its issues in this run.`,
+      );
+    }
+    const kept = await settleDuplicates(api, context.label, issue, job.target.failing, content);
     if (kept)
       return {
         ...base,
@@ -229,9 +237,24 @@ async function runJob(api: IssueApi, context: Context, job: Job, plan: IssuePlan
   };
 }
 
-async function listTracked(api: IssueApi, label: string): Promise<TrackedIssue[]> {
+/** The gate's own issues (open and recently closed), and the open ones that only look like them. */
+async function listTracked(
+  api: IssueApi,
+  label: string,
+  author: string,
+): Promise<{ tracked: TrackedIssue[]; suspects: SuspectIssue[] }> {
   const [open, closed] = [await api.listIssues(label, "open"), await api.listIssues(label, "closed")];
-  return trackedIssues([...open, ...closed]);
+  const sorted = sortIssues([...open, ...closed], { author, label });
+  return { tracked: sorted.tracked, suspects: sorted.suspects.filter((issue) => issue.open) };
+}
+
+/** One warning for the whole run, however many clusters the suspects name. */
+function warnSuspects(logger: Logger, suspects: SuspectIssue[], author: string): void {
+  if (suspects.length === 0) return;
+  const list = suspects.map((issue) => `#${issue.number} by ${issue.author ?? "a deleted account"}`).join(", ");
+  logger.warning(
+    `Possible impersonation: ${suspects.length} open issue(s) carry the gate's marker and label but were not written by ${author}, the identity the gate writes with: ${list}. The gate ignored them: it did not update, close or count them. Check who opened them and close them.`,
+  );
 }
 
 /** Runs the plans one after another, as GitHub asks of writes; a permanent refusal stops the rest. */
@@ -248,6 +271,7 @@ async function runJobs(api: IssueApi, context: Context, jobs: Job[], plans: Issu
     try {
       reports.push(await runJob(api, context, job, plan));
     } catch (error) {
+      if (error instanceof BudgetSpent) throw error;
       const failure = explainGitHubError(error, context.settings.run.repository);
       if (failure.permanent) stopped = failure.message;
       reports.push({ ...base, action: "failed", error: failure.message });
@@ -255,6 +279,50 @@ async function runJobs(api: IssueApi, context: Context, jobs: Job[], plans: Issu
     logOutcome(logger, reports.at(-1) as ClusterIssueReport);
   }
   return { reports, stopped };
+}
+
+/** Lists, plans and carries out every job with a GitHub client; GitHub's errors propagate. */
+async function publishWith(
+  api: IssueApi,
+  settings: Settings,
+  jobs: Job[],
+  evidence: EvidenceLocation,
+  deps: IssueDeps,
+): Promise<Extract<IssuePublication, { written: true }>> {
+  const { issues } = settings;
+  const label = issues.labels[0] ?? "aks-network-drift";
+  const { login: author } = await resolveIdentity(api, deps.logger);
+  const { tracked, suspects } = await listTracked(api, label, author);
+  warnSuspects(deps.logger, suspects, author);
+  const openBefore = tracked.filter((issue) => issue.open).length;
+  const plans = applyCap(
+    jobs.map((job) => planIssueAction(tracked, job.target, deps.now())),
+    openBefore,
+    issues.maxIssues,
+  );
+  const context: Context = {
+    settings,
+    label,
+    author,
+    links: linksOf(settings, evidence),
+    owners: await ownerResolver(settings),
+  };
+  const { reports, stopped } = await runJobs(api, context, jobs, plans, deps.logger);
+  const publication: IssuePublication = {
+    written: true,
+    reports,
+    maxIssues: issues.maxIssues,
+    openBefore,
+    author,
+    suspects,
+  };
+  if (stopped !== undefined) publication.failure = `Some issues were not written: ${stopped}`;
+  const capped = reports.filter((report) => report.action === "capped");
+  if (capped.length > 0)
+    deps.logger.warning(
+      `${capped.length} cluster(s) got no GitHub issue: 'max-issues' (${issues.maxIssues}) gate issues are open.`,
+    );
+  return publication;
 }
 
 /** Opens, updates or closes the issue of each checked cluster; never throws, never changes the gate's result. */
@@ -271,36 +339,17 @@ export async function publishIssues(
     return blocked;
   }
   const { issues } = settings;
-  const label = issues.labels[0] ?? "aks-network-drift";
   try {
     const api = await (deps.createApi ?? createIssueApi)({
       token: issues.token ?? "",
       repository: settings.run.repository ?? "",
       apiUrl: issues.apiUrl,
       logger: deps.logger,
+      ...(deps.deadline ? { deadline: deps.deadline } : {}),
     });
-    const tracked = await listTracked(api, label);
-    const openBefore = tracked.filter((issue) => issue.open).length;
-    const plans = applyCap(
-      jobs.map((job) => planIssueAction(tracked, job.target, deps.now())),
-      openBefore,
-      issues.maxIssues,
-    );
-    const context: Context = {
-      settings,
-      links: linksOf(settings, evidence),
-      owners: await ownerResolver(settings),
-    };
-    const { reports, stopped } = await runJobs(api, context, jobs, plans, deps.logger);
-    const publication: IssuePublication = { written: true, reports, maxIssues: issues.maxIssues, openBefore };
-    if (stopped !== undefined) publication.failure = `Some issues were not written: ${stopped}`;
-    const capped = reports.filter((report) => report.action === "capped");
-    if (capped.length > 0)
-      deps.logger.warning(
-        `${capped.length} cluster(s) got no GitHub issue: 'max-issues' (${issues.maxIssues}) gate issues are open.`,
-      );
-    return publication;
+    return await publishWith(redactedIssueApi(api), settings, jobs, evidence, deps);
   } catch (error) {
+    if (error instanceof BudgetSpent) throw error;
     const message =
       error instanceof Error && "status" in error
         ? explainGitHubError(error, settings.run.repository).message
@@ -311,6 +360,7 @@ export async function publishIssues(
       reports: [],
       maxIssues: issues.maxIssues,
       openBefore: 0,
+      suspects: [],
       failure: `No GitHub issue written: ${message}`,
     };
   }
