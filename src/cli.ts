@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli, type TerminalStream } from "./cli/main.js";
+import { terminalSafe } from "./cli/terminal.js";
 import { describeError } from "./errors.js";
 
 function stream(target: NodeJS.WriteStream): TerminalStream {
@@ -22,6 +23,8 @@ try {
   });
 } catch (error) {
   // Node's own exit code for an uncaught error is 1, which here means drift.
-  process.stderr.write(`aks-network-gate: ${describeError(error)}\n`);
+  process.stderr.write(`aks-network-gate: ${terminalSafe(describeError(error))}\n`);
   process.exitCode = 2;
 }
+// As in the action: a request given up on when the time budget ran out must not keep the process alive.
+process.exit();

@@ -252,6 +252,7 @@ describe("the job summary", () => {
         { clusterId: "/x/aks-c", kind: "drift", action: "failed", error: "GitHub is unavailable", notes: [] },
         { clusterId: "/x/aks-d", kind: "error", action: "none", notes: [] },
       ],
+      suspects: [],
     });
     expect(summary).toContain("| aks-a | drift | [#4](https://github.com/o/r/issues/4) | opened |");
     expect(summary).toContain("| aks-b | drift | – | not opened: `max-issues` reached |");
@@ -259,5 +260,26 @@ describe("the job summary", () => {
     expect(summary).not.toContain("aks-d");
     expect(summary).toContain("1 cluster got no issue: 1 gate issues were open and `max-issues` is 1.");
     expect(renderIssueSummary({ written: false, reason: "r", quiet: true })).toBe("");
+    expect(summary).not.toContain("impersonation");
+  });
+
+  it("names the issues that only look like the gate's, once, with their authors as text", () => {
+    const summary = renderIssueSummary({
+      written: true,
+      maxIssues: 10,
+      openBefore: 0,
+      author: "github-actions[bot]",
+      reports: [],
+      suspects: [
+        { number: 3, url: "https://github.com/o/r/issues/3", open: true, author: "mallory" },
+        { number: 5, url: "https://github.com/o/r/issues/5", open: true, author: "mal`lory" },
+      ],
+    });
+    expect(summary.match(/Possible impersonation/g)).toHaveLength(1);
+    expect(summary).toContain(
+      "⚠️ **Possible impersonation**: 2 open issues carry the gate's marker and label but were not written by `github-actions[bot]`, the identity the gate writes with: [#3](https://github.com/o/r/issues/3) by `mallory`, [#5](https://github.com/o/r/issues/5) by `mal'lory`.",
+    );
+    expect(summary).toContain("not counted against `max-issues`");
+    expect(summary).not.toContain("@mallory");
   });
 });

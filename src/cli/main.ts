@@ -4,16 +4,21 @@
  * run is main's runGate (settings → capture/check → evidence), and the result
  * is printed as a terminal report or JSON and returned as the exit code.
  */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { ArmRecorder, RECORDED_BASELINE } from "../azure/recorder.js";
 import { describeError, GateError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { type GateIO, runGate } from "../main.js";
-import { readSettings } from "../settings.js";
+import { jsonSafe } from "../escape.js";
+import { redact, registerEnvironmentSecrets, registerSecret } from "../secrets.js";
+import { readSettings, type Settings } from "../settings.js";
 import type { Outcome } from "../gate.js";
 import { type CommandLine, inputReader, parseCommandLine, UsageError } from "./args.js";
 import { jsonReport } from "./json.js";
 import { type ExitCode, exitCodeOf, type RunSummary } from "./summary.js";
-import { renderTerminalReport } from "./terminal.js";
+import { renderTerminalReport, terminalSafe } from "./terminal.js";
 import { USAGE } from "./usage.js";
 import { inCliTerms } from "./wording.js";
 
@@ -53,17 +58,17 @@ export function progressReporter(line: CommandLine, stderr: TerminalStream) {
   };
 }
 
-/** The gate's log: on stderr with --verbose, otherwise silent (the report says it all). */
+/** The gate's log: on stderr with --verbose, otherwise silent (the report says it all); one safe line a message. */
 function cliLogger(verbose: boolean, stderr: TerminalStream): Logger {
   const say = (prefix: string) => (message: string) => {
-    if (verbose) stderr.write(`${prefix}${message}\n`);
+    if (verbose) stderr.write(`${prefix}${terminalSafe(message)}\n`);
   };
   return {
     info: say(""),
     debug: () => undefined,
     warning: say("warning: "),
     error: say("error: "),
-    mask: () => undefined,
+    mask: (secret) => registerSecret(secret),
   };
 }
 
@@ -98,7 +103,30 @@ function shortPath(cwd: string, target: string): string {
   return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : target;
 }
 
-async function gateRun(line: CommandLine, io: CliIO): Promise<RunSummary> {
+/** `--record DIR`, relative to the current directory; undefined without it. */
+function recorderOf(line: CommandLine, cwd: string): ArmRecorder | undefined {
+  const dir = line.values.get("record");
+  if (dir === undefined) return undefined;
+  return new ArmRecorder(path.resolve(cwd, dir), { scrub: line.switches.has("scrub") });
+}
+
+/** The folder made, with the baseline as the run finds it (absent before a first capture). */
+async function startRecording(recorder: ArmRecorder, settings: Settings): Promise<void> {
+  await recorder.open();
+  if (existsSync(settings.baselinePath)) {
+    await recorder.attach(RECORDED_BASELINE, await readFile(settings.baselinePath, "utf8"));
+  }
+}
+
+function recordingNote(recorder: ArmRecorder, cwd: string): string {
+  const scrubbed = recorder.options.scrub ? ", subscription and tenant IDs scrubbed" : "";
+  return (
+    `Recorded ${recorder.responses} ARM response(s) into ${shortPath(cwd, recorder.dir)}${scrubbed}. ` +
+    "It shows names, addresses and tags of your network: read it before you share it.\n"
+  );
+}
+
+async function gateRun(line: CommandLine, io: CliIO, recorder: ArmRecorder | undefined): Promise<RunSummary> {
   const summary: RunSummary = {
     command: line.command ?? "check",
     baselineFile: line.values.get("baseline"),
@@ -112,7 +140,9 @@ async function gateRun(line: CommandLine, io: CliIO): Promise<RunSummary> {
     const settings = readSettings(inputReader(line), { ...io.env, GITHUB_WORKSPACE: io.cwd });
     summary.baselineFile = settings.baselineFile;
     summary.failOn = settings.failOn;
-    const { outcome, evidence } = await runGate(settings, gateIO(line, io));
+    if (recorder) await startRecording(recorder, settings);
+    const { outcome, evidence } = await runGate(settings, gateIO(line, io), { recorder });
+    await recorder?.close();
     return { ...summary, outcome: inCliWords(outcome), evidence: shortPath(io.cwd, evidence) };
   } catch (error) {
     const message = describeError(error);
@@ -122,7 +152,7 @@ async function gateRun(line: CommandLine, io: CliIO): Promise<RunSummary> {
 
 function print(line: CommandLine, io: CliIO, summary: RunSummary): void {
   if (line.switches.has("json")) {
-    io.stdout.write(`${JSON.stringify(jsonReport(summary), null, 2)}\n`);
+    io.stdout.write(`${jsonSafe(JSON.stringify(jsonReport(summary), null, 2))}\n`);
     return;
   }
   const stream = summary.outcome === undefined ? io.stderr : io.stdout;
@@ -130,21 +160,32 @@ function print(line: CommandLine, io: CliIO, summary: RunSummary): void {
   stream.write(renderTerminalReport(summary, style));
 }
 
+/** A stream that redacts every secret the run holds (src/secrets.ts) from what is written to it. */
+function redacted(stream: TerminalStream): TerminalStream {
+  return { ...stream, write: (text) => stream.write(redact(text)) };
+}
+
 /** Runs the command line; resolves to the exit code (0 pass, 1 drift, 2 error or bad usage). */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+export async function runCli(argv: readonly string[], raw: CliIO): Promise<ExitCode> {
+  registerEnvironmentSecrets(raw.env);
+  const io = { ...raw, stdout: redacted(raw.stdout), stderr: redacted(raw.stderr) };
   let line: CommandLine;
   try {
     line = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`aks-network-gate: ${error.message}\nRun 'aks-network-gate --help' for the options.\n`);
+    io.stderr.write(
+      `aks-network-gate: ${terminalSafe(error.message)}\nRun 'aks-network-gate --help' for the options.\n`,
+    );
     return 2;
   }
   if (line.switches.has("help")) {
     io.stdout.write(USAGE);
     return 0;
   }
-  const summary = await gateRun(line, io);
+  const recorder = recorderOf(line, io.cwd);
+  const summary = await gateRun(line, io, recorder);
   print(line, io, summary);
+  if (recorder?.opened) io.stderr.write(recordingNote(recorder, io.cwd));
   return exitCodeOf(summary);
 }

@@ -4,7 +4,9 @@
  * pass through terminalSafe, so a name holding an escape sequence is shown,
  * never obeyed.
  */
+import { showControls } from "../escape.js";
 import type { ClusterResult, ClusterSnapshot, Finding, GateResult } from "../model.js";
+import { redact } from "../secrets.js";
 import {
   type ClusterSummary,
   clusterName,
@@ -28,22 +30,14 @@ function paint(style: TerminalStyle, tone: Tone, text: string): string {
   return style.color ? `\u001b[${SGR[tone]}m${text}\u001b[0m` : text;
 }
 
-/** Marks that reorder or hide text: the bidirectional controls (U+061C, U+200E/F, U+202A–E, U+2066–9). */
-const INVISIBLE_FORMATTING = new Set([
-  0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069,
-]);
-
 /**
- * One line of untrusted text for a terminal: line breaks and tabs become
- * spaces; other control characters, and the bidirectional overrides that
- * reorder what is shown, become visible \uXXXX escapes.
+ * One line of untrusted text for a terminal: the run's secrets redacted, line
+ * breaks and tabs as spaces; other control characters (ESC, C1 such as CSI)
+ * and the bidirectional controls that reorder what is shown become visible
+ * \uXXXX escapes (showControls).
  */
 export function terminalSafe(text: string): string {
-  return Array.from(text.replace(/[\r\n\t]+/gu, " "), (char) => {
-    const code = char.codePointAt(0) ?? 0;
-    const unsafe = code < 0x20 || (code >= 0x7f && code <= 0x9f) || INVISIBLE_FORMATTING.has(code);
-    return unsafe ? `\\u${code.toString(16).padStart(4, "0")}` : char;
-  }).join("");
+  return showControls(redact(text).replace(/[\r\n\t]+/gu, " "));
 }
 
 /** Words of `text` in lines of at most `width` columns (a longer word keeps a line of its own). */

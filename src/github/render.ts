@@ -10,9 +10,12 @@ import { renderYaml, toFileEntry } from "../baseline/render.js";
 import { sameId } from "../azure/ids.js";
 import type { BaselineCluster, ClusterSnapshot, Finding } from "../model.js";
 import { addressPlanMarkdown } from "../report/address-plan.js";
+import { showControls } from "../escape.js";
 import { code, escapeMarkdown, findingsTable } from "../report/markdown.js";
+import { breakReferences } from "../report/markdown-text.js";
+import { redact } from "../secrets.js";
 import { ACCEPT_INSTEAD, errorVerifyCommands, type Remedy, remedyFor } from "./commands.js";
-import type { ClusterIssueReport, FindingChanges, IssuePublication } from "./issues.js";
+import type { ClusterIssueReport, FindingChanges, IssuePublication, SuspectIssue } from "./issues.js";
 import type { FindingKey, IssueKind } from "./marker.js";
 import { renderMarker, type IssueState } from "./marker.js";
 import { handleText, type OwnerSuggestion } from "./owner.js";
@@ -63,8 +66,9 @@ function clusterName(id: string): string {
   return id.split("/").at(-1) ?? id;
 }
 
-/** A fenced block whose fence no backtick run inside can close. */
-export function fenced(language: string, content: string): string {
+/** A fenced block whose fence no backtick run inside can close; secrets redacted, control and bidi marks shown. */
+export function fenced(language: string, raw: string): string {
+  const content = showControls(redact(raw), "\n\t");
   const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
   const fence = "`".repeat(Math.max(3, longest + 1));
   return `${fence}${language}\n${content.replace(/\n$/, "")}\n${fence}`;
@@ -79,7 +83,7 @@ function plural(count: number, word: string): string {
 }
 
 function title(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = breakReferences(showControls(redact(text).replace(/\s+/g, " ").trim()));
   return line.length <= GITHUB_TITLE_LIMIT ? line : `${line.slice(0, GITHUB_TITLE_LIMIT - 1)}…`;
 }
 
@@ -463,6 +467,22 @@ const ACTION_TEXT: Record<ClusterIssueReport["action"], string> = {
   failed: "⚠️ not written",
 };
 
+/** The open issues that only look like the gate's, said once per run. */
+function suspectsLine(suspects: SuspectIssue[], author: string | undefined): string[] {
+  if (suspects.length === 0) return [];
+  const one = suspects.length === 1;
+  const list = suspects.map((issue) => {
+    const by = issue.author === null ? "a deleted account" : code(issue.author);
+    return `[#${issue.number}](${issue.url}) by ${by}`;
+  });
+  const gate = author === undefined ? "the gate's identity" : `${code(author)}, the identity the gate writes with`;
+  const them = one ? "it" : "them";
+  return [
+    `⚠️ **Possible impersonation**: ${plural(suspects.length, "open issue")} ${one ? "carries" : "carry"} the gate's marker and label but ${one ? "was" : "were"} not written by ${gate}: ${list.join(", ")}. The gate ignored ${them}: not updated, not closed, not counted against \`max-issues\`. Check who opened ${them}.`,
+    "",
+  ];
+}
+
 /** The job summary's section on issues: a link per cluster, or why there is none. */
 export function renderIssueSummary(publication: IssuePublication): string {
   if (!publication.written)
@@ -484,6 +504,7 @@ export function renderIssueSummary(publication: IssuePublication): string {
       "",
     );
   }
+  lines.push(...suspectsLine(publication.suspects, publication.author));
   if (publication.failure) lines.push(`⚠️ ${escapeMarkdown(publication.failure)}`, "");
   return lines.join("\n");
 }

@@ -5,6 +5,7 @@
  * changes the gate's result. The uploader is loaded only when an upload is
  * attempted, since @actions/artifact is large.
  */
+import { BudgetSpent, type Deadline } from "../deadline.js";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { describeError } from "../errors.js";
@@ -47,6 +48,8 @@ export interface ArtifactDeps {
   run: { serverUrl: string; repository: string | undefined; runId: string | undefined };
   /** Tests give a stand-in; the default loads @actions/artifact. */
   uploader?: ArtifactUploader;
+  /** The run's deadline: an upload still going when it is spent ends the run as an error. */
+  deadline?: Deadline;
 }
 
 /** Hosts whose artifact service @actions/artifact reaches; any other server is GitHub Enterprise Server. */
@@ -117,13 +120,17 @@ export async function uploadEvidence(
   try {
     const files = (await readdir(folder)).sort().map((file) => path.join(folder, file));
     const upload = deps.uploader ?? (await defaultUploader());
-    const { id, size } = await upload({ name, folder, files, retentionDays: settings.retentionDays });
+    const uploading = upload({ name, folder, files, retentionDays: settings.retentionDays });
+    const { id, size } = await (deps.deadline
+      ? deps.deadline.race(uploading, "the evidence artifact's upload")
+      : uploading);
     const url = artifactUrl(deps.run, id);
     deps.logger.info(
       `Evidence uploaded as the artifact ${name} (ID ${id}${size ? `, ${size} bytes` : ""})${url ? `: ${url}` : ""}.`,
     );
     return { uploaded: true, name, id, url, size };
   } catch (error) {
+    if (error instanceof BudgetSpent) throw error;
     if (error instanceof Error && error.name === "GHESNotSupportedError")
       return skipped(GHES_REASON, folder, deps.logger);
     const reason = `the upload failed: ${describeError(error)}`;

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { jsonSafe } from "../escape.js";
 import type { ClusterResult, GateResult } from "../model.js";
+import { redact } from "../secrets.js";
 import type { RunContext } from "../settings.js";
 
 export interface EvidenceInput {
@@ -23,8 +25,9 @@ interface EvidenceFile {
   content: string;
 }
 
+/** JSON as written to the package: secrets redacted, control and bidirectional marks as JSON escapes. */
 function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return jsonSafe(redact(`${JSON.stringify(value, null, 2)}\n`));
 }
 
 function sha256(content: string): string {
@@ -53,7 +56,7 @@ function contentFiles(input: EvidenceInput): EvidenceFile[] {
         ),
       ),
     },
-    { name: "report.md", content: input.report },
+    { name: "report.md", content: redact(input.report) },
   ];
 }
 
@@ -89,7 +92,8 @@ function manifest(input: EvidenceInput, files: EvidenceFile[]): EvidenceFile {
 /**
  * Writes the run's evidence package: snapshot, expected baseline, findings,
  * report, a manifest with the SHA-256 of each file and `SHA256SUMS` for
- * `sha256sum -c`. The folder appears whole or not at all: it is written
+ * `sha256sum -c`. Every file is redacted (src/secrets.ts) before it is
+ * hashed. The folder appears whole or not at all: it is written
  * under a temporary name and renamed.
  */
 export async function writeEvidence(input: EvidenceInput): Promise<string> {

@@ -1,8 +1,8 @@
 import type { ClusterResult, Finding, GateResult } from "../model.js";
 import { addressPlanMarkdown } from "./address-plan.js";
-import { code, escapeMarkdown } from "./markdown-text.js";
+import { code, codeCell, escapeMarkdown, escapeMarkdownLines } from "./markdown-text.js";
 
-export { code, escapeMarkdown };
+export { code, codeCell, escapeMarkdown, escapeMarkdownLines };
 
 const HEADLINE: Record<GateResult, string> = {
   pass: "✅ pass: the live network matches the baseline",
@@ -46,8 +46,8 @@ export function findingsTable(findings: Finding[]): string[] {
   const rows = findings.map((item) =>
     [
       item.severity === "error" ? "❌ error" : "⚠️ warning",
-      code(item.rule),
-      code(item.path),
+      codeCell(item.rule),
+      codeCell(item.path),
       escapeMarkdown(item.expected),
       escapeMarkdown(item.actual),
       escapeMarkdown(item.message),
