@@ -1,6 +1,8 @@
 import path from "node:path";
+import { loadCloud } from "./azure/clouds.js";
 import { createCredential, type IdTokenSource } from "./azure/credential.js";
-import { SdkArmReader } from "./azure/sdk-reader.js";
+import { type ReaderOptions, SdkArmReader } from "./azure/sdk-reader.js";
+import { Deadline } from "./deadline.js";
 import { describeError } from "./errors.js";
 import { capture, check, type Outcome } from "./gate.js";
 import { issueOutputs, publishIssues } from "./github/publish.js";
@@ -8,7 +10,8 @@ import { renderIssueSummary } from "./github/render.js";
 import type { Logger } from "./logger.js";
 import { type ArtifactPublication, artifactOutputs, renderArtifactSummary, uploadEvidence } from "./report/artifact.js";
 import { evidenceFolderName, writeEvidence } from "./report/evidence.js";
-import { renderReport } from "./report/markdown.js";
+import { escapeMarkdownLines, renderReport } from "./report/markdown.js";
+import { registerEnvironmentSecrets, registerSecret } from "./secrets.js";
 import { type InputReader, readSettings, type Settings } from "./settings.js";
 
 /** Everything the action touches outside itself; action.ts backs it with @actions/core. */
@@ -66,10 +69,16 @@ async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promis
 }
 
 /** The evidence as a workflow artifact, once written: its outcome never changes the gate's result. */
-async function keepEvidence(settings: Settings, evidence: string, io: ActionIO): Promise<ArtifactPublication> {
+async function keepEvidence(
+  settings: Settings,
+  evidence: string,
+  io: ActionIO,
+  deadline: Deadline,
+): Promise<ArtifactPublication> {
   const { serverUrl } = settings.issues;
   const run = { serverUrl, repository: settings.run.repository, runId: settings.run.runId };
-  const publication = await uploadEvidence(settings.artifacts, evidence, { logger: io.logger, env: io.env, run });
+  const deps = { logger: io.logger, env: io.env, run, deadline };
+  const publication = await uploadEvidence(settings.artifacts, evidence, deps);
   for (const [name, value] of Object.entries(artifactOutputs(publication))) io.setOutput(name, value);
   const summary = renderArtifactSummary(publication, path.relative(settings.workspace, evidence));
   if (summary !== "") await io.writeSummary(summary);
@@ -83,8 +92,9 @@ async function fileIssues(
   evidence: string,
   artifact: ArtifactPublication,
   io: ActionIO,
+  deadline: Deadline,
 ): Promise<void> {
-  const deps = { logger: io.logger, now: () => io.now() };
+  const deps = { logger: io.logger, now: () => io.now(), deadline };
   const location = {
     path: path.relative(settings.workspace, evidence),
     artifact: artifact.uploaded && artifact.url ? { name: artifact.name, url: artifact.url } : undefined,
@@ -95,17 +105,49 @@ async function fileIssues(
   if (summary !== "") await io.writeSummary(summary);
 }
 
-/** Settings → capture/check → report and evidence; the action's run and the CLI share it. */
-export async function runGate(settings: Settings, io: GateIO): Promise<{ outcome: Outcome; evidence: string }> {
-  const credential = createCredential(settings.auth, settings.cloud, io.idToken, (secret) => io.logger.mask(secret));
-  const budget = AbortSignal.timeout(settings.timeoutMs);
-  const reader = new SdkArmReader(credential, settings.cloud, { signal: budget });
+/** A secret the run now holds: masked in the log, and redacted from every text the gate writes (src/secrets.ts). */
+function holdSecret(secret: string, logger: Logger): void {
+  registerSecret(secret);
+  logger.mask(secret);
+}
+
+/**
+ * Settings → capture/check → report and evidence; the action's run and the CLI
+ * share it. `reading` is what the CLI adds to the reads (its `--record`). The
+ * deadline bounds every wait; the action passes the one it started with.
+ */
+export async function runGate(
+  settings: Settings,
+  io: GateIO,
+  reading: Pick<ReaderOptions, "recorder"> = {},
+  deadline: Deadline = Deadline.after(settings.timeoutMs),
+): Promise<{ outcome: Outcome; evidence: string }> {
+  const budget = deadline.signal;
+  const cloud = await loadCloud(settings.cloud, { signal: budget });
+  if (cloud.name === "AzureStack") {
+    io.logger.info(
+      `Azure Stack at ${cloud.armEndpoint}: token scope ${cloud.scope}, authority ${cloud.authorityHost}.`,
+    );
+  }
+  const idToken: IdTokenSource = async (audience) => {
+    const assertion = await io.idToken(audience);
+    registerSecret(assertion);
+    return assertion;
+  };
+  const credential = createCredential(
+    settings.auth,
+    cloud,
+    idToken,
+    (secret) => holdSecret(secret, io.logger),
+    deadline,
+  );
+  const reader = new SdkArmReader(credential, cloud, { ...reading, deadline });
   const deps = {
     reader,
     logger: io.logger,
     now: () => io.now(),
     signal: budget,
-    sleep: io.sleep,
+    sleep: (ms: number) => deadline.race(io.sleep(ms), `waiting ${Math.ceil(ms / 1000)} s to read a cluster again`),
     progress: io.progress,
   };
   const outcome = settings.mode === "capture" ? await capture(settings, deps) : await check(settings, deps);
@@ -120,15 +162,19 @@ export async function run(io: ActionIO): Promise<void> {
     io.setOutput(name, value);
   }
   io.setOutput("evidence-artifact-id", "");
+  registerEnvironmentSecrets(io.env);
   try {
     const settings = readSettings(io.input, io.env);
-    if (settings.issues.token) io.logger.mask(settings.issues.token);
-    const { outcome, evidence } = await runGate(settings, io);
-    await fileIssues(settings, outcome, evidence, await keepEvidence(settings, evidence, io), io);
+    if (settings.issues.token) holdSecret(settings.issues.token, io.logger);
+    const deadline = Deadline.after(settings.timeoutMs);
+    const { outcome, evidence } = await runGate(settings, io, {}, deadline);
+    const artifact = await keepEvidence(settings, evidence, io, deadline);
+    await fileIssues(settings, outcome, evidence, artifact, io, deadline);
     if (outcome.failure) io.fail(outcome.failure);
   } catch (error) {
+    io.setOutput("result", "error");
     const message = describeError(error);
-    await io.writeSummary(`## AKS Network Gate: ⚠️ error\n\n${message}\n`).catch(() => undefined);
+    await io.writeSummary(`## AKS Network Gate: ⚠️ error\n\n${escapeMarkdownLines(message)}\n`).catch(() => undefined);
     io.fail(message);
   }
 }
