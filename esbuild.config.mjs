@@ -9,7 +9,7 @@ const metafile = metafileAt >= 0 ? process.argv[metafileAt + 1] : undefined;
 if (metafile === undefined) rmSync("dist", { recursive: true, force: true });
 
 const result = await build({
-  entryPoints: { index: "src/index.ts", cli: "src/cli.ts" },
+  entryPoints: { index: "src/entry/index.ts", cli: "src/entry/cli.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",

@@ -11,8 +11,8 @@ import {
   parseCidr,
   parseIp,
   sameNetwork,
-} from "../src/cidr.js";
-import { GateError } from "../src/errors.js";
+} from "../src/core/cidr.js";
+import { GateError } from "../src/core/errors.js";
 
 describe("parseCidr", () => {
   test.each([

@@ -8,8 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
 import { parse } from "yaml";
-import { type ActionMetadata, inputsTable, outputsTable, withActionTables } from "../src/docs/action-tables.js";
-import { replaceSection, tableCell } from "../src/docs/section.js";
+import { type ActionMetadata, inputsTable, outputsTable, withActionTables } from "../tools/docs/action-tables.js";
+import { replaceSection, tableCell } from "../tools/docs/section.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const README = path.join(ROOT, "README.md");

@@ -3,10 +3,10 @@
  * JSON files, Markdown (prose, lines, code spans, table cells) and the
  * terminal. Each row is outside text and what the sink must show.
  */
-import { terminalSafe } from "../src/cli/terminal.js";
-import { forAnnotation, forLog, jsonSafe, showControls } from "../src/escape.js";
-import { code, codeCell, escapeMarkdown, escapeMarkdownLines } from "../src/report/markdown-text.js";
-import { registerSecret } from "../src/secrets.js";
+import { terminalSafe } from "../src/entry/cli/terminal.js";
+import { forAnnotation, forLog, jsonSafe, showControls } from "../src/core/escape.js";
+import { code, codeCell, escapeMarkdown, escapeMarkdownLines } from "../src/present/markdown-text.js";
+import { registerSecret } from "../src/core/secrets.js";
 
 const SECRET = "sk-escape-test-0f9e8d7c6b5a";
 

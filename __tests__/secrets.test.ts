@@ -3,7 +3,7 @@
  * in text (as is, JSON-escaped, URL-encoded), and tokens the registry never
  * saw are redacted by their shape (a JWT, a quoted bearer token).
  */
-import { redact, REDACTED, registerEnvironmentSecrets, registerSecret } from "../src/secrets.js";
+import { redact, REDACTED, registerEnvironmentSecrets, registerSecret } from "../src/core/secrets.js";
 
 function jwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

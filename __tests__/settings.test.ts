@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { readSettings } from "../src/settings.js";
+import { readSettings } from "../src/app/settings.js";
 
 function reader(inputs: Record<string, string>) {
   return (name: string) => inputs[name] ?? "";

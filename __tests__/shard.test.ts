@@ -1,4 +1,4 @@
-import { inShard } from "../src/shard.js";
+import { inShard } from "../src/core/shard.js";
 
 const ids = Array.from(
   { length: 240 },

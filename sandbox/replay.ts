@@ -1,6 +1,6 @@
 /**
  * `npm run sandbox -- --replay DIR`: the sandbox answers ARM GETs from a folder
- * that `aks-network-gate capture|check --record DIR` wrote (src/azure/recorder.ts)
+ * that `aks-network-gate capture|check --record DIR` wrote (src/io/azure/recorder.ts)
  * instead of from its World, so that a user's report of a wrong result is
  * reproduced offline. A request matches a recording by method, path (any case)
  * and query (the api-version, and a page's $skipToken); the same request asked
@@ -12,7 +12,7 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { RECORDED_BASELINE, type RecordedResponse, RECORDING_FILE } from "../src/azure/recorder.js";
+import { RECORDED_BASELINE, type RecordedResponse, RECORDING_FILE } from "../src/io/azure/recorder.js";
 import type { Reply } from "./arm-routes.js";
 import { armErrorBody } from "./faults.js";
 

@@ -11,9 +11,9 @@ import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { createHttpHeaders, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { readFile } from "node:fs/promises";
-import { API_VERSIONS, ARM_READS, type ArmRead, type ArmReadName } from "../../src/azure/api-versions.js";
-import { captureCluster } from "../../src/azure/capture.js";
-import { GateDefect } from "../../src/azure/failures.js";
+import { API_VERSIONS, ARM_READS, type ArmRead, type ArmReadName } from "../../src/io/azure/api-versions.js";
+import { captureCluster } from "../../src/app/capture-cluster.js";
+import { GateDefect } from "../../src/io/azure/failures.js";
 import { azureCniCluster, kubenetCluster, World } from "../../sandbox/world.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
 

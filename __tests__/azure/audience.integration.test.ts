@@ -3,11 +3,11 @@
  * SdkArmReader) against the ARM sandbox, which checks `aud` as ARM does. A
  * token for another audience is the sign-in's setup, never a retry.
  */
-import { captureCluster, type ClusterRef } from "../../src/azure/capture.js";
-import { cloudSettings, loadCloud, resolveCloud } from "../../src/azure/clouds.js";
-import { TransientError } from "../../src/azure/failures.js";
-import { SdkArmReader } from "../../src/azure/sdk-reader.js";
-import { GateError } from "../../src/errors.js";
+import { captureCluster, type ClusterRef } from "../../src/app/capture-cluster.js";
+import { cloudSettings, loadCloud, resolveCloud } from "../../src/io/azure/clouds.js";
+import { TransientError } from "../../src/io/azure/failures.js";
+import { SdkArmReader } from "../../src/io/azure/sdk-reader.js";
+import { GateError } from "../../src/core/errors.js";
 import { type ArmSandbox, entraAccessToken, startArmSandbox } from "../../sandbox/arm.js";
 import { makeCertificate } from "../../sandbox/cert.js";
 import { staticTokenCredential, trustCertificateInProcess } from "../../sandbox/trust.js";

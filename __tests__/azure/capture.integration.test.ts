@@ -3,8 +3,8 @@
  * sandbox, in process: what a capture reads, how deep its chain of reads is,
  * and how it fails.
  */
-import { captureCluster, type ClusterRef } from "../../src/azure/capture.js";
-import { SdkArmReader } from "../../src/azure/sdk-reader.js";
+import { captureCluster, type ClusterRef } from "../../src/app/capture-cluster.js";
+import { SdkArmReader } from "../../src/io/azure/sdk-reader.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
 import { startArmSandbox } from "../../sandbox/arm.js";
 import { azureCniCluster, type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";

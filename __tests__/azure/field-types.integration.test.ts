@@ -4,7 +4,7 @@
  * field, never a null that switches a rule off. Through the real SDK clients
  * against the in-process HTTPS ARM sandbox, with one body garbled per test.
  */
-import { captureCluster, type ClusterRef } from "../../src/azure/capture.js";
+import { captureCluster, type ClusterRef } from "../../src/app/capture-cluster.js";
 import type { ArmResource } from "../../sandbox/world.js";
 import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
 import { armInProcess } from "../helpers/arm-in-process.js";

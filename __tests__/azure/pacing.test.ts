@@ -1,4 +1,4 @@
-import { LOW_WATER, ReadPacer, REFILL_INTERVAL_MS, retryAfterMs } from "../../src/azure/pacing.js";
+import { LOW_WATER, ReadPacer, REFILL_INTERVAL_MS, retryAfterMs } from "../../src/io/azure/pacing.js";
 
 const URL_A = "https://management.azure.com/subscriptions/aaaa/resourceGroups/rg/providers/x?api-version=1";
 const URL_B = "https://management.azure.com/subscriptions/bbbb/resourceGroups/rg/providers/x?api-version=1";

@@ -1,5 +1,5 @@
-import { BudgetSpent, Deadline } from "../../src/deadline.js";
-import { collectPages, MAX_ITEMS, MAX_PAGES, PageGuard } from "../../src/azure/paging.js";
+import { BudgetSpent, Deadline } from "../../src/core/deadline.js";
+import { collectPages, MAX_ITEMS, MAX_PAGES, PageGuard } from "../../src/io/azure/paging.js";
 
 function pageOf(items: number[], continuationToken?: string): number[] & { continuationToken?: string } {
   return Object.assign([...items], continuationToken === undefined ? {} : { continuationToken });

@@ -8,10 +8,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse, RestError } from "@azure/core-rest-pipeline";
-import { ArmRecorder, GuidScrubber, type RecordedResponse } from "../../src/azure/recorder.js";
-import { parseCommandLine, UsageError } from "../../src/cli/args.js";
-import { USAGE } from "../../src/cli/usage.js";
-import { GateError } from "../../src/errors.js";
+import { ArmRecorder, GuidScrubber, type RecordedResponse } from "../../src/io/azure/recorder.js";
+import { parseCommandLine, UsageError } from "../../src/entry/cli/args.js";
+import { USAGE } from "../../src/entry/cli/usage.js";
+import { GateError } from "../../src/core/errors.js";
 import { parseRecording, Replay } from "../../sandbox/replay.js";
 
 const SUBSCRIPTION = "6F1C2B9E-3D4A-4F8B-9E7C-1A2B3C4D5E6F";

@@ -5,9 +5,9 @@
  */
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { azureStackCloud, cloudSettings, loadCloud } from "../../src/azure/clouds.js";
-import { metadataUrl, parseStackMetadata, readStackMetadata } from "../../src/azure/stack-metadata.js";
-import { GateError } from "../../src/errors.js";
+import { azureStackCloud, cloudSettings, loadCloud } from "../../src/io/azure/clouds.js";
+import { metadataUrl, parseStackMetadata, readStackMetadata } from "../../src/io/azure/stack-metadata.js";
+import { GateError } from "../../src/core/errors.js";
 import { type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
 import { makeCertificate, type SandboxCertificate } from "../../sandbox/cert.js";
 import { trustCertificateInProcess } from "../../sandbox/trust.js";

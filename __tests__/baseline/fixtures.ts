@@ -1,5 +1,5 @@
 /** Baseline texts and entries shared by the baseline tests. Line numbers matter: see FULL_LINES. */
-import type { BaselineCluster } from "../../src/model.js";
+import type { BaselineCluster } from "../../src/core/model.js";
 
 export const FILE = ".github/aks-network-baseline.yml";
 

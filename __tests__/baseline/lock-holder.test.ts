@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import { withFileLock } from "../../src/baseline/lock.js";
+import { withFileLock } from "../../src/io/files/lock.js";
 
 async function baselineFile(): Promise<string> {
   return path.join(await mkdtemp(path.join(tmpdir(), "gate-lock-holder-")), "baseline.yml");

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { STALE_LOCK_MS, withFileLock } from "../../src/baseline/lock.js";
+import { STALE_LOCK_MS, withFileLock } from "../../src/io/files/lock.js";
 
 async function scratch(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "gate-lock-"));

@@ -1,5 +1,5 @@
-import { BaselineError, parseBaseline, parseFieldPath } from "../../src/baseline/parse.js";
-import { GateError } from "../../src/errors.js";
+import { BaselineError, parseBaseline, parseFieldPath } from "../../src/core/baseline/parse.js";
+import { GateError } from "../../src/core/errors.js";
 import {
   AKS1,
   AKS1_ENTRY,

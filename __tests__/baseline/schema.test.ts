@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import { FORMATS, type FormatName } from "../../src/baseline/formats.js";
-import { parseBaseline } from "../../src/baseline/parse.js";
-import { baselineJsonSchema, type JsonSchema } from "../../src/baseline/schema.js";
-import { GateError } from "../../src/errors.js";
+import { FORMATS, type FormatName } from "../../src/core/baseline/formats.js";
+import { parseBaseline } from "../../src/core/baseline/parse.js";
+import { baselineJsonSchema, type JsonSchema } from "../../src/core/baseline/schema.js";
+import { GateError } from "../../src/core/errors.js";
 import {
   NETWORK_PROFILE_FIELDS,
   type BaselineCluster,
@@ -14,7 +14,7 @@ import {
   type Route,
   type Suppression,
   type VirtualNetwork,
-} from "../../src/model.js";
+} from "../../src/core/model.js";
 import { AKS1, FILE, FULL, NET, ROUTE_TABLE, SUBNET, VNET, withLines } from "./fixtures.js";
 
 const SCHEMA_FILE = new URL("../../schema/aks-network-baseline.schema.json", import.meta.url);
@@ -89,7 +89,7 @@ function parserAccepts(text: string): boolean {
 }
 
 describe("the JSON Schema file", () => {
-  test("is exactly the schema generated from the parser's spec (regenerate: see src/baseline/schema.ts)", async () => {
+  test("is exactly the schema generated from the parser's spec (regenerate: see src/core/baseline/schema.ts)", async () => {
     expect(JSON.parse(await readFile(SCHEMA_FILE, "utf8"))).toEqual(baselineJsonSchema());
   });
 

@@ -1,11 +1,12 @@
 import { mkdtemp, mkdir, readdir, readFile, rm, stat, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BaselineError, parseBaseline } from "../../src/baseline/parse.js";
-import { BASELINE_SCHEMA_URL } from "../../src/baseline/spec.js";
-import { existingManagedRoutes, upsertCluster, writeFileAtomic } from "../../src/baseline/write.js";
-import { GateError } from "../../src/errors.js";
-import type { BaselineCluster } from "../../src/model.js";
+import { BaselineError, parseBaseline } from "../../src/core/baseline/parse.js";
+import { BASELINE_SCHEMA_URL } from "../../src/core/baseline/spec.js";
+import { existingManagedRoutes, upsertCluster } from "../../src/core/baseline/edit.js";
+import { writeFileAtomic } from "../../src/io/files/atomic-write.js";
+import { GateError } from "../../src/core/errors.js";
+import type { BaselineCluster } from "../../src/core/model.js";
 import {
   AKS1,
   AKS1_ENTRY,

@@ -3,12 +3,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
-import { explainArmFailure } from "../../src/azure/failures.js";
-import { inputReader, parseCommandLine, SWITCHES, UsageError, VALUE_FLAGS } from "../../src/cli/args.js";
-import { USAGE } from "../../src/cli/usage.js";
-import { inCliTerms } from "../../src/cli/wording.js";
-import { describeError } from "../../src/errors.js";
-import { readSettings } from "../../src/settings.js";
+import { explainArmFailure } from "../../src/io/azure/failures.js";
+import { inputReader, parseCommandLine, SWITCHES, UsageError, VALUE_FLAGS } from "../../src/entry/cli/args.js";
+import { USAGE } from "../../src/entry/cli/usage.js";
+import { inCliTerms } from "../../src/entry/cli/wording.js";
+import { describeError } from "../../src/core/errors.js";
+import { readSettings } from "../../src/app/settings.js";
 
 const ACTION_YML = new URL("../../action.yml", import.meta.url);
 

@@ -14,8 +14,8 @@ import { type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
 import { LOOPBACK_GUARD } from "../../sandbox/run-action.js";
 import { type CliRun, runCli } from "../../sandbox/run-cli.js";
 import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
-import type { JsonReport } from "../../src/cli/json.js";
-import { type RecordedResponse, RECORDING_FILE } from "../../src/azure/recorder.js";
+import type { JsonReport } from "../../src/entry/cli/json.js";
+import { type RecordedResponse, RECORDING_FILE } from "../../src/io/azure/recorder.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SUBSCRIPTION = "6f1c2b9e-3d4a-4f8b-9e7c-1a2b3c4d5e6f";

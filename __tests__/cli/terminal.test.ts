@@ -1,10 +1,10 @@
-import { parseCommandLine } from "../../src/cli/args.js";
-import { jsonReport } from "../../src/cli/json.js";
-import { progressReporter, type TerminalStream, useColor } from "../../src/cli/main.js";
-import type { RunSummary } from "../../src/cli/summary.js";
-import { renderTerminalReport, terminalSafe, wrap } from "../../src/cli/terminal.js";
-import type { Outcome } from "../../src/gate.js";
-import type { ClusterResult, Finding } from "../../src/model.js";
+import { parseCommandLine } from "../../src/entry/cli/args.js";
+import { jsonReport } from "../../src/entry/cli/json.js";
+import { progressReporter, type TerminalStream, useColor } from "../../src/entry/cli/main.js";
+import type { RunSummary } from "../../src/entry/cli/summary.js";
+import { renderTerminalReport, terminalSafe, wrap } from "../../src/entry/cli/terminal.js";
+import type { Outcome } from "../../src/app/gate.js";
+import type { ClusterResult, Finding } from "../../src/core/model.js";
 import { CLUSTER_ID, kubenetSnapshot } from "../fixtures/snapshots.js";
 
 function finding(overrides: Partial<Finding>): Finding {

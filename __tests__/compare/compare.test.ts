@@ -1,6 +1,6 @@
-import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
-import { compareCluster } from "../../src/compare/index.js";
-import type { BaselineCluster, ClusterSnapshot, Finding } from "../../src/model.js";
+import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
+import { compareCluster } from "../../src/core/check/index.js";
+import type { BaselineCluster, ClusterSnapshot, Finding } from "../../src/core/model.js";
 import { kubenetSnapshot, nodeIp, nodeRoute, ROUTE_TABLE_ID, scaleUp, SUBNET_ID } from "../fixtures/snapshots.js";
 
 const firewallRoute = {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { type ArmSandbox, authorizationFailedFault, startArmSandbox } from "../../sandbox/arm.js";
 import { type CliRun, runCli } from "../../sandbox/run-cli.js";
 import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
-import type { JsonReport } from "../../src/cli/json.js";
+import type { JsonReport } from "../../src/entry/cli/json.js";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const TARGET = [

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type ArmSandbox, authorizationFailedFault, startArmSandbox } from "../../sandbox/arm.js";
-import { fingerprint, renderMarker } from "../../src/github/marker.js";
+import { fingerprint, renderMarker } from "../../src/core/issues/marker.js";
 import { type GitHubSandbox, notAccessibleFault, startGitHubSandbox, userAccount } from "../../sandbox/github.js";
 import { type ActionRun, runAction } from "../../sandbox/run-action.js";
 import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";

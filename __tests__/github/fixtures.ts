@@ -6,12 +6,12 @@
 import { mkdtempSync, mkdirSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
-import { compareCluster } from "../../src/compare/index.js";
-import { gateResult, type Outcome } from "../../src/gate.js";
-import type { Logger } from "../../src/logger.js";
-import type { ClusterResult, ClusterSnapshot } from "../../src/model.js";
-import { readSettings, type Settings } from "../../src/settings.js";
+import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
+import { compareCluster } from "../../src/core/check/index.js";
+import { gateResult, type Outcome } from "../../src/app/gate.js";
+import type { Logger } from "../../src/core/logger.js";
+import type { ClusterResult, ClusterSnapshot } from "../../src/core/model.js";
+import { readSettings, type Settings } from "../../src/app/settings.js";
 import { CLUSTER_ID, kubenetSnapshot } from "../fixtures/snapshots.js";
 
 export interface RecordingLogger extends Logger {

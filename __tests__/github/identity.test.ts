@@ -3,8 +3,9 @@
  * stand-in for each kind of token: the GITHUB_TOKEN, an app's installation
  * token and a personal access token.
  */
-import { createIssueApi, type IssueApi } from "../../src/github/client.js";
-import { ACTIONS_BOT_LOGIN, resolveIdentity, sameLogin } from "../../src/github/identity.js";
+import { createIssueApi, type IssueApi } from "../../src/io/github/client.js";
+import { ACTIONS_BOT_LOGIN, resolveIdentity } from "../../src/io/github/identity.js";
+import { sameLogin } from "../../src/core/issues/plan.js";
 import {
   ACTIONS_BOT,
   appBot,

@@ -4,12 +4,13 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createIssueApi, type IssueApiFactory } from "../../src/github/client.js";
-import { type IssueContent, type IssuePublication, settleDuplicates } from "../../src/github/issues.js";
-import { driftState, parseMarker, renderMarker } from "../../src/github/marker.js";
-import { issueOutputs, publishIssues } from "../../src/github/publish.js";
-import { GITHUB_BODY_LIMIT, renderIssueSummary } from "../../src/github/render.js";
-import type { ClusterResult } from "../../src/model.js";
+import { createIssueApi, type IssueApiFactory } from "../../src/io/github/client.js";
+import { settleDuplicates } from "../../src/app/issues.js";
+import { type IssueContent, type IssuePublication } from "../../src/core/issues/plan.js";
+import { driftState, parseMarker, renderMarker } from "../../src/core/issues/marker.js";
+import { issueOutputs, publishIssues } from "../../src/app/publish-issues.js";
+import { GITHUB_BODY_LIMIT, renderIssueSummary } from "../../src/present/issue.js";
+import type { ClusterResult } from "../../src/core/model.js";
 import {
   appBot,
   type GitHubSandbox,

@@ -10,9 +10,9 @@ import {
   parseCodeowners,
   parseHandle,
   parseHandles,
-  readCodeowners,
   suggestOwner,
-} from "../../src/github/owner.js";
+} from "../../src/core/issues/owner.js";
+import { readCodeowners } from "../../src/io/files/codeowners.js";
 
 describe("owner handles", () => {
   it.each([

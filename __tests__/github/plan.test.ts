@@ -8,7 +8,7 @@ import {
   REOPEN_WINDOW_MS,
   sortIssues,
   type TrackedIssue,
-} from "../../src/github/issues.js";
+} from "../../src/core/issues/plan.js";
 import {
   driftState,
   errorState,
@@ -20,8 +20,8 @@ import {
   renderMarker,
   stableErrorText,
   withMarker,
-} from "../../src/github/marker.js";
-import type { Finding } from "../../src/model.js";
+} from "../../src/core/issues/marker.js";
+import type { Finding } from "../../src/core/model.js";
 
 const GATE = { author: "github-actions[bot]", label: "AKS-Network-Drift" };
 const CLUSTER = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-a";

@@ -1,6 +1,6 @@
 /** Issue text: escaping, fences, the body limit, the commands, the summary. */
-import { remedyFor, shellQuote } from "../../src/github/commands.js";
-import { driftState, errorState } from "../../src/github/marker.js";
+import { remedyFor, shellQuote } from "../../src/present/commands.js";
+import { driftState, errorState } from "../../src/core/issues/marker.js";
 import {
   driftTitle,
   fenced,
@@ -11,9 +11,9 @@ import {
   renderDriftIssue,
   renderErrorIssue,
   renderIssueSummary,
-} from "../../src/github/render.js";
-import type { ClusterResult, ClusterSnapshot, Finding } from "../../src/model.js";
-import { escapeMarkdown } from "../../src/report/markdown.js";
+} from "../../src/present/issue.js";
+import type { ClusterResult, ClusterSnapshot, Finding } from "../../src/core/model.js";
+import { escapeMarkdown } from "../../src/present/markdown.js";
 import { nodeName } from "../fixtures/snapshots.js";
 import { checked, drifts } from "./fixtures.js";
 

@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { readSettings } from "../../src/settings.js";
+import { readSettings } from "../../src/app/settings.js";
 
 const workspace = mkdtempSync(path.join(tmpdir(), "gate-issue-settings-"));
 

@@ -6,9 +6,9 @@
  */
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { parseCidr } from "../../src/cidr.js";
-import { GateError } from "../../src/errors.js";
-import { BaselineError, parseBaseline } from "../../src/baseline/parse.js";
+import { parseCidr } from "../../src/core/cidr.js";
+import { GateError } from "../../src/core/errors.js";
+import { BaselineError, parseBaseline } from "../../src/core/baseline/parse.js";
 import { FILE, FULL_LINES } from "../baseline/fixtures.js";
 
 const tally = { inputs: 0, accepted: 0, rejected: 0 };

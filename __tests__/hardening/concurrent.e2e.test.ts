@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseBaseline } from "../../src/baseline/parse.js";
+import { parseBaseline } from "../../src/core/baseline/parse.js";
 import { type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
 import { runAction } from "../../sandbox/run-action.js";
 import { kubenetCluster, World } from "../../sandbox/world.js";

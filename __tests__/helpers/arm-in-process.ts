@@ -4,8 +4,8 @@
  * them; every test starts with no faults, an empty request log and the
  * sandbox's default paging and read budget.
  */
-import { resolveCloud } from "../../src/azure/clouds.js";
-import { type ReaderOptions, SdkArmReader } from "../../src/azure/sdk-reader.js";
+import { resolveCloud } from "../../src/io/azure/clouds.js";
+import { type ReaderOptions, SdkArmReader } from "../../src/io/azure/sdk-reader.js";
 import { type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
 import { staticTokenCredential, trustCertificateInProcess } from "../../sandbox/trust.js";
 import { World } from "../../sandbox/world.js";

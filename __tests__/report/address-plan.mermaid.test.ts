@@ -6,10 +6,10 @@
  * one with a syntax error, are rejected: the check can fail.
  */
 import { readFileSync } from "node:fs";
-import { renderDriftIssue } from "../../src/github/render.js";
-import { driftState } from "../../src/github/marker.js";
-import { addressPlanDiagram } from "../../src/report/address-plan.js";
-import { renderReport } from "../../src/report/markdown.js";
+import { renderDriftIssue } from "../../src/present/issue.js";
+import { driftState } from "../../src/core/issues/marker.js";
+import { addressPlanDiagram } from "../../src/present/address-plan.js";
+import { renderReport } from "../../src/present/markdown.js";
 import { checkWithMermaid, type MermaidFlowchart, mermaidBlocks, type MermaidResult } from "../helpers/mermaid.js";
 import {
   azureCniWithPodSubnet,

@@ -1,11 +1,11 @@
 /** The address plan's text: label escaping, finding lines, the capacity table, where the report and the issue put it. */
 import { readFileSync } from "node:fs";
-import { driftState } from "../../src/github/marker.js";
-import { GITHUB_BODY_LIMIT, renderDriftIssue } from "../../src/github/render.js";
-import type { Finding } from "../../src/model.js";
-import { addressPlanDiagram, capacityTable, findingLine } from "../../src/report/address-plan.js";
-import { MAX_ADDRESS_PLANS, renderReport } from "../../src/report/markdown.js";
-import { mermaidLabel, mermaidText, renderFlowchart } from "../../src/report/mermaid.js";
+import { driftState } from "../../src/core/issues/marker.js";
+import { GITHUB_BODY_LIMIT, renderDriftIssue } from "../../src/present/issue.js";
+import type { Finding } from "../../src/core/model.js";
+import { addressPlanDiagram, capacityTable, findingLine } from "../../src/present/address-plan.js";
+import { MAX_ADDRESS_PLANS, renderReport } from "../../src/present/markdown.js";
+import { mermaidLabel, mermaidText, renderFlowchart } from "../../src/present/mermaid.js";
 import { azureCniSnapshot, kubenetSnapshot, nodeName } from "../fixtures/snapshots.js";
 import { azureCniWithPodSubnet, checkedAfter, kubenetDrifted, overlayDualStack } from "./fixtures.js";
 

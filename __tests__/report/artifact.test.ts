@@ -2,19 +2,19 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { driftState } from "../../src/github/marker.js";
-import { renderDriftIssue } from "../../src/github/render.js";
-import type { Logger } from "../../src/logger.js";
+import { driftState } from "../../src/core/issues/marker.js";
+import { renderDriftIssue } from "../../src/present/issue.js";
+import type { Logger } from "../../src/core/logger.js";
 import {
   type ArtifactRequest,
   artifactName,
   artifactOutputs,
   artifactPrecondition,
   isEnterpriseServer,
-  renderArtifactSummary,
   uploadEvidence,
-} from "../../src/report/artifact.js";
-import { readSettings } from "../../src/settings.js";
+} from "../../src/io/github/artifact.js";
+import { renderArtifactSummary } from "../../src/present/artifact-summary.js";
+import { readSettings } from "../../src/app/settings.js";
 import { kubenetDrifted } from "./fixtures.js";
 
 const RUNNER = {

@@ -4,9 +4,9 @@
  * findings come from the real comparison of a changed copy with the baseline
  * captured from the original.
  */
-import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
-import { compareCluster } from "../../src/compare/index.js";
-import type { ClusterResult, ClusterSnapshot } from "../../src/model.js";
+import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
+import { compareCluster } from "../../src/core/check/index.js";
+import type { ClusterResult, ClusterSnapshot } from "../../src/core/model.js";
 import { azureCniSnapshot, kubenetSnapshot, POD_SUBNET_ID } from "../fixtures/snapshots.js";
 
 export type CheckedResult = Extract<ClusterResult, { kind: "checked" }>;

@@ -1,5 +1,5 @@
-import { compareCluster } from "../../src/compare/index.js";
-import type { BaselineCluster, ClusterSnapshot } from "../../src/model.js";
+import { compareCluster } from "../../src/core/check/index.js";
+import type { BaselineCluster, ClusterSnapshot } from "../../src/core/model.js";
 import {
   azureCniSnapshot,
   BYO_VNET_ID,

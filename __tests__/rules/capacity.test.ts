@@ -1,6 +1,6 @@
-import { compareCluster } from "../../src/compare/index.js";
-import type { ClusterSnapshot, NodePool } from "../../src/model.js";
-import { surgeNodes } from "../../src/rules/network.js";
+import { compareCluster } from "../../src/core/check/index.js";
+import type { ClusterSnapshot, NodePool } from "../../src/core/model.js";
+import { surgeNodes } from "../../src/core/check/rules/network.js";
 import {
   azureCniSnapshot,
   dualStackKubenet,

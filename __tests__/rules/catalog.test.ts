@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { format, resolveConfig } from "prettier";
-import { FORMATS } from "../../src/baseline/formats.js";
-import { NETWORK_RULES } from "../../src/rules/index.js";
-import { ALL_RULES, rulesSection, RULES_END, RULES_START, withRulesSection } from "../../src/rules/readme.js";
+import { FORMATS } from "../../src/core/baseline/formats.js";
+import { NETWORK_RULES } from "../../src/core/check/rules/index.js";
+import { ALL_RULES, rulesSection, RULES_END, RULES_START, withRulesSection } from "../../tools/docs/rules-readme.js";
 
 const README = new URL("../../README.md", import.meta.url);
 
@@ -59,7 +59,7 @@ describe("the README's rule tables", () => {
     }
   });
 
-  test("are the ones generated from the declarations (regenerate: see src/rules/readme.ts)", async () => {
+  test("are the ones generated from the declarations (regenerate: see tools/docs/rules-readme.ts)", async () => {
     const readme = await readFile(README, "utf8");
     expect(readme).toContain(RULES_START);
     expect(readme).toContain(RULES_END);

@@ -1,8 +1,8 @@
 /** Running one declared rule against a snapshot, and the findings in a form a table can list. */
-import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
-import type { BaselineCluster, ClusterSnapshot, Finding } from "../../src/model.js";
-import { NETWORK_RULES } from "../../src/rules/index.js";
-import { findingOf, type FleetMember, type NetworkRule } from "../../src/rules/rule.js";
+import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
+import type { BaselineCluster, ClusterSnapshot, Finding } from "../../src/core/model.js";
+import { NETWORK_RULES } from "../../src/core/check/rules/index.js";
+import { findingOf, type FleetMember, type NetworkRule } from "../../src/core/check/rules/rule.js";
 
 export function ruleById(id: string): NetworkRule {
   const rule = NETWORK_RULES.find((candidate) => candidate.id === id);

@@ -1,7 +1,7 @@
-import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
-import { compareCluster } from "../../src/compare/index.js";
-import { gateResult } from "../../src/gate.js";
-import type { BaselineCluster, ClusterSnapshot, PlannedMigration } from "../../src/model.js";
+import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
+import { compareCluster } from "../../src/core/check/index.js";
+import { gateResult } from "../../src/app/gate.js";
+import type { BaselineCluster, ClusterSnapshot, PlannedMigration } from "../../src/core/model.js";
 import { azureCniSnapshot, kubenetSnapshot } from "../fixtures/snapshots.js";
 import { check, edited } from "./helpers.js";
 

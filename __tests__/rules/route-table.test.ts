@@ -1,8 +1,8 @@
-import { baselineFromSnapshot } from "../../src/baseline/from-snapshot.js";
-import { compareCluster, compareFleet } from "../../src/compare/index.js";
-import type { BaselineCluster, ClusterResult, ClusterSnapshot, Route } from "../../src/model.js";
-import { fleetOf } from "../../src/rules/index.js";
-import type { FleetMember } from "../../src/rules/rule.js";
+import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
+import { compareCluster, compareFleet } from "../../src/core/check/index.js";
+import type { BaselineCluster, ClusterResult, ClusterSnapshot, Route } from "../../src/core/model.js";
+import { fleetOf } from "../../src/core/check/rules/index.js";
+import type { FleetMember } from "../../src/core/check/rules/rule.js";
 import {
   azureCniSnapshot,
   BYO_SUBNET_ID,

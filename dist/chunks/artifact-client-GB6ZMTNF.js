@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import"./chunk-XY7QUVLB.js";async function o(t){let{DefaultArtifactClient:e}=await import("./artifact-RRN4PFB7.js"),a=new e,n=t.retentionDays===void 0?{}:{retentionDays:t.retentionDays},i=await a.uploadArtifact(t.name,t.files,t.folder,n);if(i.id===void 0)throw new Error("The artifact service finished the upload without an artifact ID.");return{id:i.id,size:i.size,digest:i.digest}}export{o as uploadWithActionsArtifact};

@@ -1,0 +1,219 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { captureCluster, type ClusterRef } from "./capture-cluster.js";
+import { TransientError } from "../io/azure/failures.js";
+import { parseResourceId, sameId } from "../core/arm-ids.js";
+import type { ArmReader } from "../io/azure/reader.js";
+import { baselineFromSnapshot } from "../core/baseline/from-snapshot.js";
+import { type ParsedBaseline, parseBaseline } from "../core/baseline/parse.js";
+import { withFileLock } from "../io/files/lock.js";
+import { existingManagedRoutes, upsertCluster } from "../core/baseline/edit.js";
+import { writeFileAtomic } from "../io/files/atomic-write.js";
+import { compareCluster, compareFleet } from "../core/check/index.js";
+import { mapLimit } from "../core/concurrency.js";
+import { describeError, GateError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import type { BaselineCluster, ClusterResult, Finding, GateResult } from "../core/model.js";
+import { baselinePath, findingLine } from "../present/annotations.js";
+import { inShard } from "../core/shard.js";
+import type { ClusterSelector, Settings } from "./settings.js";
+
+/** How often a cluster is read when reads fail transiently (throttling, 5xx, cut responses). */
+export const CLUSTER_ATTEMPTS = 3;
+
+export interface GateDeps {
+  reader: ArmReader;
+  logger: Logger;
+  now: () => Date;
+  /** Aborts when the run's time budget runs out. */
+  signal: AbortSignal;
+  sleep: (ms: number) => Promise<void>;
+  /** Told after each cluster of a check is read or given up: how many so far, of how many. */
+  progress?: ((read: number, total: number) => void) | undefined;
+}
+
+export interface Outcome {
+  result: GateResult;
+  results: ClusterResult[];
+  /** Active findings (suppressed ones excluded). */
+  findings: Finding[];
+  /** Why the job fails, or undefined when it passes under `fail-on`. */
+  failure: string | undefined;
+  /** How many clusters the baseline holds, beside those this shard checked. */
+  fleetSize: number;
+}
+
+async function readBaseline(settings: Settings): Promise<ParsedBaseline> {
+  if (!existsSync(settings.baselinePath)) {
+    throw new GateError(
+      `The baseline file '${settings.baselineFile}' does not exist.`,
+      "Create it with 'mode: capture' for each cluster and commit it, or set the 'baseline' input to its path.",
+    );
+  }
+  return parseBaseline(await readFile(settings.baselinePath, "utf8"), settings.baselineFile);
+}
+
+function matches(selector: ClusterSelector, clusterId: string): boolean {
+  const parts = parseResourceId(clusterId);
+  if (!parts) return false;
+  return (
+    (selector.subscriptionId === undefined || sameId(selector.subscriptionId, parts.subscriptionId)) &&
+    (selector.resourceGroup === undefined || sameId(selector.resourceGroup, parts.resourceGroup)) &&
+    (selector.clusterName === undefined || sameId(selector.clusterName, parts.name))
+  );
+}
+
+function selectClusters(settings: Settings, parsed: ParsedBaseline): BaselineCluster[] {
+  const clusters = parsed.baseline.clusters.filter((cluster) => matches(settings.selector, cluster.id));
+  if (parsed.baseline.clusters.length === 0) {
+    throw new GateError(
+      `The baseline file '${settings.baselineFile}' holds no clusters: a gate over nothing does not pass.`,
+    );
+  }
+  if (clusters.length === 0) {
+    const { subscriptionId = "*", resourceGroup = "*", clusterName = "*" } = settings.selector;
+    throw new GateError(
+      `No cluster in '${settings.baselineFile}' matches subscription '${subscriptionId}', resource group '${resourceGroup}', cluster '${clusterName}'.`,
+      "Check the 'subscription', 'resource-group' and 'cluster-name' inputs, or capture the cluster first.",
+    );
+  }
+  return clusters.filter((cluster) => inShard(cluster.id, settings.shard));
+}
+
+function refOf(cluster: BaselineCluster): ClusterRef {
+  const parts = parseResourceId(cluster.id);
+  if (!parts) throw new GateError(`Baseline key '${cluster.id}' is not a managed cluster resource ID.`);
+  return { subscriptionId: parts.subscriptionId, resourceGroup: parts.resourceGroup, name: parts.name };
+}
+
+async function captureWithRetries(deps: GateDeps, expected: BaselineCluster) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await captureCluster(deps.reader, refOf(expected), deps.now);
+    } catch (error) {
+      if (!(error instanceof TransientError) || attempt >= CLUSTER_ATTEMPTS || deps.signal.aborted) throw error;
+      deps.logger.info(
+        `${expected.id}: ${error.message} Reading it again in ${error.retryAfterMs} ms (attempt ${attempt + 1}).`,
+      );
+      await deps.sleep(error.retryAfterMs);
+    }
+  }
+}
+
+async function checkOne(deps: GateDeps, expected: BaselineCluster): Promise<ClusterResult> {
+  if (deps.signal.aborted) {
+    return {
+      kind: "error",
+      clusterId: expected.id,
+      message: "Not read: the run's time budget ('timeout-minutes') ran out first.",
+    };
+  }
+  try {
+    const snapshot = await captureWithRetries(deps, expected);
+    return {
+      kind: "checked",
+      clusterId: expected.id,
+      snapshot,
+      expected,
+      findings: compareCluster(expected, snapshot),
+    };
+  } catch (error) {
+    return { kind: "error", clusterId: expected.id, message: describeError(error) };
+  }
+}
+
+function annotate(logger: Logger, parsed: ParsedBaseline, file: string, results: ClusterResult[]): void {
+  for (const result of results) {
+    if (result.kind === "error") {
+      logger.error(`${result.clusterId}: ${result.message}`, {
+        file,
+        line: parsed.locate(result.clusterId, [])?.line ?? 1,
+        title: "AKS Network Gate: cannot see the cluster",
+      });
+      continue;
+    }
+    for (const item of result.findings.filter((entry) => !entry.suppressed)) {
+      const where = parsed.locate(result.clusterId, baselinePath(result.expected, item.path));
+      const annotation = { file, line: where?.line ?? 1, title: `AKS Network Gate: ${item.rule}` };
+      if (item.severity === "error") logger.error(findingLine(item), annotation);
+      else logger.warning(findingLine(item), annotation);
+    }
+  }
+}
+
+export function gateResult(results: ClusterResult[]): GateResult {
+  if (results.some((result) => result.kind === "error")) return "error";
+  const findings = results.flatMap((result) => (result.kind === "checked" ? result.findings : []));
+  return findings.some((item) => !item.suppressed && item.severity === "error") ? "drift" : "pass";
+}
+
+function failureOf(
+  settings: Settings,
+  result: GateResult,
+  results: ClusterResult[],
+  findings: Finding[],
+): string | undefined {
+  if (result === "error") {
+    const errors = results.flatMap((entry) => (entry.kind === "error" ? [`${entry.clusterId}: ${entry.message}`] : []));
+    return `The gate could not read ${errors.length} cluster(s), so it does not pass:\n${errors.join("\n")}`;
+  }
+  if (settings.failOn === "never") return undefined;
+  const failing = findings.filter((item) => item.severity === "error" || settings.failOn === "warning");
+  if (failing.length === 0) return undefined;
+  return `AKS network drift: ${failing.length} finding(s) fail the gate (fail-on: ${settings.failOn}):\n${failing
+    .map((item) => `- ${item.clusterId.split("/").at(-1)}: ${findingLine(item)}`)
+    .join("\n")}`;
+}
+
+/** `mode: check`: every selected cluster of the baseline against its live state. */
+export async function check(settings: Settings, deps: GateDeps): Promise<Outcome> {
+  const parsed = await readBaseline(settings);
+  const clusters = selectClusters(settings, parsed);
+  const { index, count } = settings.shard;
+  const slice = count > 1 ? ` (shard ${index}/${count})` : "";
+  deps.logger.info(`Checking ${clusters.length} cluster(s)${slice} against ${settings.baselineFile}.`);
+  let read = 0;
+  const captured = await mapLimit(clusters, settings.concurrency, async (cluster) => {
+    const result = await checkOne(deps, cluster);
+    deps.progress?.(++read, clusters.length);
+    return result;
+  });
+  const results = compareFleet(captured, parsed.baseline.clusters);
+  annotate(deps.logger, parsed, settings.baselineFile, results);
+  const findings = results.flatMap((entry) =>
+    entry.kind === "checked" ? entry.findings.filter((item) => !item.suppressed) : [],
+  );
+  const result = gateResult(results);
+  const failure = failureOf(settings, result, results, findings);
+  return { result, results, findings, failure, fleetSize: parsed.baseline.clusters.length };
+}
+
+/** `mode: capture`: one cluster's live state into the baseline file, atomically. */
+export async function capture(settings: Settings, deps: GateDeps): Promise<Outcome> {
+  const { subscriptionId, resourceGroup, clusterName } = settings.selector;
+  const ref = { subscriptionId: subscriptionId ?? "", resourceGroup: resourceGroup ?? "", name: clusterName ?? "" };
+  const readExisting = async () =>
+    existsSync(settings.baselinePath) ? await readFile(settings.baselinePath, "utf8") : null;
+  const before = await readExisting();
+  if (before !== null) parseBaseline(before, settings.baselineFile);
+  const snapshot = await captureCluster(deps.reader, ref, deps.now);
+  const entry = await withFileLock(
+    settings.baselinePath,
+    async () => {
+      const existing = await readExisting();
+      const modes = existing === null ? new Map() : existingManagedRoutes(existing, snapshot.id, settings.baselineFile);
+      const refreshed = baselineFromSnapshot(snapshot, modes);
+      await writeFileAtomic(settings.baselinePath, upsertCluster(existing, settings.baselineFile, refreshed));
+      return refreshed;
+    },
+    { log: (message) => deps.logger.info(message) },
+  );
+  deps.logger.info(`Wrote the live network of ${snapshot.id} to ${settings.baselineFile}.`);
+  return {
+    result: "pass",
+    results: [{ kind: "checked", clusterId: snapshot.id, snapshot, expected: entry, findings: [] }],
+    findings: [],
+    failure: undefined,
+    fleetSize: 1,
+  };
+}

@@ -1,0 +1,182 @@
+import path from "node:path";
+import { loadCloud } from "../io/azure/clouds.js";
+import { createCredential, type IdTokenSource } from "../io/azure/credential.js";
+import { type ReaderOptions, SdkArmReader } from "../io/azure/sdk-reader.js";
+import { Deadline } from "../core/deadline.js";
+import { describeError } from "../core/errors.js";
+import { capture, check, type Outcome } from "./gate.js";
+import { issueOutputs, publishIssues } from "./publish-issues.js";
+import { renderIssueSummary } from "../present/issue.js";
+import type { Logger } from "../core/logger.js";
+import type { ArtifactPublication } from "../core/model.js";
+import { artifactOutputs, uploadEvidence } from "../io/github/artifact.js";
+import { renderArtifactSummary } from "../present/artifact-summary.js";
+import { evidenceFolderName, writeEvidence } from "../io/files/evidence.js";
+import { escapeMarkdownLines, renderReport } from "../present/markdown.js";
+import { registerEnvironmentSecrets, registerSecret } from "../core/secrets.js";
+import { type InputReader, readSettings, type Settings } from "./settings.js";
+
+/** Everything the action touches outside itself; action.ts backs it with @actions/core. */
+export interface ActionIO {
+  input: InputReader;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  setOutput(name: string, value: string): void;
+  writeSummary(markdown: string): Promise<void>;
+  idToken: IdTokenSource;
+  fail(message: string): void;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  /** Told as each cluster of a check is read (the CLI's progress line); optional. */
+  progress?(read: number, total: number): void;
+}
+
+/** What a gate run needs beside its settings: the action and the CLI both give it. */
+export type GateIO = Omit<ActionIO, "input" | "env" | "fail">;
+
+async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promise<string> {
+  const createdAt = io.now();
+  const name = evidenceFolderName(settings.run, createdAt);
+  const folder = path.join(settings.evidenceDir, name);
+  const report = renderReport(outcome.results, {
+    result: outcome.result,
+    mode: settings.mode,
+    baselineFile: settings.baselineFile,
+    runUrl: settings.run.runUrl,
+    commit: settings.run.commit,
+    evidencePath: path.relative(settings.workspace, folder),
+    slice:
+      settings.shard.count > 1
+        ? `shard ${settings.shard.index}/${settings.shard.count}: ${outcome.results.length} of the baseline's ${outcome.fleetSize} clusters`
+        : undefined,
+  });
+  io.setOutput("result", outcome.result);
+  io.setOutput("findings", String(outcome.findings.length));
+  const evidence = await writeEvidence({
+    root: settings.evidenceDir,
+    name,
+    mode: settings.mode,
+    result: outcome.result,
+    baselineFile: settings.baselineFile,
+    run: settings.run,
+    results: outcome.results,
+    report,
+    createdAt,
+  });
+  io.setOutput("report", path.join(evidence, "report.md"));
+  io.setOutput("evidence", evidence);
+  io.logger.info(`Result: ${outcome.result}, ${outcome.findings.length} finding(s). Evidence: ${evidence}`);
+  await io.writeSummary(report);
+  return evidence;
+}
+
+/** The evidence as a workflow artifact, once written: its outcome never changes the gate's result. */
+async function keepEvidence(
+  settings: Settings,
+  evidence: string,
+  io: ActionIO,
+  deadline: Deadline,
+): Promise<ArtifactPublication> {
+  const { serverUrl } = settings.issues;
+  const run = { serverUrl, repository: settings.run.repository, runId: settings.run.runId };
+  const deps = { logger: io.logger, env: io.env, run, deadline };
+  const publication = await uploadEvidence(settings.artifacts, evidence, deps);
+  for (const [name, value] of Object.entries(artifactOutputs(publication))) io.setOutput(name, value);
+  const summary = renderArtifactSummary(publication, path.relative(settings.workspace, evidence));
+  if (summary !== "") await io.writeSummary(summary);
+  return publication;
+}
+
+/** The cluster issues, after the evidence: their outcome never changes the gate's result. */
+async function fileIssues(
+  settings: Settings,
+  outcome: Outcome,
+  evidence: string,
+  artifact: ArtifactPublication,
+  io: ActionIO,
+  deadline: Deadline,
+): Promise<void> {
+  const deps = { logger: io.logger, now: () => io.now(), deadline };
+  const location = {
+    path: path.relative(settings.workspace, evidence),
+    artifact: artifact.uploaded && artifact.url ? { name: artifact.name, url: artifact.url } : undefined,
+  };
+  const publication = await publishIssues(settings, outcome, location, deps);
+  for (const [name, value] of Object.entries(issueOutputs(publication))) io.setOutput(name, value);
+  const summary = renderIssueSummary(publication);
+  if (summary !== "") await io.writeSummary(summary);
+}
+
+/** A secret the run now holds: masked in the log, and redacted from every text the gate writes (src/secrets.ts). */
+function holdSecret(secret: string, logger: Logger): void {
+  registerSecret(secret);
+  logger.mask(secret);
+}
+
+/**
+ * Settings → capture/check → report and evidence; the action's run and the CLI
+ * share it. `reading` is what the CLI adds to the reads (its `--record`). The
+ * deadline bounds every wait; the action passes the one it started with.
+ */
+export async function runGate(
+  settings: Settings,
+  io: GateIO,
+  reading: Pick<ReaderOptions, "recorder"> = {},
+  deadline: Deadline = Deadline.after(settings.timeoutMs),
+): Promise<{ outcome: Outcome; evidence: string }> {
+  const budget = deadline.signal;
+  const cloud = await loadCloud(settings.cloud, { signal: budget });
+  if (cloud.name === "AzureStack") {
+    io.logger.info(
+      `Azure Stack at ${cloud.armEndpoint}: token scope ${cloud.scope}, authority ${cloud.authorityHost}.`,
+    );
+  }
+  const idToken: IdTokenSource = async (audience) => {
+    const assertion = await io.idToken(audience);
+    registerSecret(assertion);
+    return assertion;
+  };
+  const credential = createCredential(
+    settings.auth,
+    cloud,
+    idToken,
+    (secret) => holdSecret(secret, io.logger),
+    deadline,
+  );
+  const reader = new SdkArmReader(credential, cloud, { ...reading, deadline });
+  const deps = {
+    reader,
+    logger: io.logger,
+    now: () => io.now(),
+    signal: budget,
+    sleep: (ms: number) => deadline.race(io.sleep(ms), `waiting ${Math.ceil(ms / 1000)} s to read a cluster again`),
+    progress: io.progress,
+  };
+  const outcome = settings.mode === "capture" ? await capture(settings, deps) : await check(settings, deps);
+  return { outcome, evidence: await publish(settings, outcome, io) };
+}
+
+/** Wiring only: settings → capture/check → report and evidence → exit status. */
+export async function run(io: ActionIO): Promise<void> {
+  io.setOutput("result", "error");
+  io.setOutput("findings", "0");
+  for (const [name, value] of Object.entries(issueOutputs({ written: false, reason: "", quiet: true }))) {
+    io.setOutput(name, value);
+  }
+  io.setOutput("evidence-artifact-id", "");
+  registerEnvironmentSecrets(io.env);
+  try {
+    const settings = readSettings(io.input, io.env);
+    if (settings.issues.token) holdSecret(settings.issues.token, io.logger);
+    const deadline = Deadline.after(settings.timeoutMs);
+    const { outcome, evidence } = await runGate(settings, io, {}, deadline);
+    const artifact = await keepEvidence(settings, evidence, io, deadline);
+    await fileIssues(settings, outcome, evidence, artifact, io, deadline);
+    if (outcome.failure) io.fail(outcome.failure);
+  } catch (error) {
+    io.setOutput("result", "error");
+    const message = describeError(error);
+    await io.writeSummary(`## AKS Network Gate: ⚠️ error\n\n${escapeMarkdownLines(message)}\n`).catch(() => undefined);
+    io.fail(message);
+  }
+}

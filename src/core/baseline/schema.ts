@@ -1,0 +1,73 @@
+/**
+ * The JSON Schema (draft 2020-12) of the baseline file, generated from the
+ * spec the parser validates with. `schema/aks-network-baseline.schema.json`
+ * holds it; a test keeps the two equal. Regenerate with:
+ *   npx tsx --eval 'import { schemaText } from "./src/core/baseline/schema.ts"; process.stdout.write(schemaText())' \
+ *     > schema/aks-network-baseline.schema.json && npx prettier --write schema/aks-network-baseline.schema.json
+ * What a schema cannot say (items unique by name, ID or prefix; minCount ≤
+ * maxCount; an appliance route's next hop address; IDs unique ignoring case;
+ * a planned migration's target and a date the calendar has) only the parser
+ * checks.
+ */
+import { caseInsensitive, FORMATS } from "./formats.js";
+import { BASELINE_SCHEMA_URL, BASELINE_SPEC, type FieldSpec } from "./spec.js";
+
+export type JsonSchema = { [key: string]: JsonValue };
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export function baselineJsonSchema(): JsonSchema {
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: BASELINE_SCHEMA_URL,
+    title: "AKS Network Gate baseline",
+    description:
+      "The expected network state of AKS clusters, keyed by managed-cluster resource ID. A field that is absent is not compared; null means expected to be unset.",
+    ...schemaOf(BASELINE_SPEC),
+  };
+}
+
+export function schemaText(): string {
+  return `${JSON.stringify(baselineJsonSchema(), null, 2)}\n`;
+}
+
+function withNull(type: string, nullable: boolean | undefined): JsonValue {
+  return nullable ? [type, "null"] : type;
+}
+
+export function schemaOf(spec: FieldSpec): JsonSchema {
+  switch (spec.kind) {
+    case "string":
+      return {
+        type: withNull("string", spec.nullable),
+        pattern: FORMATS[spec.format].pattern,
+        description: FORMATS[spec.format].describe,
+      };
+    case "enum": {
+      const pattern = `^(${spec.values.map(caseInsensitive).join("|")})$`;
+      const variants: JsonValue[] = [{ enum: [...spec.values] }, { type: "string", pattern }];
+      return { anyOf: spec.nullable ? [...variants, { type: "null" }] : variants };
+    }
+    case "integer":
+      return { type: withNull("integer", spec.nullable), minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+    case "boolean":
+      return { type: "boolean" };
+    case "literal":
+      return { const: spec.value };
+    case "list":
+      return { type: "array", items: schemaOf(spec.item) };
+    case "map":
+      return {
+        type: "object",
+        additionalProperties: false,
+        ...(spec.required.length > 0 ? { required: [...spec.required] } : {}),
+        properties: Object.fromEntries(Object.entries(spec.fields).map(([key, field]) => [key, schemaOf(field)])),
+      };
+    case "dictionary":
+      return {
+        type: "object",
+        minProperties: spec.minEntries,
+        propertyNames: { pattern: FORMATS[spec.key].pattern },
+        additionalProperties: schemaOf(spec.value),
+      };
+  }
+}

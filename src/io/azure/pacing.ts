@@ -1,0 +1,112 @@
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { Deadline } from "../../core/deadline.js";
+
+/** ARM refills a subscription's read bucket at about 25 reads a second. */
+export const REFILL_INTERVAL_MS = 40;
+/** Below this many remaining reads, requests of that subscription are paced. */
+export const LOW_WATER = 100;
+
+export type Sleep = (ms: number) => Promise<void>;
+
+const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function subscriptionOf(url: string): string {
+  return /\/subscriptions\/([^/?]+)/i.exec(url)?.[1]?.toLowerCase() ?? "";
+}
+
+/** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+interface Bucket {
+  remaining: number | undefined;
+  nextSlot: number;
+}
+
+/**
+ * Keeps the gate under ARM's read limits before it is throttled: every
+ * response reports the subscription's remaining reads
+ * (`x-ms-ratelimit-remaining-subscription-reads`); when they run low, the
+ * subscription's requests are spaced at the refill rate, and a 429 holds them
+ * all back for its `Retry-After`. One pacer serves every client of a run.
+ */
+export class ReadPacer {
+  private readonly buckets = new Map<string, Bucket>();
+  /** How many requests were held back, for tests and the benchmark. */
+  paced = 0;
+
+  /**
+   * With a deadline, a wait the run's budget cannot afford (pacing, or a 429's
+   * Retry-After) fails the read at once, and a wait in progress ends with it.
+   */
+  constructor(
+    private readonly sleep: Sleep = defaultSleep,
+    private readonly now: () => number = Date.now,
+    private readonly deadline?: Deadline,
+  ) {}
+
+  private bucket(subscription: string): Bucket {
+    let bucket = this.buckets.get(subscription);
+    if (!bucket) {
+      bucket = { remaining: undefined, nextSlot: 0 };
+      this.buckets.set(subscription, bucket);
+    }
+    return bucket;
+  }
+
+  /** Waits until the subscription may be read again. */
+  async beforeRequest(url: string): Promise<void> {
+    const bucket = this.bucket(subscriptionOf(url));
+    const now = this.now();
+    const low = bucket.remaining !== undefined && bucket.remaining < LOW_WATER;
+    if (!low && bucket.nextSlot <= now) return;
+    const slot = Math.max(now, bucket.nextSlot);
+    bucket.nextSlot = slot + (low ? REFILL_INTERVAL_MS : 0);
+    if (slot > now) {
+      this.paced += 1;
+      const what = `waiting ${Math.ceil((slot - now) / 1000)} s before reading ${url.split("?")[0]} (Azure throttles this subscription)`;
+      this.deadline?.afford(slot - now, what);
+      await (this.deadline ? this.deadline.race(this.sleep(slot - now), what) : this.sleep(slot - now));
+    }
+  }
+
+  afterResponse(url: string, status: number, headers: { get(name: string): string | undefined }): void {
+    const bucket = this.bucket(subscriptionOf(url));
+    const remaining = Number(headers.get("x-ms-ratelimit-remaining-subscription-reads"));
+    if (Number.isFinite(remaining) && headers.get("x-ms-ratelimit-remaining-subscription-reads") !== undefined) {
+      bucket.remaining = remaining;
+    }
+    if (status === 429) {
+      const wait = retryAfterMs(headers.get("retry-after"), this.now()) ?? 1000;
+      bucket.nextSlot = Math.max(bucket.nextSlot, this.now() + wait);
+      this.deadline?.afford(
+        wait,
+        `the wait Azure asked for before reading ${url.split("?")[0]} again (429, Retry-After ${Math.ceil(wait / 1000)} s)`,
+      );
+    }
+    const unavailableFor = status === 503 ? retryAfterMs(headers.get("retry-after"), this.now()) : undefined;
+    if (unavailableFor !== undefined) {
+      this.deadline?.afford(
+        unavailableFor,
+        `the wait Azure asked for before reading ${url.split("?")[0]} again (503, Retry-After ${Math.ceil(unavailableFor / 1000)} s)`,
+      );
+    }
+  }
+
+  /** The policy every ARM client of the run gets, after its retry policy. */
+  policy(): PipelinePolicy {
+    return {
+      name: "aksNetworkGateReadPacing",
+      sendRequest: async (request, next) => {
+        await this.beforeRequest(request.url);
+        const response = await next(request);
+        this.afterResponse(request.url, response.status, response.headers);
+        return response;
+      },
+    };
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The README's rule tables, generated from the rule declarations so that the
+ * documentation cannot drift from the rules. `npm run docs` regenerates them
+ * (with the inputs and outputs tables), and a test and `npm run docs -- --check`
+ * fail when README.md differs.
+ */
+import { DRIFT_RULES } from "../../src/core/check/drift-rules.js";
+import { type GeneratedSection, replaceSection, sectionEnd, sectionStart } from "./section.js";
+import { NETWORK_RULES } from "../../src/core/check/rules/index.js";
+import type { RuleDoc, RuleFamily } from "../../src/core/check/rules/rule.js";
+
+const RULES_SECTION: GeneratedSection = {
+  name: "rules",
+  source: "the rule declarations (src/core/check/rules/, src/core/check/drift-rules.ts)",
+};
+export const RULES_START = sectionStart(RULES_SECTION);
+export const RULES_END = sectionEnd(RULES_SECTION);
+
+const HEADINGS: Record<RuleFamily, string> = {
+  drift: "Drift from the baseline",
+  "address plan": "Address plan",
+  capacity: "Capacity",
+  "route table": "Route table health",
+  lifecycle: "Lifecycle",
+};
+
+export const ALL_RULES: readonly RuleDoc[] = [...DRIFT_RULES, ...NETWORK_RULES];
+
+function cell(text: string): string {
+  return text.replace(/[|<>]/gu, (char) => `\\${char}`);
+}
+
+function row(rule: RuleDoc): string {
+  const severity = rule.severityNote ? `${rule.severity} (${rule.severityNote})` : rule.severity;
+  const silence = rule.silence ? `\`suppress\`; ${rule.silence}` : "`suppress`";
+  const cells = [`\`${rule.id}\``, severity, rule.title, rule.why, rule.fix, silence];
+  return `| ${cells.map(cell).join(" | ")} |`;
+}
+
+function familyTable(family: RuleFamily): string[] {
+  const rules = ALL_RULES.filter((rule) => rule.family === family);
+  return [
+    `### ${HEADINGS[family]}`,
+    "",
+    "| rule | severity | what it checks | why | what to do | how to silence |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rules.map(row),
+    "",
+  ];
+}
+
+function ruleTables(): string {
+  const families = Object.keys(HEADINGS) as RuleFamily[];
+  return families
+    .map((family) => familyTable(family).join("\n"))
+    .join("\n")
+    .trimEnd();
+}
+
+/** The generated part of the README: one table per rule family. */
+export function rulesSection(): string {
+  return [RULES_START, "", ruleTables(), "", RULES_END].join("\n");
+}
+
+/** The README with its generated rule tables replaced by the current ones. */
+export function withRulesSection(readme: string): string {
+  return replaceSection(readme, RULES_SECTION, ruleTables());
+}
