@@ -19,7 +19,8 @@ import { AKS1, FILE, FULL, NET, ROUTE_TABLE, SUBNET, VNET, withLines } from "./f
 
 const SCHEMA_FILE = new URL("../../schema/aks-network-baseline.schema.json", import.meta.url);
 
-const ANNOTATIONS = new Set(["$schema", "$id", "title", "description"]);
+// `format` names the gate's own formats: a checker that does not know them, like this one, reads the pattern.
+const ANNOTATIONS = new Set(["$schema", "$id", "title", "description", "format"]);
 const KEYWORDS = new Set([
   "type",
   "const",

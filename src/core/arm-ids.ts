@@ -26,6 +26,11 @@ export function idKey(id: string): string {
   return id.toLowerCase();
 }
 
+/** The last segment of an ID, the resource's own name ("aks1"); the whole text when it has none. */
+export function lastSegment(id: string): string {
+  return id.slice(id.lastIndexOf("/") + 1) || id;
+}
+
 /** The resource an ID is nested in: a subnet's VNet, a route's table. */
 export function parentId(id: string): string {
   return id.split("/").slice(0, -2).join("/");

@@ -4,7 +4,7 @@
  * parts with findings are marked (baseline → live), and a short table of
  * capacity at the pools' maximum from the capacity rules' own figures. Pure.
  */
-import { parentId, sameId } from "../core/arm-ids.js";
+import { lastSegment, parentId, sameId } from "../core/arm-ids.js";
 import type { ClusterSnapshot, Finding, Subnet } from "../core/model.js";
 import { type Fit, podCidrFits, routeTableFits, ROUTE_TABLE_LIMIT, subnetFits } from "../core/check/rules/capacity.js";
 import {
@@ -16,7 +16,6 @@ import {
   subnetOfPool,
   usesPodCidr,
 } from "../core/check/rules/network.js";
-import { nameOf } from "../core/check/rules/rule.js";
 import { escapeMarkdown } from "./markdown-text.js";
 import { type FlowEdge, type FlowGroup, type FlowNode, renderFlowchart } from "./mermaid.js";
 
@@ -60,9 +59,9 @@ function subnetNode(live: ClusterSnapshot, subnet: Subnet, index: number): FlowN
   const pools = live.nodePools
     .filter((pool) => (pod ? sameId(pool.podSubnetID, subnet.id) : sameId(subnetOfPool(live, pool)?.id, subnet.id)))
     .map((pool) => pool.name);
-  const lines = [`${pod ? "pod" : "node"} subnet ${nameOf(subnet.id)}`, subnet.addressPrefixes.join(", ")];
+  const lines = [`${pod ? "pod" : "node"} subnet ${lastSegment(subnet.id)}`, subnet.addressPrefixes.join(", ")];
   if (pools.length > 0) lines.push(`pools ${pools.join(", ")}`);
-  if (subnet.routeTableId) lines.push(`route table ${nameOf(subnet.routeTableId)}`);
+  if (subnet.routeTableId) lines.push(`route table ${lastSegment(subnet.routeTableId)}`);
   return { id: `subnet${index}`, lines };
 }
 
@@ -101,7 +100,7 @@ function planParts(live: ClusterSnapshot): PlanParts {
   }));
   const groups = live.virtualNetworks.map((vnet, index) => ({
     id: `vnet${index}`,
-    title: [`VNet ${nameOf(vnet.id)}`, vnet.addressSpace.join(", ")],
+    title: [`VNet ${lastSegment(vnet.id)}`, vnet.addressSpace.join(", ")],
     nodes: drawn.filter(({ subnet }) => sameId(parentId(subnet.id), vnet.id)).map(({ node }) => node),
   }));
   const loose = drawn
@@ -196,7 +195,7 @@ export function capacityTable(live: ClusterSnapshot): string[] {
     ),
     ...routeTableFits(live).map((fit) =>
       capacityRow(
-        `Route table ${escapeMarkdown(nameOf(fit.table.id))}: routes`,
+        `Route table ${escapeMarkdown(lastSegment(fit.table.id))}: routes`,
         fit.now,
         fit.need,
         ROUTE_TABLE_LIMIT,
@@ -205,7 +204,7 @@ export function capacityTable(live: ClusterSnapshot): string[] {
     ),
     ...subnetFits(live).map((fit) => {
       const kind = isPodSubnet(live, fit.subnet) ? "Pod subnet" : "Node subnet";
-      const what = `${kind} ${escapeMarkdown(nameOf(fit.subnet.id))} ${escapeMarkdown(fit.prefix)}: addresses`;
+      const what = `${kind} ${escapeMarkdown(lastSegment(fit.subnet.id))} ${escapeMarkdown(fit.prefix)}: addresses`;
       return capacityRow(what, fit.now, fit.need, fit.usable, fit.fit);
     }),
   ];

@@ -4,7 +4,7 @@
  * the restoring change needs the owner's approval. Values go into commands
  * shell-quoted, never into the prose.
  */
-import { parseResourceId, sameId } from "../core/arm-ids.js";
+import { lastSegment, parseResourceId, sameId } from "../core/arm-ids.js";
 import { prefixKey } from "../core/check/values.js";
 import type { BaselineCluster, ClusterSnapshot, Finding, Route } from "../core/model.js";
 
@@ -37,8 +37,9 @@ function scopeOf(id: string): string {
   return parts ? `--subscription ${shellQuote(parts.subscriptionId)} -g ${shellQuote(parts.resourceGroup)}` : "";
 }
 
-function nameOf(id: string): string {
-  return shellQuote(parseResourceId(id)?.name ?? id.split("/").at(-1) ?? id);
+/** A resource's name, quoted for the shell. */
+function quotedName(id: string): string {
+  return shellQuote(lastSegment(id));
 }
 
 interface FindingContext {
@@ -231,7 +232,13 @@ function vnetRemedy(context: FindingContext): Remedy {
 
 /** The route list command for the table a finding is about. */
 function routeList(tableId: string): string {
-  return cmd("az network route-table route list", scopeOf(tableId), "--route-table-name", nameOf(tableId), "-o table");
+  return cmd(
+    "az network route-table route list",
+    scopeOf(tableId),
+    "--route-table-name",
+    quotedName(tableId),
+    "-o table",
+  );
 }
 
 function routeCommand(verb: string, tableId: string, name: string, extra: string[] = []): string {
@@ -239,7 +246,7 @@ function routeCommand(verb: string, tableId: string, name: string, extra: string
     `az network route-table route ${verb}`,
     scopeOf(tableId),
     "--route-table-name",
-    nameOf(tableId),
+    quotedName(tableId),
     "-n",
     shellQuote(name),
     ...extra,

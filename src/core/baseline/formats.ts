@@ -1,7 +1,9 @@
 /**
- * The string formats of the baseline file. Each has a `pattern` (an ECMA-262
- * regular expression, used by the JSON Schema) and a `test` (used by the
- * parser); the tests check that the two agree.
+ * The string formats of the baseline file. The JSON Schema names each one
+ * (`format`) and carries its `pattern` (an ECMA-262 regular expression) for
+ * editors; the parser gives ajv the `test` as that format, so a CIDR or an IP
+ * is accepted exactly when the gate's CIDR math reads it. The tests check that
+ * `pattern` and `test` agree.
  */
 import { isValidIp, parseCidr } from "../cidr.js";
 

@@ -2,17 +2,7 @@
  * Reading the baseline file: YAML text → validated Baseline, with every problem
  * named by file, line and field path, and a `locate` for annotations.
  */
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type YAMLError,
-} from "yaml";
+import { LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import { GateError } from "../errors.js";
 import type {
   Baseline,
@@ -28,18 +18,11 @@ import type {
   Suppression,
   VirtualNetwork,
 } from "../model.js";
-import { BASELINE_SPEC, sameKey, type Plain } from "./spec.js";
-import {
-  distinctProblems,
-  lineOf,
-  MAX_ALIASES,
-  validateNode,
-  type PathSegment,
-  type Problem,
-  type Walk,
-} from "./validate.js";
+import { childOf, findPair, MAX_ALIASES, type PathSegment, type Problem, type Source } from "./document.js";
+import type { Plain } from "./spec.js";
+import { distinctProblems, validateDocument } from "./validate.js";
 
-export type { PathSegment } from "./validate.js";
+export type { PathSegment } from "./document.js";
 
 export interface ParsedBaseline {
   baseline: Baseline;
@@ -95,14 +78,10 @@ function describeProblems(file: string, problems: readonly Problem[]): string {
  */
 export function parseBaseline(text: string, file: string): ParsedBaseline {
   const lines = new LineCounter();
-  const doc = readDocument(text, file, lines);
-  const walk: Walk = { doc, lines, problems: [], aliases: 0 };
-  const value = validateDocument(walk);
-  if (walk.problems.length > 0 || value === undefined) {
-    throw new BaselineError(file, distinctProblems(walk.problems));
-  }
-  const baseline = toBaseline(value);
-  return { baseline, locate: (clusterId, path) => locate(walk, file, clusterId, path) };
+  const source: Source = { doc: readDocument(text, file, lines), lines };
+  const { value, problems } = validated(source);
+  if (problems.length > 0) throw new BaselineError(file, distinctProblems(problems));
+  return { baseline: toBaseline(value), locate: (clusterId, path) => locate(source, file, clusterId, path) };
 }
 
 /** The text as a YAML document; problems of the YAML itself are left in `doc.errors`. */
@@ -115,19 +94,17 @@ export function readDocument(text: string, file: string, lines: LineCounter): Do
   }
 }
 
-function validateDocument(walk: Walk): Plain | undefined {
-  const { doc } = walk;
+/** The document's plain value and its problems: those of the YAML (duplicate keys aside), or else the schema's. */
+function validated({ doc, lines }: Source): { value: Plain; problems: Problem[] } {
+  const warnings = doc.warnings.map(yamlProblem);
   const [syntax] = doc.errors.filter((error) => error.code !== "DUPLICATE_KEY");
-  walk.problems.push(...doc.warnings.map(yamlProblem));
-  if (syntax !== undefined) {
-    walk.problems.push(yamlProblem(syntax));
-    return undefined;
-  }
+  if (syntax !== undefined) return { value: null, problems: [...warnings, yamlProblem(syntax)] };
   if (doc.contents === null) {
-    walk.problems.push({ line: 1, path: "", message: "the baseline is empty: expected version: 1 and clusters" });
-    return undefined;
+    const empty = { line: 1, path: "", message: "the baseline is empty: expected version: 1 and clusters" };
+    return { value: null, problems: [...warnings, empty] };
   }
-  return validateNode(walk, doc.contents, BASELINE_SPEC, [], lineOf(walk, doc.contents, 1));
+  const { value, problems } = validateDocument({ doc, lines });
+  return { value, problems: [...warnings, ...problems] };
 }
 
 /** A problem of the YAML itself. Only the first syntax error is reported: later ones mostly follow from it. */
@@ -142,7 +119,7 @@ function yamlProblem(error: YAMLError): Problem {
 
 /*
  * Conversion of the validated plain value to the model. The casts below are
- * sound because validateNode has checked the value against BASELINE_SPEC.
+ * sound because validateDocument has checked the value against the schema.
  */
 
 interface RawRoute {
@@ -228,58 +205,23 @@ function toRoute(raw: RawRoute): Route {
 /** Model field names that the file spells differently. */
 const FILE_KEYS: Readonly<Record<string, string>> = { suppressions: "suppress" };
 
-/** Keys that identify an item of a list when a path names it by value, e.g. nodePools["np1"]. */
-const ITEM_KEYS = ["name", "id", "rule", "addressPrefix"];
-
-interface Position {
-  node: unknown;
-  line: number;
-}
-
-function locate(walk: Walk, file: string, clusterId: string, path: readonly PathSegment[]): SourceLocation | undefined {
-  const clusters = childOf(walk, { node: walk.doc.contents, line: 1 }, "clusters");
-  const entry = clusters && findPair(walk, clusters.node, (key) => key.toLowerCase() === clusterId.toLowerCase());
+function locate(
+  source: Source,
+  file: string,
+  clusterId: string,
+  path: readonly PathSegment[],
+): SourceLocation | undefined {
+  const clusters = childOf(source, { node: source.doc.contents, line: 1 }, "clusters");
+  const entry = clusters && findPair(source, clusters.node, (key) => key.toLowerCase() === clusterId.toLowerCase());
   if (entry === undefined) return undefined;
   let position = entry;
   for (const [index, segment] of path.entries()) {
     const key = index === 0 && typeof segment === "string" ? (FILE_KEYS[segment] ?? segment) : segment;
-    const child = childOf(walk, position, key);
+    const child = childOf(source, position, key);
     if (child === undefined) break;
     position = child;
   }
   return { file, line: position.line };
-}
-
-function childOf(walk: Walk, parent: Position, segment: PathSegment): Position | undefined {
-  const node = resolved(walk, parent.node);
-  if (typeof segment === "string" && isMap(node)) return findPair(walk, node, (key) => key === segment);
-  if (!isSeq(node)) return undefined;
-  const item =
-    typeof segment === "number"
-      ? node.items[segment]
-      : node.items.find((candidate) => ITEM_KEYS.some((key) => itemKeyMatches(walk, candidate, key, segment)));
-  return item === undefined ? undefined : { node: item, line: lineOf(walk, resolved(walk, item), parent.line) };
-}
-
-function findPair(walk: Walk, node: unknown, match: (key: string) => boolean): Position | undefined {
-  const map = resolved(walk, node);
-  if (!isMap(map)) return undefined;
-  for (const pair of map.items) {
-    if (isPair(pair) && isScalar(pair.key) && typeof pair.key.value === "string" && match(pair.key.value)) {
-      return { node: pair.value, line: lineOf(walk, pair.key, 1) };
-    }
-  }
-  return undefined;
-}
-
-function itemKeyMatches(walk: Walk, item: unknown, key: string, wanted: string): boolean {
-  const field = findPair(walk, item, (candidate) => candidate === key);
-  const value = field && resolved(walk, field.node);
-  return isScalar(value) && typeof value.value === "string" && sameKey(value.value, wanted);
-}
-
-function resolved(walk: Walk, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(walk.doc) : node;
 }
 
 /** A field path as a Finding carries it ("routeTables[0].routes[1]", 'nodePools["np1"]') as segments. */

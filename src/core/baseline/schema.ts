@@ -1,13 +1,16 @@
 /**
- * The JSON Schema (draft 2020-12) of the baseline file, generated from the
- * spec the parser validates with. `schema/aks-network-baseline.schema.json`
- * holds it; a test keeps the two equal. Regenerate with:
+ * The JSON Schema (draft 2020-12) of the baseline file, generated from spec.ts.
+ * The parser validates against it (validate.ts, with ajv) and
+ * `schema/aks-network-baseline.schema.json` holds it for editors; a test keeps
+ * the two equal. Regenerate with:
  *   npx tsx --eval 'import { schemaText } from "./src/core/baseline/schema.ts"; process.stdout.write(schemaText())' \
  *     > schema/aks-network-baseline.schema.json && npx prettier --write schema/aks-network-baseline.schema.json
- * What a schema cannot say (items unique by name, ID or prefix; minCount ≤
- * maxCount; an appliance route's next hop address; IDs unique ignoring case;
- * a planned migration's target and a date the calendar has) only the parser
- * checks.
+ * Each string names its format (formats.ts): the parser checks it with the
+ * gate's own CIDR and IP reading, an editor that does not know the format
+ * checks the `pattern` beside it. What the schema does not say (items unique
+ * by name, ID or prefix; minCount ≤ maxCount; an appliance route's next hop
+ * address; IDs unique ignoring case; a planned migration's target and a date
+ * the calendar has) the parser checks after it (spec.ts says why for each).
  */
 import { caseInsensitive, FORMATS } from "./formats.js";
 import { BASELINE_SCHEMA_URL, BASELINE_SPEC, type FieldSpec } from "./spec.js";
@@ -39,6 +42,7 @@ export function schemaOf(spec: FieldSpec): JsonSchema {
     case "string":
       return {
         type: withNull("string", spec.nullable),
+        format: spec.format,
         pattern: FORMATS[spec.format].pattern,
         description: FORMATS[spec.format].describe,
       };
@@ -66,7 +70,7 @@ export function schemaOf(spec: FieldSpec): JsonSchema {
       return {
         type: "object",
         minProperties: spec.minEntries,
-        propertyNames: { pattern: FORMATS[spec.key].pattern },
+        propertyNames: { format: spec.key, pattern: FORMATS[spec.key].pattern },
         additionalProperties: schemaOf(spec.value),
       };
   }

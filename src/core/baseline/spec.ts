@@ -1,7 +1,10 @@
 /**
- * The shape of the baseline file, as data: the parser validates against it and
- * the JSON Schema is generated from it, so the two cannot drift apart. Keys are
- * the YAML keys (`suppress`, not the model's `suppressions`).
+ * The shape of the baseline file, as data: the JSON Schema is generated from it
+ * (schema.ts) and the parser validates against that schema, so there is one
+ * definition. What a schema does not say is here too and checked after it
+ * (validate.ts): `uniqueBy` (items compared as the gate compares them),
+ * `caseInsensitiveKeys` and `refine` (conditions across fields). Keys are the
+ * YAML keys (`suppress`, not the model's `suppressions`).
  */
 import { parseCidr, sameNetwork } from "../cidr.js";
 import type { FormatName } from "./formats.js";
@@ -87,6 +90,7 @@ const networkProfile: MapSpec = {
   },
 };
 
+// JSON Schema compares a value with constants only, never with another field.
 function minNotAboveMax(pool: { [key: string]: Plain }): Refinement[] {
   const { minCount, maxCount } = pool;
   if (typeof minCount === "number" && typeof maxCount === "number" && minCount > maxCount) {
@@ -112,6 +116,7 @@ const nodePool: MapSpec = {
   refine: minNotAboveMax,
 };
 
+// A schema could say this with if/then, but its error would be a bare "missing nextHopIpAddress" that names no reason.
 function applianceNeedsAddress(route: { [key: string]: Plain }): Refinement[] {
   const type = route["nextHopType"];
   if (typeof type === "string" && type.toLowerCase() === "virtualappliance" && !("nextHopIpAddress" in route)) {
@@ -141,12 +146,14 @@ export const PLANNED_MIGRATION_TARGETS = [
   "podCidrs",
 ] as const;
 
+// The `date` pattern checks the notation; a pattern for month lengths and leap years would be unreadable.
 function isCalendarDay(text: string): boolean {
   const [year = 0, month = 0, day = 0] = text.split("-").map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+// A schema could require a target with anyOf, but ajv would then report one missing key per possible target.
 function plannedMigrationProblems(plan: { [key: string]: Plain }): Refinement[] {
   const problems: Refinement[] = [];
   if (!PLANNED_MIGRATION_TARGETS.some((field) => field in plan)) {

@@ -1,42 +1,41 @@
 /**
- * Validation of a parsed YAML document against the baseline spec. It walks the
- * YAML nodes (not a JS copy) so that every problem carries the line it is on,
- * and it only ever descends where the spec does, so its depth is bounded.
+ * Validation of the baseline document against its JSON Schema (the one in
+ * schema/aks-network-baseline.schema.json, generated from spec.ts) with ajv.
+ * Each ajv error is put back on the line of the YAML node it is about and
+ * said in the gate's words. What a JSON Schema does not say (beyondSchema
+ * below) is checked after it, on the parts the schema found valid.
  */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type Document,
-  type LineCounter,
-  type YAMLMap,
-  type YAMLSeq,
-} from "yaml";
-import { FORMATS } from "./formats.js";
-import { sameKey, type DictionarySpec, type FieldSpec, type ListSpec, type MapSpec, type Plain } from "./spec.js";
-
-export type PathSegment = string | number;
-
-export interface Problem {
-  line: number;
-  /** Field path, e.g. `clusters["/subscriptions/…"].networkProfile.podCidrs[0]`; empty at the root. */
-  path: string;
-  message: string;
-}
-
-/** How many alias resolutions a file may make: enough for sharing, too few for a billion laughs. */
-export const MAX_ALIASES = 100;
-
-export interface Walk {
-  doc: Document;
-  lines: LineCounter;
-  problems: Problem[];
-  aliases: number;
-}
+  describeValue,
+  lineOf,
+  positionOf,
+  toPlain,
+  type Located,
+  type PathSegment,
+  type PlainDocument,
+  type Problem,
+  type Source,
+} from "./document.js";
+import { FORMATS, type FormatName } from "./formats.js";
+import { baselineJsonSchema, type JsonSchema } from "./schema.js";
+import { BASELINE_SPEC, sameKey, type FieldSpec, type Plain } from "./spec.js";
 
 type PlainMap = { [key: string]: Plain };
+
+let compiled: ValidateFunction | undefined;
+
+/** The schema, compiled on first use (ajv makes it into a function once; a run reads one baseline). */
+function schemaValidator(): ValidateFunction {
+  if (compiled === undefined) {
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: true, allowUnionTypes: true });
+    for (const [name, format] of Object.entries(FORMATS)) {
+      ajv.addFormat(name, { type: "string", validate: format.test });
+    }
+    compiled = ajv.compile(baselineJsonSchema());
+  }
+  return compiled;
+}
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/u;
 
@@ -48,19 +47,6 @@ export function formatPath(path: readonly PathSegment[]): string {
       return index === 0 ? segment : `.${segment}`;
     })
     .join("");
-}
-
-/** The 1-based line a node starts on, or `fallback` when it has no position. */
-export function lineOf(walk: Pick<Walk, "lines">, node: unknown, fallback: number): number {
-  if (node === null || typeof node !== "object" || !("range" in node)) return fallback;
-  const range = node.range;
-  if (!Array.isArray(range) || typeof range[0] !== "number") return fallback;
-  return walk.lines.linePos(range[0]).line || fallback;
-}
-
-function report(walk: Walk, line: number, path: readonly PathSegment[], message: string): undefined {
-  walk.problems.push({ line, path: formatPath(path), message });
-  return undefined;
 }
 
 /** The problems once each, in line order. */
@@ -75,236 +61,201 @@ export function distinctProblems(problems: readonly Problem[]): Problem[] {
   return distinct.sort((a, b) => a.line - b.line);
 }
 
-/** Follows an alias to its anchored node, counting resolutions; null when it cannot. */
-export function resolveAlias(walk: Walk, node: unknown, path: readonly PathSegment[], line: number): unknown {
-  if (!isAlias(node)) return node;
-  walk.aliases += 1;
-  if (walk.aliases === MAX_ALIASES + 1) {
-    return report(walk, line, path, `more than ${MAX_ALIASES} aliases: the file expands too much`);
-  }
-  if (walk.aliases > MAX_ALIASES) return undefined;
-  const target = node.resolve(walk.doc);
-  if (target === undefined) return report(walk, line, path, `alias *${node.source} has no anchor`);
-  return target;
+export interface Validation {
+  value: Plain;
+  problems: Problem[];
 }
 
-function describeNode(node: unknown): string {
-  if (isMap(node)) return "a map";
-  if (isSeq(node)) return "a list";
-  const value: unknown = isScalar(node) ? node.value : node;
-  if (value === null || value === undefined) return "null";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (typeof value === "number" || typeof value === "boolean") return `the ${typeof value} ${String(value)}`;
-  return `a value of type ${typeof value === "object" ? value.constructor.name : typeof value}`;
+/** Validates a YAML document that has contents: its plain value and every problem, each on its line. */
+export function validateDocument(source: Source): Validation {
+  const plain = toPlain(source);
+  const validate = schemaValidator();
+  const errors = validate(plain.value) ? [] : (validate.errors ?? []);
+  const located = [...plain.problems, ...schemaProblems(source, plain, errors)];
+  located.push(...beyondSchema(source, plain.value, BASELINE_SPEC, [], pathsOf(located)));
+  const problems = located.map(({ line, path, message }) => ({ line, path: formatPath(path), message }));
+  return { value: plain.value, problems: distinctProblems(problems) };
 }
 
-function expected(walk: Walk, node: unknown, what: string, path: readonly PathSegment[], line: number): undefined {
-  return report(walk, line, path, `expected ${what}, got ${describeNode(node)}`);
+/*
+ * ajv's errors in the gate's words.
+ */
+
+/** A problem about a key (or list item): on the line of the key. */
+function atKey(source: Source, path: readonly PathSegment[], message: string): Located {
+  return { line: positionOf(source, path).line, path, message };
 }
 
-/** Validates one node against its spec: the plain value, or undefined when invalid. */
-export function validateNode(
-  walk: Walk,
-  raw: unknown,
-  spec: FieldSpec,
-  path: readonly PathSegment[],
-  line: number,
-): Plain | undefined {
-  const node = resolveAlias(walk, raw, path, line);
-  if (node === undefined) return undefined;
-  const at = lineOf(walk, raw, line);
-  switch (spec.kind) {
-    case "map":
-      return isMap(node) ? validateMap(walk, node, spec, path, line) : expected(walk, node, "a map", path, at);
-    case "list":
-      return isSeq(node) ? validateList(walk, node, spec, path) : expected(walk, node, "a list", path, at);
-    case "dictionary":
-      return isMap(node) ? validateDictionary(walk, node, spec, path, line) : expected(walk, node, "a map", path, at);
-    default:
-      return validateScalar(walk, node, spec, path, at);
-  }
+/** A problem about a value: on the line where the value starts. */
+function atValue(source: Source, path: readonly PathSegment[], message: string): Located {
+  const { node, line } = positionOf(source, path);
+  return { line: lineOf(source, node, line), path, message };
 }
 
-type ScalarSpec = Exclude<FieldSpec, MapSpec | ListSpec | DictionarySpec>;
-
-function validateScalar(walk: Walk, node: unknown, spec: ScalarSpec, path: readonly PathSegment[], line: number) {
-  const value: unknown = isScalar(node) ? node.value : isMap(node) || isSeq(node) ? node : null;
-  const nullable = "nullable" in spec && spec.nullable === true;
-  if (value === null && nullable) return null;
-  const orNull = nullable ? " or null" : "";
-  switch (spec.kind) {
-    case "string":
-      if (typeof value !== "string") return expected(walk, node, `a string${orNull}`, path, line);
-      return checkFormat(walk, value, spec.format, path, line);
-    case "enum":
-      if (typeof value !== "string")
-        return expected(walk, node, `one of ${spec.values.join(", ")}${orNull}`, path, line);
-      if (spec.values.some((allowed) => allowed.toLowerCase() === value.toLowerCase())) return value;
-      return report(walk, line, path, `${JSON.stringify(value)} is not one of ${spec.values.join(", ")}`);
-    case "integer":
-      if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
-      return expected(walk, node, `an integer ≥ 0${orNull}`, path, line);
-    case "boolean":
-      return typeof value === "boolean" ? value : expected(walk, node, "true or false", path, line);
-    case "literal":
-      if (value === spec.value) return value;
-      return report(walk, line, path, `must be ${spec.value}, got ${describeNode(node)}`);
-  }
-}
-
-function checkFormat(
-  walk: Walk,
-  value: string,
-  formatName: keyof typeof FORMATS,
-  path: readonly PathSegment[],
-  line: number,
-) {
-  const format = FORMATS[formatName];
-  if (format.test(value)) return value;
-  if (formatName === "text") return report(walk, line, path, "must not be empty");
-  return report(walk, line, path, `${JSON.stringify(value)} is not ${format.describe}`);
-}
-
-/** The key of a pair as a string, or undefined (reported) when it is not a plain string. */
-function keyOf(walk: Walk, pair: unknown, path: readonly PathSegment[], line: number): string | undefined {
-  if (!isPair(pair)) return report(walk, line, path, "expected a key: value pair");
-  const key = resolveAlias(walk, pair.key, path, line);
-  if (isScalar(key) && typeof key.value === "string") return key.value;
-  return report(walk, lineOf(walk, key, line), path, `keys must be strings, got ${describeNode(key)}`);
-}
-
-function validateMap(walk: Walk, node: YAMLMap, spec: MapSpec, path: readonly PathSegment[], line: number) {
-  const out: PlainMap = {};
-  const keyLines = new Map<string, number>();
-  let valid = true;
-  for (const pair of node.items) {
-    const keyLine = lineOf(walk, isPair(pair) ? pair.key : pair, line);
-    const key = keyOf(walk, pair, path, keyLine);
-    if (key === undefined) {
-      valid = false;
-      continue;
-    }
-    const field = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
-    const earlierLine = keyLines.get(key);
-    if (earlierLine !== undefined) {
-      valid = false;
-      report(walk, keyLine, [...path, key], `duplicate key: the same as on line ${earlierLine}`);
-      continue;
-    }
-    if (field === undefined) {
-      valid = false;
-      report(walk, keyLine, [...path, key], `unknown key (allowed: ${Object.keys(spec.fields).join(", ")})`);
-      continue;
-    }
-    keyLines.set(key, keyLine);
-    const value = validateNode(walk, pair.value, field, [...path, key], keyLine);
-    if (value === undefined) valid = false;
-    else out[key] = value;
-  }
-  return finishMap(walk, spec, out, { valid, keyLines, path, line });
-}
-
-interface MapState {
-  valid: boolean;
-  keyLines: Map<string, number>;
-  path: readonly PathSegment[];
-  line: number;
-}
-
-function finishMap(walk: Walk, spec: MapSpec, out: PlainMap, state: MapState): PlainMap | undefined {
-  const missing = spec.required.filter((key) => !state.keyLines.has(key));
-  for (const key of missing) {
-    report(walk, state.line, state.path, `missing required key "${key}"`);
-  }
-  if (!state.valid || missing.length > 0) return undefined;
-  for (const problem of spec.refine?.(out) ?? []) {
-    const line = (problem.field && state.keyLines.get(problem.field)) || state.line;
-    report(walk, line, problem.field ? [...state.path, problem.field] : state.path, problem.message);
-  }
-  return out;
-}
-
-function validateList(walk: Walk, node: YAMLSeq, spec: ListSpec, path: readonly PathSegment[]) {
-  const out: Plain[] = [];
-  const seen: { key: string; line: number }[] = [];
-  let valid = true;
-  node.items.forEach((item, index) => {
-    const line = lineOf(walk, item, lineOf(walk, node, 1));
-    const value = validateNode(walk, item, spec.item, [...path, index], line);
-    if (value === undefined) {
-      valid = false;
-      return;
-    }
-    out.push(value);
-    const key = spec.uniqueBy === undefined ? undefined : uniqueKeyOf(value, spec.uniqueBy);
-    const earlier = key === undefined ? undefined : seen.find((other) => sameKey(other.key, key));
-    if (key !== undefined && earlier !== undefined) {
-      report(
-        walk,
-        line,
-        [...path, index],
-        `duplicate ${spec.uniqueBy} ${JSON.stringify(key)} (also on line ${earlier.line})`,
-      );
-    } else if (key !== undefined) {
-      seen.push({ key, line });
-    }
+function schemaProblems(source: Source, plain: PlainDocument, errors: readonly ErrorObject[]): Located[] {
+  return errors.flatMap((error) => {
+    // An enum is an anyOf of its exact spellings and a case-insensitive pattern: the anyOf error says it all.
+    if (error.schemaPath.includes("/anyOf/") || error.keyword === "propertyNames") return [];
+    const path = segmentsOf(error.instancePath, plain.value);
+    const within = (broken: readonly PathSegment[]) => broken.every((segment, index) => path[index] === segment);
+    if (plain.broken.some(within)) return [];
+    return [problemOf(source, path, error)];
   });
-  return valid ? out : undefined;
 }
 
-function uniqueKeyOf(value: Plain, field: string): string | undefined {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  const key = value[field];
-  return typeof key === "string" ? key : undefined;
-}
-
-function validateDictionary(
-  walk: Walk,
-  node: YAMLMap,
-  spec: DictionarySpec,
-  path: readonly PathSegment[],
-  line: number,
-) {
-  const out: PlainMap = {};
-  const seen = new Map<string, { key: string; line: number }>();
-  let valid = true;
-  if (node.items.length < spec.minEntries) {
-    return report(walk, lineOf(walk, node, line), path, `is empty: expected at least ${spec.minEntries} entry`);
+/** A JSON pointer as path segments: numbers where the value is a list. */
+function segmentsOf(pointer: string, root: Plain): PathSegment[] {
+  const segments: PathSegment[] = [];
+  let value: unknown = root;
+  for (const escaped of pointer.split("/").slice(1)) {
+    const key = escaped.replaceAll("~1", "/").replaceAll("~0", "~");
+    const segment = Array.isArray(value) ? Number(key) : key;
+    segments.push(segment);
+    value = value !== null && typeof value === "object" ? (value as Record<PathSegment, unknown>)[segment] : undefined;
   }
-  for (const pair of node.items) {
-    const keyLine = lineOf(walk, isPair(pair) ? pair.key : pair, line);
-    const key = keyOf(walk, pair, path, keyLine);
-    if (key === undefined || !dictionaryKeyOk(walk, spec, key, { seen, path, line: keyLine })) {
-      valid = false;
-      continue;
+  return segments;
+}
+
+function problemOf(source: Source, path: PathSegment[], error: ErrorObject): Located {
+  const schema = (error.parentSchema ?? {}) as JsonSchema;
+  const got = describeValue(error.data);
+  if (error.propertyName !== undefined) {
+    return atKey(source, [...path, error.propertyName], notOfFormat(error.propertyName, schema));
+  }
+  switch (error.keyword) {
+    case "required":
+      return atKey(source, path, `missing required key "${String(error.params["missingProperty"])}"`);
+    case "additionalProperties": {
+      const allowed = Object.keys(schema["properties"] ?? {}).join(", ");
+      return atKey(source, [...path, String(error.params["additionalProperty"])], `unknown key (allowed: ${allowed})`);
     }
-    const value = validateNode(walk, pair.value, spec.value, [...path, key], keyLine);
-    if (value === undefined) valid = false;
-    else out[key] = value;
+    case "minProperties": {
+      const limit = Number(error.params["limit"]);
+      return atValue(source, path, `is empty: expected at least ${limit} ${limit === 1 ? "entry" : "entries"}`);
+    }
+    case "const":
+      return atValue(source, path, `must be ${String(error.schema)}, got ${got}`);
+    case "anyOf":
+      return atValue(source, path, notOneOf(schema["anyOf"] as JsonSchema[], error.data));
+    case "pattern":
+    case "format":
+      return atValue(source, path, notOfFormat(error.data, schema));
+    case "type":
+    case "minimum":
+    case "maximum":
+      return atValue(source, path, `expected ${expectedType(schema)}, got ${got}`);
+    default:
+      return atValue(source, path, error.message ?? error.keyword);
   }
-  return valid ? out : undefined;
 }
 
-interface KeyContext {
-  seen: Map<string, { key: string; line: number }>;
-  path: readonly PathSegment[];
-  line: number;
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: "a string",
+  boolean: "true or false",
+  array: "a list",
+  object: "a map",
+  null: "null",
+};
+
+function expectedType(schema: JsonSchema): string {
+  const types = [schema["type"]].flat().map(String);
+  const minimum = String(schema["minimum"]);
+  return types
+    .map((type) => (type === "integer" ? `an integer ≥ ${minimum}` : (TYPE_WORDS[type] ?? type)))
+    .join(" or ");
 }
 
-function dictionaryKeyOk(walk: Walk, spec: DictionarySpec, key: string, context: KeyContext): boolean {
-  const format = FORMATS[spec.key];
-  const keyPath = [...context.path, key];
-  if (!format.test(key)) {
-    report(walk, context.line, keyPath, `${JSON.stringify(key)} is not ${format.describe}`);
-    return false;
+function notOfFormat(value: unknown, schema: JsonSchema): string {
+  const format = String(schema["format"]) as FormatName;
+  if (format === "text") return "must not be empty";
+  return `${JSON.stringify(value)} is not ${FORMATS[format]?.describe ?? String(schema["description"])}`;
+}
+
+function notOneOf(variants: readonly JsonSchema[], value: unknown): string {
+  const values = variants.flatMap((variant) => (Array.isArray(variant["enum"]) ? variant["enum"] : [])).join(", ");
+  if (typeof value === "string") return `${JSON.stringify(value)} is not one of ${values}`;
+  const orNull = variants.some((variant) => variant["type"] === "null") ? " or null" : "";
+  return `expected one of ${values}${orNull}, got ${describeValue(value)}`;
+}
+
+/*
+ * What JSON Schema cannot say, checked on the parts it found valid: items
+ * unique by a key compared as the gate compares it (CIDRs as networks, the
+ * rest ignoring case; `uniqueItems` compares whole items exactly), keys that
+ * differ only in case (`propertyNames` sees one name at a time), and the
+ * conditions of spec.ts's `refine` across fields.
+ */
+
+/** Every path that has a problem at or below it. */
+function pathsOf(problems: readonly Located[]): Set<string> {
+  const paths = new Set<string>();
+  for (const { path } of problems) {
+    for (let length = 0; length <= path.length; length++) paths.add(JSON.stringify(path.slice(0, length)));
   }
-  const folded = spec.caseInsensitiveKeys ? key.toLowerCase() : key;
-  const earlier = context.seen.get(folded);
-  if (earlier !== undefined) {
-    const why = earlier.key === key ? "" : " (resource IDs are case-insensitive)";
-    report(walk, context.line, keyPath, `duplicate key: the same as on line ${earlier.line}${why}`);
-    return false;
+  return paths;
+}
+
+function isMap(value: Plain): value is PlainMap {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function beyondSchema(
+  source: Source,
+  value: Plain,
+  spec: FieldSpec,
+  path: PathSegment[],
+  dirty: Set<string>,
+): Located[] {
+  const problems: Located[] = [];
+  const clean = (at: PathSegment[]) => !dirty.has(JSON.stringify(at));
+  if (spec.kind === "map" && isMap(value)) {
+    for (const [key, field] of Object.entries(spec.fields)) {
+      if (key in value) problems.push(...beyondSchema(source, value[key] ?? null, field, [...path, key], dirty));
+    }
+    for (const { field, message } of clean(path) ? (spec.refine?.(value) ?? []) : []) {
+      problems.push(atKey(source, field === undefined ? path : [...path, field], message));
+    }
+  } else if (spec.kind === "list" && Array.isArray(value)) {
+    value.forEach((item, index) => problems.push(...beyondSchema(source, item, spec.item, [...path, index], dirty)));
+    const items = value.map((item, index) => ({ item, path: [...path, index] })).filter((item) => clean(item.path));
+    if (spec.uniqueBy !== undefined) problems.push(...duplicateItems(source, items, spec.uniqueBy));
+  } else if (spec.kind === "dictionary" && isMap(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      problems.push(...beyondSchema(source, item, spec.value, [...path, key], dirty));
+    }
+    if (spec.caseInsensitiveKeys) problems.push(...keysDifferingInCase(source, value, spec.key, path));
   }
-  context.seen.set(folded, { key, line: context.line });
-  return true;
+  return problems;
+}
+
+/** The second and later of items whose `field` is the same key; lines are looked up only for those. */
+function duplicateItems(source: Source, items: { item: Plain; path: PathSegment[] }[], field: string): Located[] {
+  const seen: { key: string; path: PathSegment[] }[] = [];
+  return items.flatMap(({ item, path }) => {
+    const key = isMap(item) ? item[field] : undefined;
+    if (typeof key !== "string") return [];
+    const earlier = seen.find((other) => sameKey(other.key, key));
+    if (earlier === undefined) {
+      seen.push({ key, path });
+      return [];
+    }
+    const message = `duplicate ${field} ${JSON.stringify(key)} (also on line ${positionOf(source, earlier.path).line})`;
+    return [atKey(source, path, message)];
+  });
+}
+
+function keysDifferingInCase(source: Source, map: PlainMap, format: FormatName, path: PathSegment[]): Located[] {
+  const seen = new Map<string, string>();
+  return Object.keys(map).flatMap((key) => {
+    const earlier = seen.get(key.toLowerCase());
+    if (!FORMATS[format].test(key)) return [];
+    if (earlier === undefined) {
+      seen.set(key.toLowerCase(), key);
+      return [];
+    }
+    const line = positionOf(source, [...path, earlier]).line;
+    return [
+      atKey(source, [...path, key], `duplicate key: the same as on line ${line} (resource IDs are case-insensitive)`),
+    ];
+  });
 }

@@ -1,4 +1,4 @@
-import { idKey } from "../arm-ids.js";
+import { idKey, lastSegment } from "../arm-ids.js";
 import type {
   BaselineCluster,
   BaselineRouteTable,
@@ -15,7 +15,7 @@ import { compareFields, finding, type FindingScope } from "./findings.js";
 import { isManagedRoute } from "./rules/network.js";
 import { display, prefixKey, type ValueKind } from "./values.js";
 
-const PROFILE_KINDS: Record<keyof NetworkProfile, ValueKind> = {
+export const PROFILE_KINDS: Record<keyof NetworkProfile, ValueKind> = {
   networkPlugin: "enum",
   networkPluginMode: "enum",
   networkPolicy: "enum",
@@ -38,7 +38,7 @@ const PROFILE_ABSENT_MEANS: Partial<Record<keyof NetworkProfile, string>> = {
   networkPolicy: "none",
 };
 
-const POOL_KINDS: Partial<Record<keyof NodePool, ValueKind>> = {
+export const POOL_KINDS: Partial<Record<keyof NodePool, ValueKind>> = {
   mode: "enum",
   enableAutoScaling: "boolean",
   minCount: "number",
@@ -48,16 +48,11 @@ const POOL_KINDS: Partial<Record<keyof NodePool, ValueKind>> = {
   podSubnetID: "id",
 };
 
-const SUBNET_KINDS: Partial<Record<keyof Subnet, ValueKind>> = {
+export const SUBNET_KINDS: Partial<Record<keyof Subnet, ValueKind>> = {
   addressPrefixes: "cidrs",
   routeTableId: "id",
   networkSecurityGroupId: "id",
 };
-
-/** The last segment of an ID: how the report names a subnet or route table. */
-export function shortName(id: string): string {
-  return id.split("/").at(-1) ?? id;
-}
 
 interface Pairing<E, A> {
   both: [E, A][];
@@ -88,7 +83,7 @@ function presence(
   present: "expected" | "actual",
   path: string,
 ) {
-  const name = shortName(id);
+  const name = lastSegment(id);
   return finding(scope, {
     rule,
     resourceId: id,
@@ -156,8 +151,8 @@ function compareVirtualNetworks(scope: FindingScope, expected: BaselineCluster, 
         {
           rule,
           resourceId: have.id,
-          path: `virtualNetworks[${shortName(have.id)}]`,
-          subject: `virtual network ${shortName(have.id)}`,
+          path: `virtualNetworks[${lastSegment(have.id)}]`,
+          subject: `virtual network ${lastSegment(have.id)}`,
         },
         want,
         have,
@@ -178,7 +173,12 @@ function compareSubnets(scope: FindingScope, expected: BaselineCluster, live: Cl
     ...subnets.both.flatMap(([want, have]) =>
       compareFields(
         scope,
-        { rule, resourceId: have.id, path: `subnets[${shortName(have.id)}]`, subject: `subnet ${shortName(have.id)}` },
+        {
+          rule,
+          resourceId: have.id,
+          path: `subnets[${lastSegment(have.id)}]`,
+          subject: `subnet ${lastSegment(have.id)}`,
+        },
         want,
         have,
         SUBNET_KINDS,
@@ -206,7 +206,7 @@ function comparePinnedRoutes(scope: FindingScope, want: BaselineRouteTable, have
   const byPrefix = (route: Route) => prefixKey(route.addressPrefix);
   const routes = pair(want.routes, compared, byPrefix, byPrefix);
   const base = { rule: "drift.route", resourceId: have.id };
-  const path = (route: Route) => `routeTables[${shortName(have.id)}].routes[${route.addressPrefix}]`;
+  const path = (route: Route) => `routeTables[${lastSegment(have.id)}].routes[${route.addressPrefix}]`;
   return [
     ...routes.onlyExpected.map((route) =>
       finding(scope, {
@@ -214,7 +214,7 @@ function comparePinnedRoutes(scope: FindingScope, want: BaselineRouteTable, have
         path: path(route),
         expected: routeText(route),
         actual: "(none)",
-        message: `Route ${route.addressPrefix} → ${routeText(route)} (${route.name}) is missing from ${shortName(have.id)}.`,
+        message: `Route ${route.addressPrefix} → ${routeText(route)} (${route.name}) is missing from ${lastSegment(have.id)}.`,
       }),
     ),
     ...routes.onlyActual.map((route) =>
@@ -223,7 +223,7 @@ function comparePinnedRoutes(scope: FindingScope, want: BaselineRouteTable, have
         path: path(route),
         expected: "(none)",
         actual: routeText(route),
-        message: `Route ${route.addressPrefix} → ${routeText(route)} (${route.name}) in ${shortName(have.id)} is not in the baseline.`,
+        message: `Route ${route.addressPrefix} → ${routeText(route)} (${route.name}) in ${lastSegment(have.id)} is not in the baseline.`,
       }),
     ),
     ...routes.both
@@ -234,7 +234,7 @@ function comparePinnedRoutes(scope: FindingScope, want: BaselineRouteTable, have
           path: path(a),
           expected: routeText(a),
           actual: routeText(b),
-          message: `Route ${a.addressPrefix} in ${shortName(have.id)} goes to ${routeText(b)}, the baseline expects ${routeText(a)}.`,
+          message: `Route ${a.addressPrefix} in ${lastSegment(have.id)} goes to ${routeText(b)}, the baseline expects ${routeText(a)}.`,
         }),
       ),
   ];
@@ -254,8 +254,8 @@ function compareRouteTables(scope: FindingScope, expected: BaselineCluster, live
         {
           rule,
           resourceId: have.id,
-          path: `routeTables[${shortName(have.id)}]`,
-          subject: `route table ${shortName(have.id)}`,
+          path: `routeTables[${lastSegment(have.id)}]`,
+          subject: `route table ${lastSegment(have.id)}`,
         },
         { disableBgpRoutePropagation: want.disableBgpRoutePropagation },
         have,

@@ -20,6 +20,7 @@ import type { NetworkProfile } from "../../core/model.js";
 import { Fields } from "./fields.js";
 import { malformed } from "./failures.js";
 import type { ManagedClusterFacts, NodePoolFacts } from "./reader.js";
+import { lastSegment } from "../../core/arm-ids.js";
 
 /** A list, or the single value the API also carries (`podCidr` next to `podCidrs`). */
 function listOrSingle(fields: Fields, listKey: string, singleKey: string): string[] {
@@ -53,7 +54,7 @@ export function toManagedCluster(requestedId: string, cluster: ManagedCluster): 
   if (!networkProfile) throw malformed(id, "the managed cluster has no networkProfile");
   return {
     id,
-    name: fields.text("name") ?? id.split("/").at(-1) ?? id,
+    name: fields.text("name") ?? lastSegment(id),
     location: fields.text("location"),
     nodeResourceGroup: properties.text("nodeResourceGroup"),
     tags: fields.stringMap("tags"),

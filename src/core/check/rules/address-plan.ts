@@ -4,10 +4,11 @@
  * where the plugin forbids it; none may use a range AKS reserves; the DNS
  * service address and the dual-stack families must add up. IPv4 and IPv6.
  */
+import { lastSegment } from "../../arm-ids.js";
 import { addressCount, cidrContains, cidrOverlaps, offsetInCidr, parseCidr, type IpFamily } from "../../cidr.js";
 import type { ClusterSnapshot } from "../../model.js";
 import { familyOf, usesPodCidr } from "./network.js";
-import { nameOf, type NetworkRule, type Violation } from "./rule.js";
+import { type NetworkRule, type Violation } from "./rule.js";
 
 /** A range the cluster uses (or must avoid), named for messages, with where the baseline holds it. */
 interface Range {
@@ -48,9 +49,9 @@ function subnetRanges(live: ClusterSnapshot): Range[] {
   return live.subnets.flatMap((subnet) =>
     subnet.addressPrefixes.map((cidr) => ({
       cidr,
-      named: `${cidr} of subnet ${nameOf(subnet.id)}`,
+      named: `${cidr} of subnet ${lastSegment(subnet.id)}`,
       resourceId: subnet.id,
-      path: `subnets[${nameOf(subnet.id)}].addressPrefixes`,
+      path: `subnets[${lastSegment(subnet.id)}].addressPrefixes`,
     })),
   );
 }
@@ -60,9 +61,9 @@ function networkRanges(live: ClusterSnapshot): Range[] {
   const spaces = live.virtualNetworks.flatMap((vnet) =>
     vnet.addressSpace.map((cidr) => ({
       cidr,
-      named: `the address space ${cidr} of virtual network ${nameOf(vnet.id)}`,
+      named: `the address space ${cidr} of virtual network ${lastSegment(vnet.id)}`,
       resourceId: vnet.id,
-      path: `virtualNetworks[${nameOf(vnet.id)}].addressSpace`,
+      path: `virtualNetworks[${lastSegment(vnet.id)}].addressSpace`,
     })),
   );
   const outside = subnetRanges(live).filter((range) => !spaces.some((space) => cidrContains(space.cidr, range.cidr)));

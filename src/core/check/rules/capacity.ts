@@ -5,7 +5,7 @@
  * Azure's 400 routes per route table. Kubenet's classic failure modes: pod
  * address space or route table exhausted mid-scale.
  */
-import { sameId } from "../../arm-ids.js";
+import { lastSegment, sameId } from "../../arm-ids.js";
 import { addressCount, blockCount } from "../../cidr.js";
 import type { ClusterSnapshot, NodePool, RouteTable, Subnet } from "../../model.js";
 import {
@@ -24,7 +24,7 @@ import {
   surgeNodes,
   usesPodCidr,
 } from "./network.js";
-import { nameOf, type NetworkRule, type Violation } from "./rule.js";
+import { type NetworkRule, type Violation } from "./rule.js";
 
 /** Azure keeps the first four addresses and the last one of every subnet. */
 export const AZURE_RESERVED_PER_SUBNET = 5n;
@@ -163,7 +163,7 @@ export function subnetFits(live: ClusterSnapshot): SubnetFit[] {
 }
 
 function subnetViolation(live: ClusterSnapshot, fit: SubnetFit, verdict: string): Violation {
-  const name = nameOf(fit.subnet.id);
+  const name = lastSegment(fit.subnet.id);
   const kind = isPodSubnet(live, fit.subnet) ? "pod subnet" : "node subnet";
   return {
     resourceId: fit.subnet.id,
@@ -236,7 +236,7 @@ export function routeTableFits(live: ClusterSnapshot): RouteTableFit[] {
 }
 
 function routeTableViolation(fit: RouteTableFit, verdict: string): Violation {
-  const name = nameOf(fit.table.id);
+  const name = lastSegment(fit.table.id);
   return {
     resourceId: fit.table.id,
     path: `routeTables[${name}].routes`,

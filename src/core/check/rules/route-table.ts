@@ -7,7 +7,7 @@
  * pods' ranges alone. Any plugin: a default route must match the outbound
  * type, and a table that ignores BGP routes is reported.
  */
-import { sameId } from "../../arm-ids.js";
+import { lastSegment, sameId } from "../../arm-ids.js";
 import { addressInCidr, cidrContains, cidrOverlaps, parseCidr } from "../../cidr.js";
 import { prefixKey } from "../values.js";
 import type { ClusterSnapshot, Route, RouteTable, Subnet } from "../../model.js";
@@ -21,7 +21,7 @@ import {
   nodeSubnetTables,
   PER_NODE_PREFIX,
 } from "./network.js";
-import { nameOf, type NetworkRule, type RuleContext, type Violation } from "./rule.js";
+import { type NetworkRule, type RuleContext, type Violation } from "./rule.js";
 
 /** A route table on the node subnets of a kubenet cluster, with the routes the cluster manages in it. */
 interface KubenetTable {
@@ -47,7 +47,7 @@ function hopText(route: Route): string {
 }
 
 function routePath(table: RouteTable, route: Route | null): string {
-  const name = nameOf(table.id);
+  const name = lastSegment(table.id);
   return route ? `routeTables[${name}].routes[${route.addressPrefix}]` : `routeTables[${name}].routes`;
 }
 
@@ -84,10 +84,10 @@ const tableDetached: NetworkRule = {
           .filter((subnet) => !subnet.routeTableId)
           .map((subnet) => ({
             resourceId: subnet.id,
-            path: `subnets[${nameOf(subnet.id)}].routeTableId`,
+            path: `subnets[${lastSegment(subnet.id)}].routeTableId`,
             expected: "the cluster's route table",
             actual: "(none)",
-            message: `Node subnet ${nameOf(subnet.id)} of kubenet cluster ${live.name} has no route table attached: pod traffic between nodes is dropped.`,
+            message: `Node subnet ${lastSegment(subnet.id)} of kubenet cluster ${live.name} has no route table attached: pod traffic between nodes is dropped.`,
           }))
       : [],
 };
@@ -109,10 +109,10 @@ const multipleTables: NetworkRule = {
       .filter((subnet) => !sameId(subnet.routeTableId, first.routeTableId))
       .map((subnet) => ({
         resourceId: subnet.id,
-        path: `subnets[${nameOf(subnet.id)}].routeTableId`,
-        expected: nameOf(first.routeTableId ?? ""),
-        actual: nameOf(subnet.routeTableId ?? ""),
-        message: `Node subnet ${nameOf(subnet.id)} has route table ${nameOf(subnet.routeTableId ?? "")}, node subnet ${nameOf(first.id)} has ${nameOf(first.routeTableId ?? "")}: kubenet keeps its node routes in one table.`,
+        path: `subnets[${lastSegment(subnet.id)}].routeTableId`,
+        expected: lastSegment(first.routeTableId ?? ""),
+        actual: lastSegment(subnet.routeTableId ?? ""),
+        message: `Node subnet ${lastSegment(subnet.id)} has route table ${lastSegment(subnet.routeTableId ?? "")}, node subnet ${lastSegment(first.id)} has ${lastSegment(first.routeTableId ?? "")}: kubenet keeps its node routes in one table.`,
       }));
   },
 };
@@ -123,7 +123,9 @@ function sharers(context: RuleContext, table: RouteTable): string[] {
     .filter((member) => !sameId(member.clusterId, context.live.id))
     .filter((member) => own || member.networkPlugin?.toLowerCase() === "kubenet")
     .filter((member) => member.routeTableIds.some((id) => sameId(id, table.id)))
-    .map((member) => `${nameOf(member.clusterId)}${member.source === "baseline" ? " (per its baseline entry)" : ""}`);
+    .map(
+      (member) => `${lastSegment(member.clusterId)}${member.source === "baseline" ? " (per its baseline entry)" : ""}`,
+    );
 }
 
 const sharedTable: NetworkRule = {
@@ -142,10 +144,10 @@ const sharedTable: NetworkRule = {
       return [
         {
           resourceId: table.id,
-          path: `routeTables[${nameOf(table.id)}]`,
+          path: `routeTables[${lastSegment(table.id)}]`,
           expected: "this cluster's own table",
           actual: `also on ${listed(others)}`,
-          message: `Route table ${nameOf(table.id)} of ${context.live.name} is also on the node subnets of ${listed(others)}.`,
+          message: `Route table ${lastSegment(table.id)} of ${context.live.name} is also on the node subnets of ${listed(others)}.`,
         },
       ];
     }),
@@ -253,7 +255,7 @@ function duplicatePrefixes({ table }: KubenetTable): Violation[] {
       routeViolation(table, route, {
         expected: "one route per prefix",
         actual: `${first.name}, ${route.name}`,
-        message: `Routes ${first.name} and ${route.name} in ${nameOf(table.id)} both cover ${route.addressPrefix}.`,
+        message: `Routes ${first.name} and ${route.name} in ${lastSegment(table.id)} both cover ${route.addressPrefix}.`,
       }),
     );
   }
@@ -275,7 +277,7 @@ function nodesWithTwoRoutes({ live, table, managed }: KubenetTable): Violation[]
         routeViolation(table, routes[1] ?? null, {
           expected: `one route to node ${node.name}`,
           actual: routes.map((route) => route.addressPrefix).join(", "),
-          message: `Node ${node.name} (${ip}) has ${routes.length} routes in ${nameOf(table.id)}; kubenet keeps exactly one per node.`,
+          message: `Node ${node.name} (${ip}) has ${routes.length} routes in ${lastSegment(table.id)}; kubenet keeps exactly one per node.`,
         }),
       ];
     }),
@@ -311,7 +313,7 @@ const missing: NetworkRule = {
             routeViolation(table, null, {
               expected: `a route to node ${node.name} (${ip})`,
               actual: "(none)",
-              message: `Node ${node.name} (${ip}) has no route in ${nameOf(table.id)}: its pods are unreachable from other nodes.`,
+              message: `Node ${node.name} (${ip}) has no route in ${lastSegment(table.id)}: its pods are unreachable from other nodes.`,
             }),
           ),
       ),
@@ -336,7 +338,7 @@ const count: NetworkRule = {
         routeViolation(table, null, {
           expected: `${expected} (the node pools' node count)`,
           actual: String(managed.length),
-          message: `${nameOf(table.id)} holds ${managed.length} node routes, but the node pools count ${poolNodes} nodes.`,
+          message: `${lastSegment(table.id)} holds ${managed.length} node routes, but the node pools count ${poolNodes} nodes.`,
         }),
       ];
     }),
@@ -404,7 +406,7 @@ const defaultRoute: NetworkRule = {
           return routeViolation(table, route, {
             expected: "outboundType userDefinedRouting",
             actual: `outboundType ${outbound}, ${route.addressPrefix} → ${hop}`,
-            message: `Route table ${nameOf(table.id)} sends ${route.addressPrefix} to ${hop}, but the cluster's outboundType is ${outbound}: outbound traffic does not leave the way the profile says.`,
+            message: `Route table ${lastSegment(table.id)} sends ${route.addressPrefix} to ${hop}, but the cluster's outboundType is ${outbound}: outbound traffic does not leave the way the profile says.`,
           });
         }),
     );
@@ -424,10 +426,10 @@ const bgpPropagationDisabled: NetworkRule = {
       .filter((table) => table.disableBgpRoutePropagation)
       .map((table) => ({
         resourceId: table.id,
-        path: `routeTables[${nameOf(table.id)}].disableBgpRoutePropagation`,
+        path: `routeTables[${lastSegment(table.id)}].disableBgpRoutePropagation`,
         expected: "false, or a written reason",
         actual: "true",
-        message: `Route table ${nameOf(table.id)} ignores gateway routes (disableBgpRoutePropagation: true): from the node subnets, on-premises ranges are reachable only through its own routes.`,
+        message: `Route table ${lastSegment(table.id)} ignores gateway routes (disableBgpRoutePropagation: true): from the node subnets, on-premises ranges are reachable only through its own routes.`,
       })),
 };
 

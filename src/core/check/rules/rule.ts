@@ -2,13 +2,13 @@
  * What a network rule is: a declaration (stable id, severity, what it checks,
  * why it matters, what to do) and a pure check of one cluster's live network,
  * its baseline entry and, for rules that look across clusters, the fleet. The
- * README's rule tables are generated from the same declarations.
+ * rule tables of docs/rules.md are generated from the same declarations.
  */
 import type { BaselineCluster, ClusterSnapshot, Finding, Severity } from "../../model.js";
 
 export type RuleFamily = "drift" | "address plan" | "capacity" | "route table" | "lifecycle";
 
-/** What the README says of a rule. */
+/** What docs/rules.md says of a rule. */
 export interface RuleDoc {
   id: string;
   family: RuleFamily;
@@ -65,9 +65,4 @@ export interface NetworkRule extends RuleDoc {
 export function findingOf(rule: NetworkRule, clusterId: string, violation: Violation): Finding {
   const { fix, message, ...where } = violation;
   return { rule: rule.id, severity: rule.severity, clusterId, ...where, message: `${message} ${fix ?? rule.fix}` };
-}
-
-/** The last segment of a resource ID: how messages name a subnet or route table. */
-export function nameOf(id: string): string {
-  return id.split("/").at(-1) ?? id;
 }
