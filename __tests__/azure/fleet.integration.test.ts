@@ -96,7 +96,7 @@ describe("ARM's read limits", () => {
     const outcome = await check(settings, deps({ sleep: async (ms) => void waits.push(ms) }));
     expect(fault.fired).toBe(6);
     expect(waits).toHaveLength(1);
-    expect(outcome.result).toBe("pass");
+    expect(outcome.verdict.result).toBe("pass");
   });
 
   it("ends a cluster still throttled after every attempt as an error, never a pass", async () => {
@@ -108,8 +108,8 @@ describe("ARM's read limits", () => {
       readSettings(() => "", { GITHUB_WORKSPACE: workspace }),
       deps(),
     );
-    expect(outcome.result).toBe("error");
-    expect(outcome.failure).toMatch(/kept throttling reads of .*aks-0 after the retries/);
+    expect(outcome.verdict.result).toBe("error");
+    expect(outcome.verdict.failure).toMatch(/kept throttling reads of .*aks-0 after the retries/);
   });
 
   it("does not start clusters once the run's time budget has run out", async () => {
@@ -121,8 +121,8 @@ describe("ARM's read limits", () => {
       readSettings(() => "", { GITHUB_WORKSPACE: workspace }),
       deps({ signal: AbortSignal.abort() }),
     );
-    expect(outcome.result).toBe("error");
-    expect(outcome.failure).toContain("time budget");
+    expect(outcome.verdict.result).toBe("error");
+    expect(outcome.verdict.failure).toContain("time budget");
     expect(arm.sandbox.requests).toHaveLength(0);
   });
 });
@@ -172,7 +172,7 @@ describe("a fleet in one run", () => {
       const settings = readSettings((name) => (name === "shard" ? shard : ""), { GITHUB_WORKSPACE: workspace });
       const outcome = await check(settings, deps());
       expect(outcome.fleetSize).toBe(6);
-      checked.push(...outcome.results.map((result) => result.clusterId));
+      checked.push(...outcome.verdict.clusters.map((cluster) => cluster.result.clusterId));
     }
     expect(checked.sort()).toEqual(clusters.map((cluster) => cluster.clusterId).sort());
   });

@@ -264,6 +264,36 @@ describe("when the issue cannot be written, the gate's result stands and the run
   });
 });
 
+describe("fail-on: the job, the result, the headline, the annotations and the issue agree", () => {
+  it("fail-on: warning on a cluster with a warning only: the job fails, result=drift, no '✅ pass', an issue", async () => {
+    const workspace = await capturedWorkspace();
+    const run = await gate(workspace, { inputs: { "fail-on": "warning" } });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "drift", findings: "1", "issue-number": "1" } });
+    expect(run.summary).toContain(
+      "## AKS Network Gate: ❌ drift: the live network differs from the baseline or breaks a network rule; 1 finding fails the gate under fail-on: warning",
+    );
+    expect(run.summary).toContain("| aks-payments-prod | ❌ drift | 0 | 1 | 0 |");
+    expect(run.summary).not.toContain("✅ pass");
+    expect(run.stdout).toMatch(/^::error title=AKS Network Gate%3A lifecycle\.kubenetRetirement,file=/m);
+    expect(run.stdout).toContain("::error::AKS network drift: 1 finding(s) fail the gate (fail-on: warning)");
+    expect(github.open().map((issue) => issue.title)).toEqual(["AKS network drift: aks-payments-prod (1 finding)"]);
+  });
+
+  it("fail-on: never on drift: the job passes, result=drift, the headline says it is only reported, the issue opens", async () => {
+    const workspace = await capturedWorkspace();
+    podCidrDrift();
+    const run = await gate(workspace, { inputs: { "fail-on": "never" } });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "drift", "issue-number": "1" } });
+    expect(run.summary).toContain(
+      "## AKS Network Gate: ⚠️ drift: the live network differs from the baseline or breaks a network rule; findings reported only (fail-on: never)",
+    );
+    expect(run.summary).not.toContain("✅ pass");
+    expect(run.stdout).not.toMatch(/^::error/m);
+    expect(run.stdout).toMatch(/^::warning title=AKS Network Gate%3A drift\.networkProfile,file=/m);
+    expect(github.open()).toHaveLength(1);
+  });
+});
+
 describe("a scheduled run that cannot see", () => {
   it("opens an error issue naming what failed", async () => {
     const workspace = await capturedWorkspace();

@@ -1,17 +1,19 @@
 /**
  * Clusters with real findings (the real diff and rules over a drifted copy of
  * a healthy snapshot), settings read through readSettings as the action does,
- * and a logger that records what it is told.
+ * the issue inputs a run makes of them, and a logger that records what it is told.
  */
 import { mkdtempSync, mkdirSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
 import { compareCluster } from "../../src/core/check/index.js";
-import { gateResult, type Outcome } from "../../src/app/gate.js";
 import type { Logger } from "../../src/core/logger.js";
-import type { ClusterResult, ClusterSnapshot } from "../../src/core/model.js";
+import type { Baseline, ClusterResult, ClusterSnapshot } from "../../src/core/model.js";
 import { readSettings, type Settings } from "../../src/app/settings.js";
+import type { IssueInputs } from "../../src/app/publish-issues.js";
+import { issueLinks, issueOptions, ownerSources } from "../../src/app/run.js";
+import { verdictOf } from "../../src/core/verdict.js";
 import { CLUSTER_ID, kubenetSnapshot } from "../fixtures/snapshots.js";
 
 export interface RecordingLogger extends Logger {
@@ -77,18 +79,24 @@ export function unreadable(name: string, message: string): ClusterResult {
   return { kind: "error", clusterId: snapshotNamed(name).id, message };
 }
 
-export function outcomeOf(results: ClusterResult[]): Outcome {
-  const findings = results.flatMap((result) =>
-    result.kind === "checked" ? result.findings.filter((item) => !item.suppressed) : [],
-  );
-  const result = gateResult(results);
+/** The baseline the results were checked against: their entries (an unreadable cluster has none here). */
+export function baselineOf(results: ClusterResult[]): Baseline {
+  return { version: 1, clusters: results.flatMap((result) => (result.kind === "checked" ? [result.expected] : [])) };
+}
+
+/** What a check run over these results gives publishIssues under these settings, as run.ts makes it. */
+export async function issueInputsFor(
+  settings: Settings,
+  results: ClusterResult[],
+  evidencePath = "aks-network-evidence/run-2001-1",
+): Promise<IssueInputs> {
   return {
-    result,
-    results,
-    findings,
-    failure: result === "pass" ? undefined : "fails",
-    fleetSize: results.length,
-  } as Outcome;
+    verdict: verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError }),
+    baseline: baselineOf(results),
+    owners: await ownerSources(settings),
+    options: issueOptions(settings),
+    links: issueLinks(settings, evidencePath),
+  };
 }
 
 export function workspace(): string {

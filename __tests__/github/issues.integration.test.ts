@@ -24,7 +24,7 @@ import { nodeIp, nodeName } from "../fixtures/snapshots.js";
 import {
   checked,
   drifts,
-  outcomeOf,
+  issueInputsFor,
   recordingLogger,
   settingsFor,
   unreadable,
@@ -55,19 +55,10 @@ interface RunOptions {
   now?: Date;
 }
 
-function publish(results: ClusterResult[], options: RunOptions = {}): Promise<IssuePublication> {
+async function publish(results: ClusterResult[], options: RunOptions = {}): Promise<IssuePublication> {
   const settings = settingsFor(root, github.url, { owner: "@contoso/payments", ...options.inputs }, options.env);
   const now = options.now ?? new Date();
-  return publishIssues(
-    settings,
-    outcomeOf(results),
-    { path: "aks-network-evidence/run-2001-1" },
-    {
-      logger,
-      now: () => now,
-      createApi: fast,
-    },
-  );
+  return publishIssues(await issueInputsFor(settings, results), { logger, now: () => now, createApi: fast });
 }
 
 function reportsOf(publication: IssuePublication) {
@@ -146,6 +137,33 @@ describe("one issue per cluster, kept current", () => {
     const publication = await publish([checked("aks-payments")]);
     expect(reportsOf(publication)).toEqual([]);
     expect(github.writes()).toEqual([]);
+  });
+});
+
+describe("fail-on and the issues: an issue tracks a drifting cluster, whether or not the job fails", () => {
+  const kubenetWarning = () => {
+    const result = checked("aks-payments");
+    return result.kind === "checked" ? result.findings.filter((item) => !item.suppressed) : [];
+  };
+
+  it("under fail-on: never, drift still opens the cluster's issue, and recovery closes it", async () => {
+    const never = { inputs: { "fail-on": "never" } };
+    const opened = await publish([checked("aks-payments", [drifts.podCidr])], never);
+    expect(reportsOf(opened)).toMatchObject([{ kind: "drift", action: "created", issue: { number: 1 } }]);
+    const closed = await publish([checked("aks-payments")], never);
+    expect(reportsOf(closed)).toMatchObject([{ kind: "drift", action: "closed", issue: { number: 1, open: false } }]);
+  });
+
+  it("a cluster with warnings only gets an issue under fail-on: warning, and none under fail-on: error", async () => {
+    expect(kubenetWarning().map((item) => `${item.severity} ${item.rule}`)).toEqual([
+      "warning lifecycle.kubenetRetirement",
+    ]);
+    expect(reportsOf(await publish([checked("aks-payments")]))).toEqual([]);
+    const strict = await publish([checked("aks-payments")], { inputs: { "fail-on": "warning" } });
+    expect(reportsOf(strict)).toMatchObject([{ kind: "drift", action: "created" }]);
+    expect(github.issues.get(1)?.title).toBe("AKS network drift: aks-payments (1 finding)");
+    const relaxed = await publish([checked("aks-payments")], { inputs: { "fail-on": "error" } });
+    expect(reportsOf(relaxed)).toMatchObject([{ kind: "drift", action: "closed" }]);
   });
 });
 
@@ -584,20 +602,11 @@ describe("when no issue can be written", () => {
       built += 1;
       return fast(options);
     };
-    const settings = settingsFor(root, github.url, { "github-token": "" });
-    const outcome = outcomeOf([checked("aks-payments", [drifts.podCidr])]);
-    await publishIssues(settings, outcome, { path: "e" }, { logger, now: () => new Date(), createApi: counting });
+    const results = [checked("aks-payments", [drifts.podCidr])];
+    const deps = { logger, now: () => new Date(), createApi: counting };
+    await publishIssues(await issueInputsFor(settingsFor(root, github.url, { "github-token": "" }), results), deps);
     expect(built).toBe(0);
-    await publishIssues(
-      settingsFor(root, github.url),
-      outcome,
-      { path: "e" },
-      {
-        logger,
-        now: () => new Date(),
-        createApi: counting,
-      },
-    );
+    await publishIssues(await issueInputsFor(settingsFor(root, github.url), results), deps);
     expect(built).toBe(1);
   });
 

@@ -51,8 +51,8 @@ async function gate(endpoint?: string): Promise<Outcome> {
     deps(endpoint),
   );
   tally.tried += 1;
-  if (outcome.result === "pass") tally.recovered += 1;
-  if (outcome.result === "error") tally.endedAsError += 1;
+  if (outcome.verdict.result === "pass") tally.recovered += 1;
+  if (outcome.verdict.result === "error") tally.endedAsError += 1;
   return outcome;
 }
 
@@ -124,16 +124,16 @@ describe.each(TARGETS)("a fault on %s", (_, target) => {
     const injected = sandbox.faults.add({ ...withoutMatch(fault), path: target, times: 1 });
     const outcome = await gate();
     expect(injected.fired).toBe(1);
-    expect(outcome.result).toBe("pass");
-    expect(outcome.findings.filter((item) => item.severity === "error")).toEqual([]);
+    expect(outcome.verdict.result).toBe("pass");
+    expect(outcome.verdict.findings.filter((item) => item.severity === "error")).toEqual([]);
   });
 
   it.each(FAULTS)("ends as error, naming the resource, when %s persists", async (_name, fault) => {
     sandbox.faults.add({ ...withoutMatch(fault), path: target });
     const outcome = await gate();
-    if (outcome.result === "pass") tally.passedWrongly += 1;
-    expect(outcome.result).toBe("error");
-    const failing = outcome.results.find((result) => result.kind === "error");
+    if (outcome.verdict.result === "pass") tally.passedWrongly += 1;
+    expect(outcome.verdict.result).toBe("error");
+    const failing = outcome.verdict.clusters.find((cluster) => cluster.status === "error")?.result;
     expect(failing?.kind === "error" ? failing.message : "").toMatch(/\/subscriptions\/.+\/resourceGroups\//i);
   });
 });
@@ -199,15 +199,15 @@ describe("responses that lie or vanish", () => {
   ])("%s ends as error with what went wrong", async (_, breakIt, message) => {
     breakIt();
     const outcome = await gate();
-    if (outcome.result === "pass") tally.passedWrongly += 1;
-    expect(outcome.result).toBe("error");
-    expect(outcome.failure).toMatch(message);
+    if (outcome.verdict.result === "pass") tally.passedWrongly += 1;
+    expect(outcome.verdict.result).toBe("error");
+    expect(outcome.verdict.failure).toMatch(message);
   });
 
   it("ends as error when ARM refuses the connection", async () => {
     const outcome = await gate("https://127.0.0.1:1");
-    expect(outcome.result).toBe("error");
-    expect(outcome.failure).toMatch(/Could not reach Azure to read .*managedClusters\/aks-faults/);
+    expect(outcome.verdict.result).toBe("error");
+    expect(outcome.verdict.failure).toMatch(/Could not reach Azure to read .*managedClusters\/aks-faults/);
   });
 });
 

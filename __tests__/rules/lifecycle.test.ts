@@ -1,6 +1,6 @@
 import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
 import { compareCluster } from "../../src/core/check/index.js";
-import { gateResult } from "../../src/app/gate.js";
+import { verdictOf } from "../../src/core/verdict.js";
 import type { BaselineCluster, ClusterSnapshot, PlannedMigration } from "../../src/core/model.js";
 import { azureCniSnapshot, kubenetSnapshot } from "../fixtures/snapshots.js";
 import { check, edited } from "./helpers.js";
@@ -142,9 +142,8 @@ describe("a planned migration is not drift", () => {
     const active = findings.filter((item) => !item.suppressed);
     expect(active.map((item) => `${item.severity} ${item.rule}`)).toEqual(["warning lifecycle.migrationDone"]);
     const expected = planned();
-    expect(gateResult([{ kind: "checked", clusterId: kubenet.id, snapshot: migrated(), expected, findings }])).toBe(
-      "pass",
-    );
+    const results = [{ kind: "checked" as const, clusterId: kubenet.id, snapshot: migrated(), expected, findings }];
+    expect(verdictOf(results, { failOn: "error", issueOnError: false }).result).toBe("pass");
   });
 
   test("a planned new pod CIDR is part of the target", () => {

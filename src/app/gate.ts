@@ -13,9 +13,10 @@ import { compareCluster, compareFleet } from "../core/check/index.js";
 import { mapLimit } from "../core/concurrency.js";
 import { describeError, GateError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { BaselineCluster, ClusterResult, Finding, GateResult } from "../core/model.js";
-import { baselinePath, findingLine } from "../present/annotations.js";
+import type { BaselineCluster, ClusterResult, Finding } from "../core/model.js";
+import { baselinePath } from "../present/annotations.js";
 import { inShard } from "../core/shard.js";
+import { findingLine, type Verdict, verdictOf } from "../core/verdict.js";
 import type { ClusterSelector, Settings } from "./settings.js";
 
 /** How often a cluster is read when reads fail transiently (throttling, 5xx, cut responses). */
@@ -33,14 +34,12 @@ export interface GateDeps {
 }
 
 export interface Outcome {
-  result: GateResult;
-  results: ClusterResult[];
-  /** Active findings (suppressed ones excluded). */
-  findings: Finding[];
-  /** Why the job fails, or undefined when it passes under `fail-on`. */
-  failure: string | undefined;
+  /** The clusters' results and what they mean under `fail-on`: everything the run reports renders it. */
+  verdict: Verdict;
   /** How many clusters the baseline holds, beside those this shard checked. */
   fleetSize: number;
+  /** The baseline as this run parsed it (check runs), for the issues' owners. */
+  baseline: ParsedBaseline | undefined;
 }
 
 async function readBaseline(settings: Settings): Promise<ParsedBaseline> {
@@ -74,7 +73,7 @@ function selectClusters(settings: Settings, parsed: ParsedBaseline): BaselineClu
     const { subscriptionId = "*", resourceGroup = "*", clusterName = "*" } = settings.selector;
     throw new GateError(
       `No cluster in '${settings.baselineFile}' matches subscription '${subscriptionId}', resource group '${resourceGroup}', cluster '${clusterName}'.`,
-      "Check the 'subscription', 'resource-group' and 'cluster-name' inputs, or capture the cluster first.",
+      "Check 'subscription', 'resource-group' and 'cluster-name', or capture the cluster first.",
     );
   }
   return clusters.filter((cluster) => inShard(cluster.id, settings.shard));
@@ -122,47 +121,24 @@ async function checkOne(deps: GateDeps, expected: BaselineCluster): Promise<Clus
   }
 }
 
-function annotate(logger: Logger, parsed: ParsedBaseline, file: string, results: ClusterResult[]): void {
-  for (const result of results) {
-    if (result.kind === "error") {
-      logger.error(`${result.clusterId}: ${result.message}`, {
-        file,
-        line: parsed.locate(result.clusterId, [])?.line ?? 1,
-        title: "AKS Network Gate: cannot see the cluster",
-      });
-      continue;
-    }
-    for (const item of result.findings.filter((entry) => !entry.suppressed)) {
-      const where = parsed.locate(result.clusterId, baselinePath(result.expected, item.path));
-      const annotation = { file, line: where?.line ?? 1, title: `AKS Network Gate: ${item.rule}` };
-      if (item.severity === "error") logger.error(findingLine(item), annotation);
-      else logger.warning(findingLine(item), annotation);
-    }
+/** What an annotation says, and the baseline path it points at: a finding, or a cluster that could not be read. */
+function annotationOf(result: ClusterResult, finding: Finding | undefined) {
+  if (result.kind === "checked" && finding !== undefined) {
+    const path = baselinePath(result.expected, finding.path);
+    return { message: findingLine(finding), path, title: `AKS Network Gate: ${finding.rule}` };
   }
+  const message = `${result.clusterId}: ${result.kind === "error" ? result.message : "not read"}`;
+  return { message, path: [], title: "AKS Network Gate: cannot see the cluster" };
 }
 
-export function gateResult(results: ClusterResult[]): GateResult {
-  if (results.some((result) => result.kind === "error")) return "error";
-  const findings = results.flatMap((result) => (result.kind === "checked" ? result.findings : []));
-  return findings.some((item) => !item.suppressed && item.severity === "error") ? "drift" : "pass";
-}
-
-function failureOf(
-  settings: Settings,
-  result: GateResult,
-  results: ClusterResult[],
-  findings: Finding[],
-): string | undefined {
-  if (result === "error") {
-    const errors = results.flatMap((entry) => (entry.kind === "error" ? [`${entry.clusterId}: ${entry.message}`] : []));
-    return `The gate could not read ${errors.length} cluster(s), so it does not pass:\n${errors.join("\n")}`;
+/** The verdict's annotations, at the level it gives each, on the line of the baseline they are about. */
+function annotate(logger: Logger, parsed: ParsedBaseline, file: string, verdict: Verdict): void {
+  for (const { result, annotations } of verdict.clusters) {
+    for (const { finding, level } of annotations) {
+      const { message, path, title } = annotationOf(result, finding);
+      logger[level](message, { file, line: parsed.locate(result.clusterId, path)?.line ?? 1, title });
+    }
   }
-  if (settings.failOn === "never") return undefined;
-  const failing = findings.filter((item) => item.severity === "error" || settings.failOn === "warning");
-  if (failing.length === 0) return undefined;
-  return `AKS network drift: ${failing.length} finding(s) fail the gate (fail-on: ${settings.failOn}):\n${failing
-    .map((item) => `- ${item.clusterId.split("/").at(-1)}: ${findingLine(item)}`)
-    .join("\n")}`;
 }
 
 /** `mode: check`: every selected cluster of the baseline against its live state. */
@@ -179,13 +155,9 @@ export async function check(settings: Settings, deps: GateDeps): Promise<Outcome
     return result;
   });
   const results = compareFleet(captured, parsed.baseline.clusters);
-  annotate(deps.logger, parsed, settings.baselineFile, results);
-  const findings = results.flatMap((entry) =>
-    entry.kind === "checked" ? entry.findings.filter((item) => !item.suppressed) : [],
-  );
-  const result = gateResult(results);
-  const failure = failureOf(settings, result, results, findings);
-  return { result, results, findings, failure, fleetSize: parsed.baseline.clusters.length };
+  const verdict = verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError });
+  annotate(deps.logger, parsed, settings.baselineFile, verdict);
+  return { verdict, fleetSize: parsed.baseline.clusters.length, baseline: parsed };
 }
 
 /** `mode: capture`: one cluster's live state into the baseline file, atomically. */
@@ -209,11 +181,12 @@ export async function capture(settings: Settings, deps: GateDeps): Promise<Outco
     { log: (message) => deps.logger.info(message) },
   );
   deps.logger.info(`Wrote the live network of ${snapshot.id} to ${settings.baselineFile}.`);
+  const results: ClusterResult[] = [
+    { kind: "checked", clusterId: snapshot.id, snapshot, expected: entry, findings: [] },
+  ];
   return {
-    result: "pass",
-    results: [{ kind: "checked", clusterId: snapshot.id, snapshot, expected: entry, findings: [] }],
-    findings: [],
-    failure: undefined,
+    verdict: verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError }),
     fleetSize: 1,
+    baseline: undefined,
   };
 }

@@ -1,20 +1,19 @@
 /**
- * After the evidence is written: one issue per failing cluster, kept current
- * and closed on recovery. Whatever GitHub answers, the gate's result stays
- * what it was; a publication that fails says why in its result, which main
- * puts in the log and the job summary.
+ * After the evidence is written: the issues the verdict decided on (one per
+ * drifting cluster, kept current and closed on recovery; one per unreadable
+ * cluster when `issue-on-error` asks). Whatever GitHub answers, the gate's
+ * result stays what it was; a publication that fails says why in its result,
+ * which the run puts in the log and the job summary.
  */
 import { BudgetSpent, type Deadline } from "../core/deadline.js";
-import { readFile } from "node:fs/promises";
-import { parseBaseline } from "../core/baseline/parse.js";
 import { describeError } from "../core/errors.js";
-import type { Outcome } from "./gate.js";
 import type { Logger } from "../core/logger.js";
-import type { ClusterResult, Finding } from "../core/model.js";
-import type { Settings } from "./settings.js";
+import type { Baseline, ClusterResult } from "../core/model.js";
+import type { IssueDecision, Verdict } from "../core/verdict.js";
 import { createIssueApi, explainGitHubError, type IssueApi, type IssueApiFactory } from "../io/github/client.js";
 import { redactedIssueApi } from "../io/github/redacted.js";
 import { executePlan, settleDuplicates } from "./issues.js";
+import { DEFAULT_ISSUE_LABEL } from "./options.js";
 import {
   applyCap,
   type ClusterIssueReport,
@@ -29,9 +28,14 @@ import {
 } from "../core/issues/plan.js";
 import { resolveIdentity } from "../io/github/identity.js";
 import { sameLogin } from "../core/issues/plan.js";
-import { driftState, errorState, fingerprint, type IssueKind, type IssueState } from "../core/issues/marker.js";
-import { readCodeowners } from "../io/files/codeowners.js";
-import { assignees, suggestOwner, type OwnerSuggestion } from "../core/issues/owner.js";
+import { driftState, errorState, fingerprint } from "../core/issues/marker.js";
+import {
+  assignees,
+  type CodeownersRule,
+  type OwnerHandle,
+  suggestOwner,
+  type OwnerSuggestion,
+} from "../core/issues/owner.js";
 import {
   changeComment,
   closeComment,
@@ -40,6 +44,7 @@ import {
   renderDriftIssue,
   renderErrorIssue,
 } from "../present/issue.js";
+import { lastSegment } from "../core/arm-ids.js";
 
 export interface IssueDeps {
   logger: Logger;
@@ -50,54 +55,62 @@ export interface IssueDeps {
   deadline?: Deadline;
 }
 
-/** One cluster and kind the run has something to say about. */
+/** What the issues need of the settings: where they go and how many may be open. */
+export interface IssueOptions {
+  /** `create-issue` */
+  enabled: boolean;
+  /** `github-token`; undefined when empty. */
+  token: string | undefined;
+  /** `issue-labels`; the first is the label the gate finds its issues by. */
+  labels: string[];
+  /** `max-issues` */
+  maxIssues: number;
+  /** GITHUB_API_URL */
+  apiUrl: string;
+  /** GITHUB_REPOSITORY */
+  repository: string | undefined;
+}
+
+/** Where a cluster's owner may be named, beside its own entry in the baseline and its Azure tags. */
+export interface OwnerSources {
+  /** `owner-tag` */
+  ownerTag: string;
+  /** The CODEOWNERS file of the workspace, read once by the caller. */
+  codeowners: { file: string; rules: CodeownersRule[] } | undefined;
+  /** The `owner` input. */
+  fallback: OwnerHandle[];
+}
+
+/** One issue the verdict decided on, with the target its plan is made for. */
 interface Job {
-  result: ClusterResult;
+  decision: IssueDecision;
   target: IssueTarget;
-  /** The findings the issue shows (drift issues). */
-  findings: Finding[];
 }
 
-/** The findings that make a cluster's issue: errors always, warnings when they fail the gate. */
-function failingFindings(settings: Settings, result: ClusterResult): Finding[] {
-  if (result.kind !== "checked") return [];
-  const active = result.findings.filter((item) => !item.suppressed);
-  const fails = active.some((item) => item.severity === "error" || settings.failOn === "warning");
-  return fails ? active : [];
-}
-
-function jobsOf(settings: Settings, outcome: Outcome): Job[] {
-  return outcome.results.flatMap((result): Job[] => {
-    const fp = fingerprint(result.clusterId);
-    const target = (kind: IssueKind, failing: IssueState | null) => ({ fingerprint: fp, kind, failing });
-    if (result.kind === "error") {
-      return settings.issues.onError
-        ? [{ result, target: target("error", errorState(result.clusterId, result.message)), findings: [] }]
-        : [];
-    }
-    const findings = failingFindings(settings, result);
-    const drift = findings.length > 0 ? driftState(result.clusterId, findings) : null;
-    return [
-      { result, target: target("drift", drift), findings },
-      { result, target: target("error", null), findings: [] },
-    ];
+function jobsOf(verdict: Verdict): Job[] {
+  return verdict.issues.map((decision): Job => {
+    const { result, kind, open } = decision;
+    const failing = !open
+      ? null
+      : result.kind === "error"
+        ? errorState(result.clusterId, result.message)
+        : driftState(result.clusterId, decision.findings);
+    return { decision, target: { fingerprint: fingerprint(result.clusterId), kind, failing } };
   });
 }
 
 /** Why no issue can be written at all, before GitHub is asked anything. */
-function precondition(settings: Settings, jobs: Job[]): Extract<IssuePublication, { written: false }> | undefined {
+function precondition(options: IssueOptions, jobs: Job[]): Extract<IssuePublication, { written: false }> | undefined {
   const needed = jobs.some((job) => job.target.failing !== null);
-  if (settings.mode !== "check")
-    return { written: false, reason: "issues are written by check runs only", quiet: true };
-  if (!settings.issues.enabled) return { written: false, reason: "'create-issue' is false", quiet: true };
-  if (settings.issues.token === undefined) {
+  if (!options.enabled) return { written: false, reason: "'create-issue' is false", quiet: true };
+  if (options.token === undefined) {
     return {
       written: false,
       reason: "the 'github-token' input is empty, so the gate cannot reach GitHub issues.",
       quiet: !needed,
     };
   }
-  if (!settings.run.repository) {
+  if (!options.repository) {
     return {
       written: false,
       reason: "GITHUB_REPOSITORY is not set, so the gate does not know which repository's issues to write.",
@@ -107,68 +120,35 @@ function precondition(settings: Settings, jobs: Job[]): Extract<IssuePublication
   return undefined;
 }
 
-/** Where the run's evidence is: its folder, relative to the workspace, and the artifact it was uploaded as. */
-export interface EvidenceLocation {
-  path: string;
-  artifact?: { name: string; url: string } | undefined;
-}
-
-function linksOf(settings: Settings, evidence: EvidenceLocation): IssueLinks {
-  const { run } = settings;
-  return {
-    baselineFile: settings.baselineFile,
-    runUrl: run.runUrl,
-    runId: run.runId,
-    commit: run.commit,
-    commitUrl:
-      run.commit && run.repository ? `${settings.issues.serverUrl}/${run.repository}/commit/${run.commit}` : undefined,
-    evidencePath: evidence.path,
-    artifact: evidence.artifact,
-  };
-}
-
 interface Context {
-  settings: Settings;
+  options: IssueOptions;
   /** The label the gate finds its issues by, and the login it writes them as. */
   label: string;
   author: string;
   links: IssueLinks;
-  owners: (result: ClusterResult) => Promise<OwnerSuggestion>;
+  owners: (result: ClusterResult) => OwnerSuggestion;
 }
 
-async function ownerResolver(settings: Settings): Promise<Context["owners"]> {
-  const codeowners = await readCodeowners(settings.workspace);
-  let baselineOwners: Map<string, string | undefined> | undefined;
-  const ownerFromFile = async (clusterId: string) => {
-    baselineOwners ??= await readFile(settings.baselinePath, "utf8")
-      .then(
-        (text) =>
-          new Map(
-            parseBaseline(text, settings.baselineFile).baseline.clusters.map((entry) => [
-              entry.id.toLowerCase(),
-              entry.owner,
-            ]),
-          ),
-      )
-      .catch(() => new Map<string, string | undefined>());
-    return baselineOwners.get(clusterId.toLowerCase());
-  };
-  return async (result) =>
+/** The owner of each cluster, from its baseline entry (also when it could not be read), its tags and the sources. */
+function ownerResolver(baseline: Baseline, sources: OwnerSources, baselineFile: string): Context["owners"] {
+  const entries = new Map(baseline.clusters.map((entry) => [entry.id.toLowerCase(), entry.owner]));
+  return (result) =>
     suggestOwner({
-      baselineOwner: result.kind === "checked" ? result.expected.owner : await ownerFromFile(result.clusterId),
+      baselineOwner: entries.get(result.clusterId.toLowerCase()),
       tags: result.kind === "checked" ? result.snapshot.tags : undefined,
-      ownerTag: settings.issues.ownerTag,
-      codeowners,
-      baselineFile: settings.baselineFile,
-      fallback: settings.issues.owner,
+      ownerTag: sources.ownerTag,
+      codeowners: sources.codeowners,
+      baselineFile,
+      fallback: sources.fallback,
     });
 }
 
-async function contentFor(context: Context, job: Job, plan: IssuePlan): Promise<IssueContent> {
-  const { links, settings } = context;
-  const { result, target } = job;
+function contentFor(context: Context, job: Job, plan: IssuePlan): IssueContent {
+  const { links, options } = context;
+  const { target } = job;
+  const { result, findings } = job.decision;
   const kind = target.kind;
-  const owner = await context.owners(result);
+  const owner = context.owners(result);
   const previous =
     plan.action === "create" && plan.previous
       ? { number: plan.previous.number, closedAt: plan.previous.closedAt }
@@ -185,23 +165,23 @@ async function contentFor(context: Context, job: Job, plan: IssuePlan): Promise<
             previous,
             snapshot: result.snapshot,
             expected: result.expected,
-            findings: job.findings,
+            findings,
           })
         : renderErrorIssue({ state, owner, links, previous, clusterId: result.clusterId, message: result.message });
   const changes =
     plan.action === "update" || plan.action === "reopen" ? plan.changes : { added: [], removed: [], changed: [] };
   return {
     ...rendered,
-    labels: settings.issues.labels,
+    labels: options.labels,
     assignees: assignees(owner.owner),
-    changeComment: changeComment(kind, changes, job.findings.length, links, plan.action === "reopen"),
+    changeComment: changeComment(kind, changes, findings.length, links, plan.action === "reopen"),
     closeComment: closeComment(kind, links),
     duplicateComment,
   };
 }
 
 function logOutcome(logger: Logger, report: ClusterIssueReport): void {
-  const name = report.clusterId.split("/").at(-1) ?? report.clusterId;
+  const name = lastSegment(report.clusterId);
   if (report.action === "none") return;
   if (report.action === "failed")
     return logger.warning(`No GitHub issue for ${name} (${report.kind}): ${report.error ?? ""}`);
@@ -211,8 +191,8 @@ function logOutcome(logger: Logger, report: ClusterIssueReport): void {
 }
 
 async function runJob(api: IssueApi, context: Context, job: Job, plan: IssuePlan): Promise<ClusterIssueReport> {
-  const base = { clusterId: job.result.clusterId, kind: job.target.kind };
-  const content = await contentFor(context, job, plan);
+  const base = { clusterId: job.decision.result.clusterId, kind: job.target.kind };
+  const content = contentFor(context, job, plan);
   const outcome = await executePlan(api, plan, content);
   const issue = outcome.issue;
   if (outcome.action === "created" && issue && job.target.failing) {
@@ -263,7 +243,7 @@ async function runJobs(api: IssueApi, context: Context, jobs: Job[], plans: Issu
   const reports: ClusterIssueReport[] = [];
   let stopped: string | undefined;
   for (const [index, job] of jobs.entries()) {
-    const base = { clusterId: job.result.clusterId, kind: job.target.kind, notes: [] };
+    const base = { clusterId: job.decision.result.clusterId, kind: job.target.kind, notes: [] };
     const plan = plans[index] as IssuePlan;
     if (stopped !== undefined && plan.action !== "none") {
       reports.push({ ...base, action: "failed", error: stopped });
@@ -273,7 +253,7 @@ async function runJobs(api: IssueApi, context: Context, jobs: Job[], plans: Issu
       reports.push(await runJob(api, context, job, plan));
     } catch (error) {
       if (error instanceof BudgetSpent) throw error;
-      const failure = explainGitHubError(error, context.settings.run.repository);
+      const failure = explainGitHubError(error, context.options.repository);
       if (failure.permanent) stopped = failure.message;
       reports.push({ ...base, action: "failed", error: failure.message });
     }
@@ -282,16 +262,26 @@ async function runJobs(api: IssueApi, context: Context, jobs: Job[], plans: Issu
   return { reports, stopped };
 }
 
+/** What the issues of a run are made from: the verdict and what the run already read, nothing to read again. */
+export interface IssueInputs {
+  verdict: Verdict;
+  /** The baseline the run parsed: each cluster's `owner`, also of a cluster that could not be read. */
+  baseline: Baseline;
+  owners: OwnerSources;
+  options: IssueOptions;
+  /** The run, the commit, the baseline file and the evidence the issues link to. */
+  links: IssueLinks;
+}
+
 /** Lists, plans and carries out every job with a GitHub client; GitHub's errors propagate. */
 async function publishWith(
   api: IssueApi,
-  settings: Settings,
+  inputs: IssueInputs,
   jobs: Job[],
-  evidence: EvidenceLocation,
   deps: IssueDeps,
 ): Promise<Extract<IssuePublication, { written: true }>> {
-  const { issues } = settings;
-  const label = issues.labels[0] ?? "aks-network-drift";
+  const { options } = inputs;
+  const label = options.labels[0] ?? DEFAULT_ISSUE_LABEL;
   const { login: author } = await resolveIdentity(api, deps.logger);
   const { tracked, suspects } = await listTracked(api, label, author);
   warnSuspects(deps.logger, suspects, author);
@@ -299,20 +289,20 @@ async function publishWith(
   const plans = applyCap(
     jobs.map((job) => planIssueAction(tracked, job.target, deps.now())),
     openBefore,
-    issues.maxIssues,
+    options.maxIssues,
   );
   const context: Context = {
-    settings,
+    options,
     label,
     author,
-    links: linksOf(settings, evidence),
-    owners: await ownerResolver(settings),
+    links: inputs.links,
+    owners: ownerResolver(inputs.baseline, inputs.owners, inputs.links.baselineFile),
   };
   const { reports, stopped } = await runJobs(api, context, jobs, plans, deps.logger);
   const publication: IssuePublication = {
     written: true,
     reports,
-    maxIssues: issues.maxIssues,
+    maxIssues: options.maxIssues,
     openBefore,
     author,
     suspects,
@@ -321,45 +311,43 @@ async function publishWith(
   const capped = reports.filter((report) => report.action === "capped");
   if (capped.length > 0)
     deps.logger.warning(
-      `${capped.length} cluster(s) got no GitHub issue: 'max-issues' (${issues.maxIssues}) gate issues are open.`,
+      `${capped.length} cluster(s) got no GitHub issue: 'max-issues' (${options.maxIssues}) gate issues are open.`,
     );
   return publication;
 }
 
-/** Opens, updates or closes the issue of each checked cluster; never throws, never changes the gate's result. */
-export async function publishIssues(
-  settings: Settings,
-  outcome: Outcome,
-  evidence: EvidenceLocation,
-  deps: IssueDeps,
-): Promise<IssuePublication> {
-  const jobs = jobsOf(settings, outcome);
-  const blocked = precondition(settings, jobs);
+/**
+ * Opens, updates or closes the issues the verdict decided on (a check run's);
+ * never throws but when the run's time is spent, never changes the gate's result.
+ */
+export async function publishIssues(inputs: IssueInputs, deps: IssueDeps): Promise<IssuePublication> {
+  const { options } = inputs;
+  const jobs = jobsOf(inputs.verdict);
+  const blocked = precondition(options, jobs);
   if (blocked) {
     if (!blocked.quiet) deps.logger.warning(`No GitHub issue written: ${blocked.reason}`);
     return blocked;
   }
-  const { issues } = settings;
   try {
     const api = await (deps.createApi ?? createIssueApi)({
-      token: issues.token ?? "",
-      repository: settings.run.repository ?? "",
-      apiUrl: issues.apiUrl,
+      token: options.token ?? "",
+      repository: options.repository ?? "",
+      apiUrl: options.apiUrl,
       logger: deps.logger,
       ...(deps.deadline ? { deadline: deps.deadline } : {}),
     });
-    return await publishWith(redactedIssueApi(api), settings, jobs, evidence, deps);
+    return await publishWith(redactedIssueApi(api), inputs, jobs, deps);
   } catch (error) {
     if (error instanceof BudgetSpent) throw error;
     const message =
       error instanceof Error && "status" in error
-        ? explainGitHubError(error, settings.run.repository).message
+        ? explainGitHubError(error, options.repository).message
         : describeError(error);
     deps.logger.warning(`No GitHub issue written: ${message}`);
     return {
       written: true,
       reports: [],
-      maxIssues: issues.maxIssues,
+      maxIssues: options.maxIssues,
       openBefore: 0,
       suspects: [],
       failure: `No GitHub issue written: ${message}`,

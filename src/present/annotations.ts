@@ -1,6 +1,6 @@
-import { shortName } from "../core/check/diff.js";
+import { lastSegment } from "../core/arm-ids.js";
 import { prefixKey } from "../core/check/values.js";
-import type { BaselineCluster, Finding } from "../core/model.js";
+import type { BaselineCluster } from "../core/model.js";
 
 type Segment = string | number;
 
@@ -11,7 +11,7 @@ function keyOf(element: unknown): string | undefined {
   if (typeof element !== "object" || element === null) return undefined;
   const item = element as { name?: unknown; id?: unknown; addressPrefix?: unknown };
   if (typeof item.addressPrefix === "string") return prefixKey(item.addressPrefix);
-  if (typeof item.id === "string") return shortName(item.id).toLowerCase();
+  if (typeof item.id === "string") return lastSegment(item.id).toLowerCase();
   if (typeof item.name === "string") return item.name.toLowerCase();
   return undefined;
 }
@@ -40,9 +40,4 @@ export function baselinePath(entry: BaselineCluster, path: string): Segment[] {
     node = node[index];
   }
   return segments;
-}
-
-/** One line for the log and the annotation of a finding. */
-export function findingLine(item: Finding): string {
-  return `${item.rule} ${item.path}: ${item.message}`;
 }

@@ -1,17 +1,14 @@
-import type { ClusterResult, Finding, GateResult } from "../core/model.js";
+import type { ClusterResult, Finding } from "../core/model.js";
+import type { ClusterVerdict, Tone, Verdict } from "../core/verdict.js";
 import { addressPlanMarkdown } from "./address-plan.js";
 import { code, codeCell, escapeMarkdown, escapeMarkdownLines } from "./markdown-text.js";
+import { lastSegment } from "../core/arm-ids.js";
 
 export { code, codeCell, escapeMarkdown, escapeMarkdownLines };
 
-const HEADLINE: Record<GateResult, string> = {
-  pass: "✅ pass: the live network matches the baseline",
-  drift: "❌ drift: the live network differs from the baseline or breaks a network rule",
-  error: "⚠️ error: the gate could not see the whole network, so it does not pass",
-};
+const MARK: Record<Tone, string> = { pass: "✅", warn: "⚠️", fail: "❌" };
 
 export interface ReportContext {
-  result: GateResult;
   mode: "check" | "capture";
   baselineFile: string;
   runUrl: string | undefined;
@@ -21,25 +18,12 @@ export interface ReportContext {
   slice: string | undefined;
 }
 
-function clusterName(id: string): string {
-  return id.split("/").at(-1) ?? id;
-}
-
-function counts(findings: Finding[]) {
-  const active = findings.filter((item) => !item.suppressed);
-  return {
-    errors: active.filter((item) => item.severity === "error").length,
-    warnings: active.filter((item) => item.severity === "warning").length,
-    suppressed: findings.length - active.length,
-  };
-}
-
-function overviewRow(result: ClusterResult): string {
-  const name = escapeMarkdown(clusterName(result.clusterId));
-  if (result.kind === "error") return `| ${name} | ⚠️ error | – | – | – |`;
-  const { errors, warnings, suppressed } = counts(result.findings);
-  const status = errors > 0 ? "❌ drift" : warnings > 0 ? "✅ pass (warnings)" : "✅ pass";
-  return `| ${name} | ${status} | ${errors} | ${warnings} | ${suppressed} |`;
+function overviewRow(cluster: ClusterVerdict): string {
+  const name = escapeMarkdown(lastSegment(cluster.result.clusterId));
+  if (cluster.status === "error") return `| ${name} | ${MARK[cluster.tone]} error | – | – | – |`;
+  const { errors, warnings, silenced } = cluster;
+  const status = `${MARK[cluster.tone]} ${cluster.status}${cluster.status === "pass" && warnings > 0 ? " (warnings)" : ""}`;
+  return `| ${name} | ${status} | ${errors} | ${warnings} | ${silenced.length} |`;
 }
 
 export function findingsTable(findings: Finding[]): string[] {
@@ -79,7 +63,7 @@ function plannedClusters(results: ClusterResult[]): Set<ClusterResult> {
 }
 
 function clusterSection(result: ClusterResult, planned: Set<ClusterResult>): string[] {
-  const lines = [`### ${escapeMarkdown(clusterName(result.clusterId))}`, "", code(result.clusterId), ""];
+  const lines = [`### ${escapeMarkdown(lastSegment(result.clusterId))}`, "", code(result.clusterId), ""];
   if (result.kind === "error") return [...lines, `⚠️ ${escapeMarkdown(result.message)}`, ""];
   const { snapshot } = result;
   const routes = snapshot.routeTables.reduce((sum, table) => sum + table.routes.length, 0);
@@ -105,14 +89,16 @@ function clusterSection(result: ClusterResult, planned: Set<ClusterResult>): str
 }
 
 /** The run's report: the job summary and the evidence package's report.md. */
-export function renderReport(results: ClusterResult[], context: ReportContext): string {
-  const lines = [`## AKS Network Gate: ${HEADLINE[context.result]}`, ""];
+export function renderReport(verdict: Verdict, context: ReportContext): string {
+  const { headline } = verdict;
+  const results = verdict.clusters.map((cluster) => cluster.result);
+  const lines = [`## AKS Network Gate: ${MARK[headline.tone]} ${headline.text}`, ""];
   const slice = context.slice ? ` (${context.slice})` : "";
   lines.push(`Baseline ${code(context.baselineFile)}, ${results.length} cluster(s) checked${slice}.`, "");
   lines.push(
     "| Cluster | Result | Errors | Warnings | Silenced |",
     "|---|---|---|---|---|",
-    ...results.map(overviewRow),
+    ...verdict.clusters.map(overviewRow),
     "",
   );
   const planned = plannedClusters(results);

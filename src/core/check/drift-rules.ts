@@ -1,5 +1,5 @@
 /**
- * The drift rules, as the README lists them: what `diffCluster` reports when
+ * The drift rules, as docs/rules.md lists them: what `diffCluster` reports when
  * the live network differs from the baseline. Documentation only; the checks
  * are the comparison itself.
  */

@@ -65,7 +65,8 @@ export function compareFields<T extends object>(
   return findings;
 }
 
-function suppressionFor(rule: string, suppressions: Suppression[]): Suppression | undefined {
+/** The `suppress` entry of a cluster that silences a rule: its exact id, or a `family.*` pattern. */
+export function suppressionFor(rule: string, suppressions: Suppression[]): Suppression | undefined {
   return suppressions.find(
     (entry) => entry.rule === rule || (entry.rule.endsWith(".*") && rule.startsWith(entry.rule.slice(0, -1))),
   );

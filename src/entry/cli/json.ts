@@ -1,11 +1,13 @@
 /**
  * `--json`: the run as one JSON document on stdout. The shape is versioned
- * (`version`) and documented in the README; fields are added, never renamed
+ * (`version`) and documented in docs/cli.md; fields are added, never renamed
  * or removed, within a version. Absent values are null, never left out.
  */
-import type { ClusterResult, Finding, GateResult } from "../../core/model.js";
-import type { FailOn, Mode } from "../../app/settings.js";
-import { type ClusterStatus, type ExitCode, exitCodeOf, type RunSummary, summarizeCluster } from "./summary.js";
+import type { Finding, GateResult } from "../../core/model.js";
+import type { ClusterVerdict, FailOn } from "../../core/verdict.js";
+import type { Mode } from "../../app/settings.js";
+import { lastSegment } from "../../core/arm-ids.js";
+import { type ClusterStatus, type ExitCode, exitCodeOf, type RunSummary } from "./summary.js";
 
 export interface JsonFinding {
   rule: string;
@@ -58,18 +60,18 @@ function jsonFinding(item: Finding): JsonFinding {
   };
 }
 
-function jsonCluster(result: ClusterResult): JsonCluster {
-  const { id, name, status, errors, warnings, silenced } = summarizeCluster(result);
+function jsonCluster(cluster: ClusterVerdict): JsonCluster {
+  const { result, status, errors, warnings, silenced } = cluster;
   const checked = result.kind === "checked";
   return {
-    id,
-    name,
+    id: result.clusterId,
+    name: lastSegment(result.clusterId),
     status,
     error: checked ? null : result.message,
     capturedAt: checked ? result.snapshot.capturedAt : null,
     errors,
     warnings,
-    silenced,
+    silenced: silenced.length,
     findings: checked ? result.findings.map(jsonFinding) : [],
   };
 }
@@ -79,12 +81,12 @@ export function jsonReport(summary: RunSummary): JsonReport {
   return {
     version: 1,
     command: summary.command,
-    result: outcome?.result ?? "error",
+    result: outcome?.verdict.result ?? "error",
     exitCode: exitCodeOf(summary),
     failOn: summary.failOn ?? null,
     baseline: summary.baselineFile ?? null,
     evidence: summary.evidence ?? null,
-    failure: summary.error ?? outcome?.failure ?? null,
-    clusters: outcome?.results.map(jsonCluster) ?? [],
+    failure: summary.error ?? outcome?.verdict.failure ?? null,
+    clusters: outcome?.verdict.clusters.map(jsonCluster) ?? [],
   };
 }

@@ -1,20 +1,16 @@
 /**
- * The report on a terminal: plain lines, wrapped to the width, with colour
- * only when the caller says so. Values that come from Azure or the baseline
- * pass through terminalSafe, so a name holding an escape sequence is shown,
- * never obeyed.
+ * The report on a terminal: the run's verdict as plain lines, wrapped to the
+ * width, with colour (node:util styleText) only when the caller says so.
+ * Values that come from Azure or the baseline pass through terminalSafe, so a
+ * name holding an escape sequence is shown, never obeyed.
  */
+import { styleText } from "node:util";
 import { showControls } from "../../core/escape.js";
-import type { ClusterResult, ClusterSnapshot, Finding, GateResult } from "../../core/model.js";
+import type { ClusterResult, ClusterSnapshot, Finding } from "../../core/model.js";
 import { redact } from "../../core/secrets.js";
-import {
-  type ClusterSummary,
-  clusterName,
-  exitCodeOf,
-  inReadingOrder,
-  type RunSummary,
-  summarizeCluster,
-} from "./summary.js";
+import type { ClusterVerdict, Tone as VerdictTone } from "../../core/verdict.js";
+import { lastSegment } from "../../core/arm-ids.js";
+import { exitCodeOf, inReadingOrder, type RunSummary } from "./summary.js";
 
 export interface TerminalStyle {
   color: boolean;
@@ -24,10 +20,9 @@ export interface TerminalStyle {
 
 type Tone = "red" | "yellow" | "green" | "bold" | "dim";
 
-const SGR: Record<Tone, string> = { red: "31", yellow: "33", green: "32", bold: "1", dim: "2" };
-
-function paint(style: TerminalStyle, tone: Tone, text: string): string {
-  return style.color ? `\u001b[${SGR[tone]}m${text}\u001b[0m` : text;
+/** The caller has decided whether to colour (main.ts useColor: --no-color, NO_COLOR, FORCE_COLOR, a terminal). */
+function paint(style: TerminalStyle, tone: Tone | Tone[], text: string): string {
+  return style.color ? styleText(tone, text, { validateStream: false }) : text;
 }
 
 /**
@@ -53,16 +48,10 @@ export function wrap(text: string, width: number): string[] {
   return line === "" ? lines : [...lines, line];
 }
 
-const HEADLINE: Record<GateResult, [Tone, string]> = {
-  pass: ["green", "✓ pass: the live network matches the baseline"],
-  drift: ["red", "✗ drift: the live network differs from the baseline or breaks a network rule"],
-  error: ["yellow", "⚠ error: the gate could not see the whole network, so it does not pass"],
-};
-
-const MARK: Record<ClusterSummary["status"], [Tone, string]> = {
+const MARK: Record<VerdictTone, [Tone, string]> = {
   pass: ["green", "✓"],
-  drift: ["red", "✗"],
-  error: ["yellow", "⚠"],
+  fail: ["red", "✗"],
+  warn: ["yellow", "⚠"],
 };
 
 function indented(style: TerminalStyle, indent: string, text: string): string[] {
@@ -92,12 +81,13 @@ function findingLines(style: TerminalStyle, item: Finding): string[] {
   return lines;
 }
 
-function clusterLines(style: TerminalStyle, result: ClusterResult): string[] {
-  const summary = summarizeCluster(result);
-  const [tone, mark] = MARK[summary.status];
-  const counts = `${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}, ${summary.silenced} silenced`;
+function clusterLines(style: TerminalStyle, cluster: ClusterVerdict): string[] {
+  const { result } = cluster;
+  const [tone, mark] = MARK[cluster.tone];
+  const counts = `${plural(cluster.errors, "error")}, ${plural(cluster.warnings, "warning")}, ${cluster.silenced.length} silenced`;
+  const name = terminalSafe(lastSegment(result.clusterId));
   const lines = [
-    `${paint(style, tone, mark)} ${paint(style, "bold", terminalSafe(summary.name))}  ${paint(style, tone, summary.status)}` +
+    `${paint(style, tone, mark)} ${paint(style, "bold", name)}  ${paint(style, tone, cluster.status)}` +
       (result.kind === "checked" ? `  ${counts}` : ""),
     paint(style, "dim", `  ${terminalSafe(result.clusterId)}`),
   ];
@@ -114,28 +104,20 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
-function verdict(summary: RunSummary): string {
-  const { outcome, failOn = "error" } = summary;
-  const code = exitCodeOf(summary);
-  if (outcome === undefined) return "Exit 2";
-  if (code === 2) {
-    const unread = outcome.results.filter((result) => result.kind === "error").length;
-    return `Exit 2: ${plural(unread, "cluster")} could not be read, so the gate does not pass`;
-  }
-  const failing = outcome.findings.filter((item) => item.severity === "error" || failOn === "warning").length;
-  const verb = failing === 1 ? "fails" : "fail";
-  if (code === 1) return `Exit 1: ${plural(failing, "finding")} ${verb} the gate under --fail-on ${failOn}`;
-  return outcome.result === "drift" ? "Exit 0: findings reported only (--fail-on never)" : "Exit 0: pass";
+/** The last line: the exit code and why, as the verdict says. */
+function exitLine(summary: RunSummary): string {
+  const { outcome } = summary;
+  return outcome === undefined ? "Exit 2" : `Exit ${outcome.verdict.exitCode}: ${outcome.verdict.why}`;
 }
 
 function closingLines(style: TerminalStyle, summary: RunSummary): string[] {
   const lines = summary.evidence ? [`Evidence: ${terminalSafe(summary.evidence)}`] : [];
   const code = exitCodeOf(summary);
-  return [...lines, paint(style, code === 0 ? "green" : code === 1 ? "red" : "yellow", verdict(summary))];
+  return [...lines, paint(style, code === 0 ? "green" : code === 1 ? "red" : "yellow", exitLine(summary))];
 }
 
 function captureLines(style: TerminalStyle, summary: RunSummary, result: ClusterResult): string[] {
-  const name = terminalSafe(clusterName(result.clusterId));
+  const name = terminalSafe(lastSegment(result.clusterId));
   const lines = [
     paint(style, "bold", `AKS Network Gate: captured ${name} into ${terminalSafe(summary.baselineFile ?? "")}`),
   ];
@@ -150,19 +132,20 @@ export function renderTerminalReport(summary: RunSummary, style: TerminalStyle):
   if (outcome === undefined) {
     const lines = (summary.error ?? "").split("\n").flatMap((part) => indented(style, "", part));
     const headline = paint(style, "yellow", "AKS Network Gate: ⚠ error: the gate did not run");
-    return [headline, ...lines, "", paint(style, "yellow", verdict(summary)), ""].join("\n");
+    return [headline, ...lines, "", paint(style, "yellow", exitLine(summary)), ""].join("\n");
   }
-  const first = outcome.results[0];
+  const { clusters, headline } = outcome.verdict;
+  const first = clusters[0];
   if (summary.command === "capture" && first !== undefined) {
-    return [...captureLines(style, summary, first), ...closingLines(style, summary), ""].join("\n");
+    return [...captureLines(style, summary, first.result), ...closingLines(style, summary), ""].join("\n");
   }
-  const [tone, text] = HEADLINE[outcome.result];
-  const slice = outcome.results.length < outcome.fleetSize ? ` of the baseline's ${outcome.fleetSize}` : "";
+  const [tone, mark] = MARK[headline.tone];
+  const slice = clusters.length < outcome.fleetSize ? ` of the baseline's ${outcome.fleetSize}` : "";
   const lines = [
-    paint(style, tone, paint(style, "bold", `AKS Network Gate: ${text}`)),
-    `Baseline ${terminalSafe(summary.baselineFile ?? "")}: ${plural(outcome.results.length, "cluster")} checked${slice}.`,
+    paint(style, [tone, "bold"], `AKS Network Gate: ${mark} ${headline.text}`),
+    `Baseline ${terminalSafe(summary.baselineFile ?? "")}: ${plural(clusters.length, "cluster")} checked${slice}.`,
     "",
   ];
-  for (const result of outcome.results) lines.push(...clusterLines(style, result));
+  for (const cluster of clusters) lines.push(...clusterLines(style, cluster));
   return [...lines, ...closingLines(style, summary), ""].join("\n");
 }
