@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { readSettings } from "../src/app/settings.js";
+import { OPTIONS } from "../src/app/options.js";
+import { readSettings, refuseUnknownInputs } from "../src/app/settings.js";
 
 function reader(inputs: Record<string, string>) {
   return (name: string) => inputs[name] ?? "";
@@ -36,8 +37,12 @@ describe("readSettings", () => {
       "AzurePublic",
       /Input 'environment' has the value 'AzurePublic'.*AzureCloud, AzureUSGovernment, AzureChinaCloud, AzureStack/,
     ],
-    ["arm-endpoint", "http://127.0.0.1:8443", /Input 'arm-endpoint' .* must use https/],
-    ["arm-endpoint", "not a url", /Input 'arm-endpoint' is 'not a url', which is not a URL/],
+    [
+      "arm-endpoint",
+      "http://127.0.0.1:8443",
+      /Input 'arm-endpoint' has the value 'http:\/\/127.0.0.1:8443', which is not an https URL/,
+    ],
+    ["arm-endpoint", "not a url", /Input 'arm-endpoint' has the value 'not a url', which is not a URL/],
     ["baseline", "../outside.yml", /Input 'baseline' is '..\/outside.yml'.*outside the workspace/],
     ["evidence-dir", "/etc", /Input 'evidence-dir' is '\/etc'.*outside the workspace/],
     ["shard", "9/8", /Input 'shard' has the value '9\/8'; expected 'INDEX\/COUNT' with 1 <= INDEX <= COUNT/],
@@ -64,7 +69,7 @@ describe("readSettings", () => {
 
   it("requires the cluster's three names for capture", () => {
     expect(() => readSettings(reader({ mode: "capture", subscription: "s" }), env)).toThrow(
-      "Input 'resource-group', 'cluster-name' is required with 'mode: capture'.",
+      "Inputs 'resource-group' and 'cluster-name' are required when 'mode' is 'capture'.",
     );
   });
 
@@ -84,7 +89,9 @@ describe("readSettings", () => {
   });
 
   it("takes Azure Stack's ARM endpoint from the input, and needs no AZURE_AUTHORITY_HOST (the stamp's metadata names it)", () => {
-    expect(() => readSettings(reader({ environment: "AzureStack" }), env)).toThrow(/'arm-endpoint' is required/);
+    expect(() => readSettings(reader({ environment: "AzureStack" }), env)).toThrow(
+      "Input 'arm-endpoint' is required when 'environment' is 'AzureStack'.",
+    );
     const settings = readSettings(
       reader({ environment: "azurestack", "arm-endpoint": "https://management.local.azurestack.external/" }),
       env,
@@ -114,5 +121,26 @@ describe("readSettings", () => {
       runUrl: "https://github.example/contoso/platform/actions/runs/42",
       commit: "abc123",
     });
+  });
+});
+
+describe("unknown inputs", () => {
+  const env = (extra: Record<string, string>) => ({ GITHUB_WORKSPACE: process.cwd(), ...extra });
+
+  it("refuses azure/login's subscription-id with the input it most likely meant", () => {
+    expect(() => refuseUnknownInputs(env({ "INPUT_SUBSCRIPTION-ID": "0000", INPUT_MODE: "check" }))).toThrow(
+      "Input 'subscription-id' (did you mean 'subscription'?) is not an input of this action: an unknown input is refused, so that a typo cannot widen or weaken the check.",
+    );
+  });
+
+  it("names every unknown input, with a suggestion only where one is near", () => {
+    expect(() => refuseUnknownInputs(env({ "INPUT_FAIL-ONN": "error", INPUT_CREDS: "{}" }))).toThrow(
+      "Inputs 'creds', 'fail-onn' (did you mean 'fail-on'?) are not inputs of this action",
+    );
+  });
+
+  it("accepts every input action.yml declares", () => {
+    const all = Object.fromEntries(OPTIONS.map((option) => [`INPUT_${option.name.toUpperCase()}`, ""]));
+    expect(() => refuseUnknownInputs(env(all))).not.toThrow();
   });
 });

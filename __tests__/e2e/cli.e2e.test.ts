@@ -2,6 +2,7 @@
  * The bundled CLI (dist/cli.js) run as a shell runs it, against the HTTPS ARM
  * sandbox: exit codes 0/1/2, the terminal report, --json, bad flags, capture.
  */
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,6 +10,7 @@ import { type ArmSandbox, authorizationFailedFault, startArmSandbox } from "../.
 import { type CliRun, runCli } from "../../sandbox/run-cli.js";
 import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
 import type { JsonReport } from "../../src/entry/cli/json.js";
+import { usage } from "../../src/entry/cli/usage.js";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const TARGET = [
@@ -20,6 +22,9 @@ const TARGET = [
   "aks-payments-prod",
 ];
 const BASELINE = ".github/aks-network-baseline.yml";
+const PACKAGE = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 let sandbox: ArmSandbox;
 let cluster: BuiltCluster;
@@ -88,7 +93,7 @@ describe("aks-network-gate capture", () => {
     const run = await cli(cwd, "capture", "--subscription", SUBSCRIPTION);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain("--resource-group, --cluster-name is required with the capture command.");
+    expect(run.stderr).toContain("--resource-group and --cluster-name are required by the capture command.");
   });
 });
 
@@ -97,7 +102,7 @@ describe("aks-network-gate check", () => {
     const cwd = await capturedFolder();
     const run = await cli(cwd, "check");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("AKS Network Gate: ✓ pass: the live network matches the baseline");
+    expect(run.stdout).toContain("AKS Network Gate: ✓ pass: 1 warning does not fail the gate under --fail-on error");
     expect(run.stdout).toContain("✓ aks-payments-prod  pass  0 errors, 1 warning, 0 silenced");
     expect(run.stdout).toContain("⚠ warning  lifecycle.kubenetRetirement  networkProfile.networkPlugin");
     expect(run.stdout).toMatch(/^Evidence: aks-network-evidence\/local-/m);
@@ -206,8 +211,8 @@ describe("aks-network-gate check --json", () => {
 describe("bad command lines", () => {
   it.each([
     [["check", "--clustername", "x"], "Unknown option '--clustername'. Did you mean --cluster-name?"],
-    [["check", "--baseline"], "Option --baseline needs a value, e.g. --baseline .github/aks-network-baseline.yml."],
-    [["check", "--shard", "--json"], "Option --shard needs a value, e.g. --shard 2/8."],
+    [["check", "--baseline"], "Option --baseline needs a value: --baseline PATH."],
+    [["check", "--shard", "--json"], "Option --shard needs a value: --shard I/N."],
     [["check", "--fail-on", "warning", "--fail-on", "never"], "Option --fail-on is given twice."],
     [["verify"], "Unknown command 'verify'. Expected check or capture."],
     [[], "Missing command: check or capture."],
@@ -224,6 +229,18 @@ describe("bad command lines", () => {
   it("--help prints the usage and exits 0", async () => {
     const run = await runCli({ cwd: tmpdir(), caFile, args: ["--help"] });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: aks-network-gate capture\|check \[options\]/);
+    expect(run.stdout).toMatch(/^Usage: aks-network-gate COMMAND \[options\]/);
+  });
+
+  it("help check and check --help print the usage of check, made from the options table", async () => {
+    const help = await runCli({ cwd: tmpdir(), caFile, args: ["help", "check"] });
+    const flag = await runCli({ cwd: tmpdir(), caFile, args: ["check", "--help"] });
+    expect(help).toEqual({ code: 0, stdout: usage("check"), stderr: "" });
+    expect(flag).toEqual(help);
+  });
+
+  it("--version prints the version of package.json, built into dist/cli.js", async () => {
+    const run = await runCli({ cwd: tmpdir(), caFile, args: ["--version"] });
+    expect(run).toEqual({ code: 0, stdout: `aks-network-gate ${PACKAGE.version}\n`, stderr: "" });
   });
 });

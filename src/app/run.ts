@@ -5,8 +5,10 @@ import { type ReaderOptions, SdkArmReader } from "../io/azure/sdk-reader.js";
 import { Deadline } from "../core/deadline.js";
 import { describeError } from "../core/errors.js";
 import { capture, check, type Outcome } from "./gate.js";
-import { issueOutputs, publishIssues } from "./publish-issues.js";
-import { renderIssueSummary } from "../present/issue.js";
+import { codeScanningLog } from "./code-scanning.js";
+import { type IssueOptions, issueOutputs, type OwnerSources, publishIssues } from "./publish-issues.js";
+import { type IssueLinks, renderIssueSummary } from "../present/issue.js";
+import { readCodeowners } from "../io/files/codeowners.js";
 import type { Logger } from "../core/logger.js";
 import type { ArtifactPublication } from "../core/model.js";
 import { artifactOutputs, uploadEvidence } from "../io/github/artifact.js";
@@ -31,15 +33,26 @@ export interface ActionIO {
   progress?(read: number, total: number): void;
 }
 
-/** What a gate run needs beside its settings: the action and the CLI both give it. */
-export type GateIO = Omit<ActionIO, "input" | "env" | "fail">;
+/**
+ * What a gate run needs beside its settings: the action and the CLI both give
+ * it. Outputs and the job summary are the action's: run() writes them.
+ */
+export type GateIO = Pick<ActionIO, "logger" | "idToken" | "now" | "sleep" | "progress">;
 
-async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promise<string> {
+/** What a gate run leaves: its outcome, the evidence folder and the Markdown report in it. */
+export interface GateRun {
+  outcome: Outcome;
+  evidence: string;
+  report: string;
+}
+
+async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promise<GateRun> {
   const createdAt = io.now();
   const name = evidenceFolderName(settings.run, createdAt);
   const folder = path.join(settings.evidenceDir, name);
-  const report = renderReport(outcome.results, {
-    result: outcome.result,
+  const { verdict } = outcome;
+  const results = verdict.clusters.map((cluster) => cluster.result);
+  const report = renderReport(verdict, {
     mode: settings.mode,
     baselineFile: settings.baselineFile,
     runUrl: settings.run.runUrl,
@@ -47,27 +60,33 @@ async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promis
     evidencePath: path.relative(settings.workspace, folder),
     slice:
       settings.shard.count > 1
-        ? `shard ${settings.shard.index}/${settings.shard.count}: ${outcome.results.length} of the baseline's ${outcome.fleetSize} clusters`
+        ? `shard ${settings.shard.index}/${settings.shard.count}: ${results.length} of the baseline's ${outcome.fleetSize} clusters`
         : undefined,
   });
-  io.setOutput("result", outcome.result);
-  io.setOutput("findings", String(outcome.findings.length));
   const evidence = await writeEvidence({
     root: settings.evidenceDir,
     name,
     mode: settings.mode,
-    result: outcome.result,
+    result: verdict.result,
     baselineFile: settings.baselineFile,
     run: settings.run,
-    results: outcome.results,
+    results,
     report,
+    sarif: codeScanningLog(settings, results, outcome.baseline),
     createdAt,
   });
+  io.logger.info(`Result: ${verdict.result}, ${verdict.findings.length} finding(s). Evidence: ${evidence}`);
+  return { outcome, evidence, report };
+}
+
+/** The action's outputs of a gate run, and its report as the job summary. */
+async function reportRun(io: ActionIO, { outcome, evidence, report }: GateRun): Promise<void> {
+  io.setOutput("result", outcome.verdict.result);
+  io.setOutput("findings", String(outcome.verdict.findings.length));
   io.setOutput("report", path.join(evidence, "report.md"));
+  io.setOutput("sarif", path.join(evidence, "findings.sarif"));
   io.setOutput("evidence", evidence);
-  io.logger.info(`Result: ${outcome.result}, ${outcome.findings.length} finding(s). Evidence: ${evidence}`);
   await io.writeSummary(report);
-  return evidence;
 }
 
 /** The evidence as a workflow artifact, once written: its outcome never changes the gate's result. */
@@ -87,21 +106,57 @@ async function keepEvidence(
   return publication;
 }
 
-/** The cluster issues, after the evidence: their outcome never changes the gate's result. */
+/** What a cluster's issue links to: the run, its commit, the baseline file and the evidence (folder and artifact). */
+export function issueLinks(settings: Settings, evidencePath: string, artifact?: ArtifactPublication): IssueLinks {
+  const { run } = settings;
+  return {
+    baselineFile: settings.baselineFile,
+    runUrl: run.runUrl,
+    runId: run.runId,
+    commit: run.commit,
+    commitUrl:
+      run.commit && run.repository ? `${settings.issues.serverUrl}/${run.repository}/commit/${run.commit}` : undefined,
+    evidencePath,
+    artifact: artifact?.uploaded && artifact.url ? { name: artifact.name, url: artifact.url } : undefined,
+  };
+}
+
+/** What the issues take of the settings: where they go and how many may be open. */
+export function issueOptions(settings: Settings): IssueOptions {
+  const { issues } = settings;
+  return {
+    enabled: issues.enabled,
+    token: issues.token,
+    labels: issues.labels,
+    maxIssues: issues.maxIssues,
+    apiUrl: issues.apiUrl,
+    repository: settings.run.repository,
+  };
+}
+
+/** Where owners are named beside the baseline and the cluster's tags; CODEOWNERS is read here, once. */
+export async function ownerSources(settings: Settings): Promise<OwnerSources> {
+  const { issues } = settings;
+  return { ownerTag: issues.ownerTag, codeowners: await readCodeowners(settings.workspace), fallback: issues.owner };
+}
+
+/** The issues of a check run, after the evidence: their outcome never changes the gate's result. */
 async function fileIssues(
   settings: Settings,
   outcome: Outcome,
-  evidence: string,
-  artifact: ArtifactPublication,
+  links: IssueLinks,
   io: ActionIO,
   deadline: Deadline,
 ): Promise<void> {
-  const deps = { logger: io.logger, now: () => io.now(), deadline };
-  const location = {
-    path: path.relative(settings.workspace, evidence),
-    artifact: artifact.uploaded && artifact.url ? { name: artifact.name, url: artifact.url } : undefined,
+  if (outcome.baseline === undefined) return;
+  const inputs = {
+    verdict: outcome.verdict,
+    baseline: outcome.baseline.baseline,
+    owners: await ownerSources(settings),
+    options: issueOptions(settings),
+    links,
   };
-  const publication = await publishIssues(settings, outcome, location, deps);
+  const publication = await publishIssues(inputs, { logger: io.logger, now: () => io.now(), deadline });
   for (const [name, value] of Object.entries(issueOutputs(publication))) io.setOutput(name, value);
   const summary = renderIssueSummary(publication);
   if (summary !== "") await io.writeSummary(summary);
@@ -123,7 +178,7 @@ export async function runGate(
   io: GateIO,
   reading: Pick<ReaderOptions, "recorder"> = {},
   deadline: Deadline = Deadline.after(settings.timeoutMs),
-): Promise<{ outcome: Outcome; evidence: string }> {
+): Promise<GateRun> {
   const budget = deadline.signal;
   const cloud = await loadCloud(settings.cloud, { signal: budget });
   if (cloud.name === "AzureStack") {
@@ -153,7 +208,7 @@ export async function runGate(
     progress: io.progress,
   };
   const outcome = settings.mode === "capture" ? await capture(settings, deps) : await check(settings, deps);
-  return { outcome, evidence: await publish(settings, outcome, io) };
+  return publish(settings, outcome, io);
 }
 
 /** Wiring only: settings → capture/check → report and evidence → exit status. */
@@ -169,10 +224,14 @@ export async function run(io: ActionIO): Promise<void> {
     const settings = readSettings(io.input, io.env);
     if (settings.issues.token) holdSecret(settings.issues.token, io.logger);
     const deadline = Deadline.after(settings.timeoutMs);
-    const { outcome, evidence } = await runGate(settings, io, {}, deadline);
+    const gate = await runGate(settings, io, {}, deadline);
+    await reportRun(io, gate);
+    const { outcome, evidence } = gate;
     const artifact = await keepEvidence(settings, evidence, io, deadline);
-    await fileIssues(settings, outcome, evidence, artifact, io, deadline);
-    if (outcome.failure) io.fail(outcome.failure);
+    const links = issueLinks(settings, path.relative(settings.workspace, evidence), artifact);
+    await fileIssues(settings, outcome, links, io, deadline);
+    const { failure } = outcome.verdict;
+    if (failure !== undefined) io.fail(failure);
   } catch (error) {
     io.setOutput("result", "error");
     const message = describeError(error);

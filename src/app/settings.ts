@@ -1,19 +1,25 @@
-import { existsSync, realpathSync } from "node:fs";
-import path from "node:path";
-import { CLOUD_NAMES, type CloudSettings, cloudSettings, isCloudName } from "../io/azure/clouds.js";
-import type { AuthSettings } from "../io/azure/credential.js";
+/**
+ * The options, read and checked once into typed settings by the table of
+ * options.ts, from either front end: settingsFrom takes the options as the
+ * front end was given them (an option it does not offer reads as unset, so
+ * it takes the table's default), readSettings is the action's, from its
+ * inputs. Nothing else reads an option.
+ */
 import { GateError } from "../core/errors.js";
+import { nearestName } from "../core/nearest.js";
+import { type CloudSettings, cloudSettings } from "../io/azure/clouds.js";
+import type { AuthSettings } from "../io/azure/credential.js";
 import type { RunContext } from "../core/model.js";
 import type { Shard } from "../core/shard.js";
-
-import { type OwnerHandle, parseHandles } from "../core/issues/owner.js";
+import type { OwnerHandle } from "../core/issues/owner.js";
 import type { ArtifactSettings } from "../io/github/artifact.js";
+import { INPUT_WORDS, type OptionSource, OptionValues } from "./option-values.js";
+import { type FailOn, type Mode, OPTIONS } from "./options.js";
+
+export type { FailOn, IssueOnError, Mode } from "./options.js";
 
 /** Reads one action input by name; an unset input reads as "". */
 export type InputReader = (name: string) => string;
-
-export type Mode = "check" | "capture";
-export type FailOn = "error" | "warning" | "never";
 
 /** Picks clusters by the same three names `azure/aks-set-context` takes. */
 export interface ClusterSelector {
@@ -22,7 +28,6 @@ export interface ClusterSelector {
   clusterName: string | undefined;
 }
 
-/** Where this run comes from, for links and the evidence manifest. */
 export interface Settings {
   /** `check` compares with the baseline; `capture` writes the baseline. */
   mode: Mode;
@@ -32,7 +37,7 @@ export interface Settings {
   baselineFile: string;
   /** Narrows the clusters; all three are set in capture mode. */
   selector: ClusterSelector;
-  /** The cloud as the inputs name it; the run resolves it (Azure Stack from the stamp's metadata). */
+  /** The cloud as the options name it; the run resolves it (Azure Stack from the stamp's metadata). */
   cloud: CloudSettings;
   auth: AuthSettings;
   failOn: FailOn;
@@ -44,16 +49,15 @@ export interface Settings {
   shard: Shard;
   /** The run's time budget; clusters not read by then are errors, never passes. */
   timeoutMs: number;
+  /** The action's GITHUB_WORKSPACE, the CLI's current directory. */
   workspace: string;
+  /** Where this run comes from, for links and the evidence manifest. */
   run: RunContext;
   /** The GitHub issue a failing cluster gets. */
   issues: IssueSettings;
   /** `upload-evidence` and `retention-days`: the evidence folder as a workflow artifact. */
   artifacts: ArtifactSettings;
 }
-
-/** `issue-on-error`: `auto` opens error issues on scheduled runs only. */
-export type IssueOnError = "auto" | "true" | "false";
 
 export interface IssueSettings {
   /** `create-issue` */
@@ -76,233 +80,42 @@ export interface IssueSettings {
   serverUrl: string;
 }
 
-const MODES: readonly Mode[] = ["check", "capture"];
-const FAIL_ON: readonly FailOn[] = ["error", "warning", "never"];
-
-function oneOf<T extends string>(read: InputReader, name: string, allowed: readonly T[], fallback: T): T {
-  const value = read(name).trim();
-  if (value === "") return fallback;
-  const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-  if (match === undefined) {
-    throw new GateError(
-      `Input '${name}' has the value '${value}', which is not allowed. Allowed values: ${allowed.join(", ")}.`,
-    );
-  }
-  return match;
-}
-
-function optional(read: InputReader, name: string): string | undefined {
-  const value = read(name).trim();
-  return value === "" ? undefined : value;
-}
-
-/** The nearest existing ancestor, resolved through symlinks. */
-function realExistingPath(target: string): string {
-  let current = target;
-  const rest: string[] = [];
-  while (!existsSync(current)) {
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    rest.unshift(path.basename(current));
-    current = parent;
-  }
-  return path.join(realpathSync(current), ...rest);
-}
-
-/**
- * Resolves a path input inside the workspace. `..`, an absolute path elsewhere
- * and a symlink that leads out are refused: the gate reads and writes only the
- * repository it runs in.
- */
-export function insideWorkspace(workspace: string, name: string, value: string): string {
-  const root = realpathSync(workspace);
-  const resolved = realExistingPath(path.resolve(root, value));
-  const relative = path.relative(root, resolved);
-  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
-    throw new GateError(
-      `Input '${name}' is '${value}', which resolves to '${resolved}', outside the workspace '${root}'.`,
-      "Use a path inside the repository.",
-    );
-  }
-  return resolved;
-}
-
-function armEndpointInput(read: InputReader, cloudName: string): string | undefined {
-  const value = optional(read, "arm-endpoint");
-  if (value === undefined) {
-    if (cloudName === "AzureStack") {
-      throw new GateError("Input 'arm-endpoint' is required when 'environment' is 'AzureStack'.");
-    }
-    return undefined;
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new GateError(`Input 'arm-endpoint' is '${value}', which is not a URL. Expected https://host[:port].`);
-  }
-  if (url.protocol !== "https:") {
-    throw new GateError(
-      `Input 'arm-endpoint' is '${value}': it must use https, since ARM only accepts bearer tokens over TLS.`,
-    );
-  }
-  return value;
-}
-
-function cloudInputs(read: InputReader, env: NodeJS.ProcessEnv): CloudSettings {
-  const name = read("environment").trim() || "AzureCloud";
-  const cloudName = CLOUD_NAMES.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-  if (cloudName === undefined || !isCloudName(cloudName)) {
-    throw new GateError(
-      `Input 'environment' has the value '${name}', which is not allowed. Allowed values: ${CLOUD_NAMES.join(", ")}.`,
-    );
+function cloudOptions(options: OptionValues, env: NodeJS.ProcessEnv): CloudSettings {
+  const name = options.choice("environment");
+  const armEndpoint = options.url("arm-endpoint");
+  if (name === "AzureStack" && armEndpoint === undefined) {
+    options.fail("arm-endpoint", "", {
+      kind: "required",
+      when: { option: "environment", value: "AzureStack" },
+      others: [],
+    });
   }
   // Azure Stack's authority and token audience come from the stamp's metadata when the run starts.
-  return cloudSettings(cloudName, armEndpointInput(read, cloudName), env.AZURE_AUTHORITY_HOST?.trim() || undefined);
+  return cloudSettings(name, armEndpoint, env.AZURE_AUTHORITY_HOST?.trim() || undefined);
 }
 
-function authSettings(read: InputReader, cloud: CloudSettings): AuthSettings {
-  const clientId = optional(read, "client-id");
-  const tenantId = optional(read, "tenant-id");
+function authSettings(options: OptionValues, cloud: CloudSettings): AuthSettings {
+  const clientId = options.optionalText("client-id");
+  const tenantId = options.optionalText("tenant-id");
   if (clientId === undefined && tenantId === undefined) return { kind: "default" };
-  if (clientId === undefined || tenantId === undefined) {
-    const missing = clientId === undefined ? "client-id" : "tenant-id";
-    throw new GateError(
-      `Input '${missing}' is missing: 'client-id' and 'tenant-id' go together for the OIDC sign-in.`,
-      "Set both, or neither to use the credential of azure/login.",
-    );
+  if (clientId === undefined) {
+    options.fail("client-id", "", { kind: "paired", partner: "tenant-id", purpose: "for the OIDC sign-in" });
   }
-  return { kind: "oidc", clientId, tenantId, audience: optional(read, "audience") ?? cloud.oidcAudience };
-}
-
-function selectorSettings(read: InputReader, mode: Mode): ClusterSelector {
-  const selector: ClusterSelector = {
-    subscriptionId: optional(read, "subscription"),
-    resourceGroup: optional(read, "resource-group"),
-    clusterName: optional(read, "cluster-name"),
-  };
-  if (mode === "capture") {
-    const missing = (
-      [
-        ["subscription", selector.subscriptionId],
-        ["resource-group", selector.resourceGroup],
-        ["cluster-name", selector.clusterName],
-      ] as const
-    )
-      .filter(([, value]) => value === undefined)
-      .map(([input]) => `'${input}'`);
-    if (missing.length > 0) {
-      throw new GateError(`Input ${missing.join(", ")} is required with 'mode: capture'.`);
-    }
+  if (tenantId === undefined) {
+    options.fail("tenant-id", "", { kind: "paired", partner: "client-id", purpose: "for the OIDC sign-in" });
   }
-  return selector;
+  return { kind: "oidc", clientId, tenantId, audience: options.optionalText("audience") ?? cloud.oidcAudience };
 }
 
-function integer(read: InputReader, name: string, fallback: number, min: number, max: number): number {
-  const value = read(name).trim();
-  if (value === "") return fallback;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new GateError(`Input '${name}' has the value '${value}'; expected a whole number from ${min} to ${max}.`);
-  }
-  return number;
-}
-
-function shardInput(read: InputReader): Shard {
-  const value = read("shard").trim();
-  if (value === "") return { index: 1, count: 1 };
-  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (!match || count < 1 || index < 1 || index > count) {
-    throw new GateError(
-      `Input 'shard' has the value '${value}'; expected 'INDEX/COUNT' with 1 <= INDEX <= COUNT, e.g. '2/8' (matrix: '\${{ matrix.shard }}/8').`,
-    );
-  }
-  return { index, count };
-}
-
-function timeoutMs(read: InputReader): number {
-  const value = read("timeout-minutes").trim();
-  if (value === "") return 15 * 60_000;
-  const minutes = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || minutes <= 0 || minutes > 360) {
-    throw new GateError(
-      `Input 'timeout-minutes' has the value '${value}'; expected a number of minutes above 0, at most 360.`,
-    );
-  }
-  return minutes * 60_000;
-}
-
-const TRUE_VALUES = ["true", "True", "TRUE"];
-const FALSE_VALUES = ["false", "False", "FALSE"];
-
-/** A boolean input as the YAML 1.2 core schema spells it (as core.getBooleanInput); anything else is refused. */
-function booleanInput(read: InputReader, name: string, fallback: boolean): boolean {
-  const value = read(name).trim();
-  if (value === "") return fallback;
-  if (TRUE_VALUES.includes(value)) return true;
-  if (FALSE_VALUES.includes(value)) return false;
-  throw new GateError(`Input '${name}' has the value '${value}', which is not allowed. Allowed values: true, false.`);
-}
-
-/** GitHub's limit for a label name. */
-const LABEL_LIMIT = 50;
-
-function labelsInput(read: InputReader): string[] {
-  const value = read("issue-labels");
-  const labels = [
-    ...new Set(
-      value
-        .split(/[,\n]/)
-        .map((label) => label.trim())
-        .filter((label) => label !== ""),
-    ),
-  ];
-  const long = labels.find((label) => label.length > LABEL_LIMIT);
-  if (long !== undefined) {
-    throw new GateError(
-      `Input 'issue-labels' holds the label '${long}', longer than GitHub's ${LABEL_LIMIT} characters.`,
-    );
-  }
-  return labels.length > 0 ? labels : ["aks-network-drift"];
-}
-
-function ownerInput(read: InputReader): OwnerHandle[] {
-  const value = read("owner").trim();
-  if (value === "") return [];
-  const handles = parseHandles(value);
-  if (handles === undefined) {
-    throw new GateError(
-      `Input 'owner' has the value '${value}', which is not a GitHub user or team. Expected '@user' or '@org/team', several separated by spaces or commas.`,
-    );
-  }
-  return handles;
-}
-
-function issueSettings(read: InputReader, env: NodeJS.ProcessEnv): IssueSettings {
-  const onError = oneOf<IssueOnError>(read, "issue-on-error", ["auto", "true", "false"], "auto");
+function selectorSettings(options: OptionValues, mode: Mode): ClusterSelector {
+  const [first, ...others] = OPTIONS.filter(
+    (option) => "requiredFor" in option && option.requiredFor === mode && options.given(option.name) === "",
+  ).map((option) => option.name);
+  if (first !== undefined) options.fail(first, "", { kind: "required", when: { option: "mode", value: mode }, others });
   return {
-    enabled: booleanInput(read, "create-issue", true),
-    token: read("github-token").trim() || undefined,
-    labels: labelsInput(read),
-    owner: ownerInput(read),
-    ownerTag: read("owner-tag").trim() || "owner",
-    maxIssues: integer(read, "max-issues", 10, 0, 1000),
-    onError: onError === "auto" ? env.GITHUB_EVENT_NAME === "schedule" : onError === "true",
-    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
-    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
-  };
-}
-
-/** GitHub keeps artifacts 1 to 90 days in public repositories, up to 400 in private ones. */
-const MAX_RETENTION_DAYS = 400;
-
-function artifactSettings(read: InputReader): ArtifactSettings {
-  const retention = read("retention-days").trim();
-  return {
-    upload: booleanInput(read, "upload-evidence", true),
-    retentionDays: retention === "" ? undefined : integer(read, "retention-days", 0, 1, MAX_RETENTION_DAYS),
+    subscriptionId: options.optionalText("subscription"),
+    resourceGroup: options.optionalText("resource-group"),
+    clusterName: options.optionalText("cluster-name"),
   };
 }
 
@@ -320,27 +133,72 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
   };
 }
 
-/** Reads and checks every input once; nothing else reads an input. */
-export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  const mode = oneOf(read, "mode", MODES, "check");
-  const baselineFile = read("baseline").trim() || ".github/aks-network-baseline.yml";
-  const cloud = cloudInputs(read, env);
+function issueSettings(options: OptionValues, env: NodeJS.ProcessEnv): IssueSettings {
+  const onError = options.choice("issue-on-error");
+  return {
+    enabled: options.boolean("create-issue"),
+    token: options.optionalText("github-token"),
+    labels: options.labels("issue-labels"),
+    owner: options.owners("owner"),
+    ownerTag: options.text("owner-tag"),
+    maxIssues: options.integer("max-issues"),
+    onError: onError === "auto" ? env.GITHUB_EVENT_NAME === "schedule" : onError === "true",
+    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
+  };
+}
+
+/** The settings from the options either front end was given. */
+export function settingsFrom(source: OptionSource, env: NodeJS.ProcessEnv): Settings {
+  const options = new OptionValues(source);
+  const mode = options.choice("mode");
+  const baseline = options.path("baseline");
+  const cloud = cloudOptions(options, env);
   return {
     mode,
-    baselinePath: insideWorkspace(workspace, "baseline", baselineFile),
-    baselineFile,
-    selector: selectorSettings(read, mode),
+    baselinePath: baseline.resolved,
+    baselineFile: baseline.given,
+    selector: selectorSettings(options, mode),
     cloud,
-    auth: authSettings(read, cloud),
-    failOn: oneOf(read, "fail-on", FAIL_ON, "error"),
-    evidenceDir: insideWorkspace(workspace, "evidence-dir", read("evidence-dir").trim() || "aks-network-evidence"),
-    concurrency: integer(read, "concurrency", 8, 1, 64),
-    shard: shardInput(read),
-    timeoutMs: timeoutMs(read),
-    workspace,
+    auth: authSettings(options, cloud),
+    failOn: options.choice("fail-on"),
+    evidenceDir: options.path("evidence-dir").resolved,
+    concurrency: options.integer("concurrency"),
+    shard: options.shard("shard"),
+    timeoutMs: options.minutes("timeout-minutes") * 60_000,
+    workspace: source.workspace,
     run: runContext(env),
-    issues: issueSettings(read, env),
-    artifacts: artifactSettings(read),
+    issues: issueSettings(options, env),
+    artifacts: { upload: options.boolean("upload-evidence"), retentionDays: options.optionalInteger("retention-days") },
   };
+}
+
+/** The action's settings, from its inputs, with paths inside GITHUB_WORKSPACE. */
+export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
+  refuseUnknownInputs(env);
+  return settingsFrom({ read, words: INPUT_WORDS, workspace: env.GITHUB_WORKSPACE || process.cwd() }, env);
+}
+
+/**
+ * Every `INPUT_*` variable the runner set must name an input of action.yml. The
+ * runner only warns about an unexpected input and carries on, so a typo such as
+ * azure/login's `subscription-id` for `subscription` would silently widen the
+ * check to every cluster of the baseline: the gate refuses it instead.
+ */
+export function refuseUnknownInputs(env: NodeJS.ProcessEnv): void {
+  const known: readonly string[] = OPTIONS.map((option) => option.name);
+  const unknown = Object.keys(env)
+    .filter((key) => key.startsWith("INPUT_"))
+    .map((key) => key.slice("INPUT_".length).toLowerCase().replaceAll("_", " "))
+    .filter((name) => !known.includes(name))
+    .sort();
+  if (unknown.length === 0) return;
+  const described = unknown.map((name) => {
+    const near = nearestName(name, known);
+    return near === undefined ? `'${name}'` : `'${name}' (did you mean '${near}'?)`;
+  });
+  throw new GateError(
+    `${unknown.length === 1 ? "Input" : "Inputs"} ${described.join(", ")} ${unknown.length === 1 ? "is not an input" : "are not inputs"} of this action: an unknown input is refused, so that a typo cannot widen or weaken the check.`,
+    "Rename or remove it in the step's 'with:'; the inputs are listed in action.yml and the README.",
+  );
 }

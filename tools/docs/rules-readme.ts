@@ -1,8 +1,8 @@
 /**
- * The README's rule tables, generated from the rule declarations so that the
- * documentation cannot drift from the rules. `npm run docs` regenerates them
- * (with the inputs and outputs tables), and a test and `npm run docs -- --check`
- * fail when README.md differs.
+ * The rule tables of docs/rules.md, generated from the rule declarations so
+ * that the documentation cannot drift from the rules. `npm run docs`
+ * regenerates them (with the README's inputs and outputs tables), and a test
+ * and `npm run docs -- --check` fail when docs/rules.md differs.
  */
 import { DRIFT_RULES } from "../../src/core/check/drift-rules.js";
 import { type GeneratedSection, replaceSection, sectionEnd, sectionStart } from "./section.js";
@@ -57,12 +57,12 @@ function ruleTables(): string {
     .trimEnd();
 }
 
-/** The generated part of the README: one table per rule family. */
+/** The generated part of docs/rules.md: one table per rule family. */
 export function rulesSection(): string {
   return [RULES_START, "", ruleTables(), "", RULES_END].join("\n");
 }
 
-/** The README with its generated rule tables replaced by the current ones. */
-export function withRulesSection(readme: string): string {
-  return replaceSection(readme, RULES_SECTION, ruleTables());
+/** The page with its generated rule tables replaced by the current ones. */
+export function withRulesSection(page: string): string {
+  return replaceSection(page, RULES_SECTION, ruleTables());
 }

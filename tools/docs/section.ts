@@ -1,5 +1,5 @@
 /**
- * The generated parts of the README: each sits between
+ * The generated parts of the documentation (README.md, docs/rules.md): each sits between
  * `<!-- NAME:start: generated from SOURCE; regenerate with npm run docs -->`
  * and `<!-- NAME:end -->`, and `npm run docs -- --check` fails when one differs
  * from what its source gives.
@@ -26,7 +26,7 @@ export function replaceSection(text: string, section: GeneratedSection, body: st
   const from = text.indexOf(startTag);
   const to = text.indexOf(end);
   if (from < 0 || to < from) {
-    throw new Error(`README.md has no "${sectionStart(section)}" … "${end}" section to regenerate.`);
+    throw new Error(`There is no "${sectionStart(section)}" … "${end}" section to regenerate.`);
   }
   return text.slice(0, from) + [sectionStart(section), "", body, "", end].join("\n") + text.slice(to + end.length);
 }

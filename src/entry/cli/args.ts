@@ -1,49 +1,55 @@
 /**
- * The command line of `aks-network-gate`, read into action inputs: each value
- * flag is named after the action input it sets, so that settings.ts reads the
- * CLI and the action alike and nothing parses an input twice.
+ * The command line of `aks-network-gate`, read with node:util's parseArgs.
+ * Its flags come from two tables: the gate's options the CLI offers
+ * (src/app/options.ts: `--NAME` is the action's input NAME, same default, same
+ * checks), and CLI_FLAGS below, the CLI's own (how it prints and records).
  */
-import type { InputReader, Mode } from "../../app/settings.js";
+import { nearestName } from "../../core/nearest.js";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { type Settings, settingsFrom } from "../../app/settings.js";
+import { listed, type OptionSource, type OptionWords } from "../../app/option-values.js";
+import { type CliOptionName, cliOptions, MODES, type Mode } from "../../app/options.js";
 
-/** The action inputs a flag may set, in the order `--help` lists them. */
-export const VALUE_FLAGS = [
-  "baseline",
-  "subscription",
-  "resource-group",
-  "cluster-name",
-  "environment",
-  "arm-endpoint",
-  "fail-on",
-  "evidence-dir",
-  "concurrency",
-  "shard",
-  "timeout-minutes",
+/** The CLI's own flags: how it prints and records, not what the gate does. */
+export const CLI_FLAGS = [
+  { name: "json", group: "output", help: "print the result as JSON on stdout (see docs/cli.md)" },
+  { name: "no-color", group: "output", help: "no colour (also off when NO_COLOR is set or stdout is not a terminal)" },
+  { name: "progress", group: "output", help: 'show "read N/M clusters" on stderr even when it is not a terminal' },
+  { name: "verbose", group: "output", help: "print the gate's log on stderr" },
+  {
+    name: "record",
+    group: "recording",
+    value: "DIR",
+    help:
+      "write every ARM response the run reads into DIR (a new or empty folder): one JSON file per request " +
+      "with its method, path, api-version, status and body, and the baseline the run read. Never a token or " +
+      "a request header. We replay it offline with 'npm run sandbox -- --replay DIR' from the repository",
+  },
+  {
+    name: "scrub",
+    group: "recording",
+    help:
+      "with --record: subscription and tenant IDs become 00000000-0000-0000-0000-00000000000N, the same ID " +
+      "the same fake in every file. It does not remove resource and group names, IP addresses and CIDRs, " +
+      "tags, or other IDs (principal and client IDs): read the folder before you share it",
+  },
+  { name: "help", group: "output", short: "h", help: "this help; 'help COMMAND' or 'COMMAND --help' for one command" },
+  { name: "version", group: "output", help: "print the version of aks-network-gate" },
 ] as const;
 
-export type ValueFlag = (typeof VALUE_FLAGS)[number];
+type CliFlag = (typeof CLI_FLAGS)[number];
 
-/** Value flags of the CLI alone, no action input: `--record DIR` writes the ARM responses the run reads. */
-export const CLI_VALUE_FLAGS = ["record"] as const;
+/** The gate's options the CLI takes as flags. */
+export type ValueFlag = CliOptionName;
+/** The CLI's own flags that take a value. */
+export type CliValueFlag = Extract<CliFlag, { value: string }>["name"];
+/** The CLI's own flags that take none. */
+export type Switch = Exclude<CliFlag, { value: string }>["name"];
 
-export type CliValueFlag = (typeof CLI_VALUE_FLAGS)[number];
-
-/** Switches of the CLI itself: how it prints and records, not what the gate does. */
-export const SWITCHES = ["json", "no-color", "progress", "verbose", "scrub", "help"] as const;
-
-export type Switch = (typeof SWITCHES)[number];
-
-/**
- * Inputs the CLI always sets: issues and artifacts belong to a workflow run,
- * so the CLI writes neither; the report goes to the terminal and the evidence
- * folder.
- */
-export const CLI_FIXED_INPUTS: Readonly<Record<string, string>> = {
-  "create-issue": "false",
-  "upload-evidence": "false",
-};
+export const COMMANDS: readonly Mode[] = MODES;
 
 export interface CommandLine {
-  /** Undefined only with `--help`. */
+  /** Undefined only with --help or --version (and `help` without a command). */
   command: Mode | undefined;
   values: Map<ValueFlag | CliValueFlag, string>;
   switches: Set<Switch>;
@@ -57,107 +63,129 @@ export class UsageError extends Error {
   }
 }
 
-const COMMANDS: readonly Mode[] = ["check", "capture"];
+/** parseArgs' configuration, made from both tables. */
+const PARSE_OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
+  ...cliOptions().map((option) => [option.name, { type: "string" }] as const),
+  ...CLI_FLAGS.map((flag) => [
+    flag.name,
+    { type: "value" in flag ? "string" : "boolean", ...("short" in flag ? { short: flag.short } : {}) },
+  ]),
+]);
 
-export function isValueFlag(name: string): name is ValueFlag {
-  return (VALUE_FLAGS as readonly string[]).includes(name);
+/** The CLI's words for its options: flags. */
+export const FLAG_WORDS: OptionWords = {
+  subject: (names) => listed(names.map((name) => `--${name}`)),
+  name: (name) => `--${name}`,
+  when: (name, value) => (name === "mode" ? `by the ${value} command` : `when --${name} is '${value}'`),
+  workspace: "the current directory",
+};
+
+// parseArgs names an unknown option but suggests none, and a typo deserves the nearest flag.
+function unknownFlag(rawName: string, name: string): UsageError {
+  const near = nearestName(name, Object.keys(PARSE_OPTIONS));
+  return new UsageError(`Unknown option '${rawName}'.${near !== undefined ? ` Did you mean --${near}?` : ""}`);
 }
 
-function isCliValueFlag(name: string): name is CliValueFlag {
-  return (CLI_VALUE_FLAGS as readonly string[]).includes(name);
+/** The value a flag takes, as --help shows it: `PATH`, `DIR`. */
+function placeholder(name: string): string {
+  const option = cliOptions().find((each) => each.name === name);
+  const flag = CLI_FLAGS.find((each) => each.name === name);
+  return option?.cli.value ?? (flag !== undefined && "value" in flag ? flag.value : "VALUE");
 }
 
-function isSwitch(name: string): name is Switch {
-  return (SWITCHES as readonly string[]).includes(name);
-}
+type Token = NonNullable<ReturnType<typeof parseArgs>["tokens"]>[number];
 
-/** Edits (insert, delete, replace) from one word to the other. */
-function distance(from: string, to: string): number {
-  let previous = Array.from({ length: to.length + 1 }, (_, index) => index);
-  for (let row = 1; row <= from.length; row++) {
-    const current = [row];
-    for (let column = 1; column <= to.length; column++) {
-      const replace = (previous[column - 1] ?? 0) + (from[row - 1] === to[column - 1] ? 0 : 1);
-      current.push(Math.min(replace, (previous[column] ?? 0) + 1, (current[column - 1] ?? 0) + 1));
+/** The flag parseArgs refused, in this CLI's words; undefined when none is found. */
+function offence(tokens: readonly Token[]): UsageError | undefined {
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const type = PARSE_OPTIONS[token.name]?.type;
+    if (type === undefined) return unknownFlag(token.rawName, token.name);
+    if (type === "boolean" && token.value !== undefined) {
+      return new UsageError(`Option --${token.name} takes no value.`);
     }
-    previous = current;
+    if (type === "string" && (token.value === undefined || (!token.inlineValue && token.value.startsWith("-")))) {
+      return new UsageError(`Option --${token.name} needs a value: --${token.name} ${placeholder(token.name)}.`);
+    }
   }
-  return previous[to.length] ?? 0;
+  return undefined;
 }
 
-function unknownFlag(flag: string): UsageError {
-  const name = flag.replace(/^-+/, "").split("=")[0] ?? "";
-  const near = [...VALUE_FLAGS, ...CLI_VALUE_FLAGS, ...SWITCHES].find(
-    (known) => name.length >= 3 && (known.startsWith(name) || distance(name, known) <= 2),
-  );
-  const hint = near !== undefined ? ` Did you mean --${near}?` : "";
-  return new UsageError(`Unknown option '${flag}'.${hint}`);
+/** parseArgs' refusal; told by its code alone, since Node's errors may come from another realm (a test VM). */
+function isParseArgsError(error: unknown): error is { code: string; message: string } {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
 }
 
-function readValue(flag: ValueFlag | CliValueFlag, inline: string | undefined, next: string | undefined): string {
-  const value = inline ?? next;
-  if (value === undefined || (inline === undefined && value.startsWith("--"))) {
-    throw new UsageError(`Option --${flag} needs a value, e.g. --${flag} ${example(flag)}.`);
+/** parseArgs, strict; what it refuses is reworded from the lenient parse's tokens, which show the flag. */
+function tokenize(argv: readonly string[]): { positionals: string[]; tokens: Token[] } {
+  const config = { args: [...argv], options: PARSE_OPTIONS, allowPositionals: true, tokens: true } as const;
+  try {
+    return parseArgs({ ...config, strict: true });
+  } catch (error) {
+    if (!isParseArgsError(error)) throw error;
+    throw offence(parseArgs({ ...config, strict: false }).tokens) ?? new UsageError(error.message);
   }
-  if (value.trim() === "") throw new UsageError(`Option --${flag} is given an empty value.`);
-  return value;
 }
 
-function example(flag: ValueFlag | CliValueFlag): string {
-  const examples: Partial<Record<ValueFlag | CliValueFlag, string>> = {
-    baseline: ".github/aks-network-baseline.yml",
-    concurrency: "8",
-    shard: "2/8",
-    "timeout-minutes": "15",
-    "fail-on": "error",
-    environment: "AzureCloud",
-    record: "gate-recording",
-  };
-  return examples[flag] ?? "VALUE";
-}
-
-function setCommand(line: CommandLine, word: string): void {
+function commandOf(word: string): Mode {
   const command = COMMANDS.find((candidate) => candidate === word);
-  if (command === undefined) {
-    throw new UsageError(`Unknown command '${word}'. Expected ${COMMANDS.join(" or ")}.`);
+  if (command === undefined) throw new UsageError(`Unknown command '${word}'. Expected ${COMMANDS.join(" or ")}.`);
+  return command;
+}
+
+/** `check`, `capture`, `help [COMMAND]`: the command, and whether help was asked for. */
+function readPositionals(words: readonly string[], line: CommandLine): void {
+  const [first, ...rest] = words;
+  const help = first === "help";
+  if (help) line.switches.add("help");
+  const [command, extra] = help ? rest : words;
+  if (command !== undefined) line.command = commandOf(command);
+  if (extra !== undefined) {
+    throw COMMANDS.includes(extra as Mode)
+      ? new UsageError(`Only one command is allowed; got '${command}' and '${extra}'.`)
+      : new UsageError(`Unexpected argument '${extra}' after the command '${command}'.`);
   }
-  if (line.command !== undefined)
-    throw new UsageError(`Only one command is allowed; got '${line.command}' and '${word}'.`);
-  line.command = command;
+}
+
+function readFlag(token: Extract<Token, { kind: "option" }>, line: CommandLine): void {
+  if (PARSE_OPTIONS[token.name]?.type === "boolean") {
+    line.switches.add(token.name as Switch);
+    return;
+  }
+  const name = token.name as ValueFlag | CliValueFlag;
+  const value = token.value ?? "";
+  if (line.values.has(name)) throw new UsageError(`Option --${name} is given twice.`);
+  if (value.trim() === "") throw new UsageError(`Option --${name} is given an empty value.`);
+  line.values.set(name, value);
 }
 
 /** Reads argv (without node and the script); throws UsageError for anything it cannot take. */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const { positionals, tokens } = tokenize(argv);
   const line: CommandLine = { command: undefined, values: new Map(), switches: new Set() };
-  for (let index = 0; index < argv.length; index++) {
-    const word = argv[index] ?? "";
-    if (word === "-h") line.switches.add("help");
-    else if (!word.startsWith("-")) setCommand(line, word);
-    else {
-      const match = /^--([a-z-]+)(?:=(.*))?$/su.exec(word);
-      const name = match?.[1] ?? "";
-      const inline = match?.[2];
-      if (isSwitch(name) && inline === undefined) line.switches.add(name);
-      else if (isValueFlag(name) || isCliValueFlag(name)) {
-        if (line.values.has(name)) throw new UsageError(`Option --${name} is given twice.`);
-        line.values.set(name, readValue(name, inline, inline === undefined ? argv[++index] : undefined));
-      } else throw unknownFlag(word);
-    }
-  }
-  if (line.command === undefined && !line.switches.has("help")) {
-    throw new UsageError(`Missing command: ${COMMANDS.join(" or ")}.`);
-  }
+  readPositionals(positionals, line);
+  for (const token of tokens) if (token.kind === "option") readFlag(token, line);
+  const asking = line.switches.has("help") || line.switches.has("version");
+  if (line.command === undefined && !asking) throw new UsageError(`Missing command: ${COMMANDS.join(" or ")}.`);
   if (line.switches.has("scrub") && !line.values.has("record")) {
     throw new UsageError("Option --scrub needs --record DIR: it scrubs the recording, and there is none.");
   }
   return line;
 }
 
-/** The command line as the action inputs readSettings takes. */
-export function inputReader(line: CommandLine): InputReader {
-  return (name) => {
-    if (name === "mode") return line.command ?? "";
-    if (isValueFlag(name)) return line.values.get(name) ?? "";
-    return CLI_FIXED_INPUTS[name] ?? "";
+/**
+ * The settings from the command line: the command is the mode, the flags
+ * are the options, paths start from (and stay inside) the current directory.
+ * An option the CLI has no flag for is unset and takes the table's default;
+ * those are the issue, artifact and OIDC options of a workflow run, which
+ * runGate does not use.
+ */
+export function cliSettings(line: CommandLine, cwd: string, env: NodeJS.ProcessEnv): Settings {
+  const source: OptionSource = {
+    read: (name) => (name === "mode" ? line.command : line.values.get(name as ValueFlag)),
+    words: FLAG_WORDS,
+    workspace: cwd,
   };
+  return settingsFrom(source, env);
 }

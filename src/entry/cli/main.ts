@@ -1,8 +1,9 @@
 /**
  * `aks-network-gate capture|check ...`: the action's gate run from a terminal
- * or another CI system. The flags become action inputs for readSettings, the
- * run is main's runGate (settings → capture/check → evidence), and the result
- * is printed as a terminal report or JSON and returned as the exit code.
+ * or another CI system. The flags are the gate's options (args.ts reads them
+ * into settings through the options table), the run is app/run.ts's runGate
+ * (settings → capture/check → evidence), and the result is printed as a
+ * terminal report or JSON and returned as the exit code.
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -13,14 +14,15 @@ import type { Logger } from "../../core/logger.js";
 import { type GateIO, runGate } from "../../app/run.js";
 import { jsonSafe } from "../../core/escape.js";
 import { redact, registerEnvironmentSecrets, registerSecret } from "../../core/secrets.js";
-import { readSettings, type Settings } from "../../app/settings.js";
+import type { Settings } from "../../app/settings.js";
+import { GATE_VERSION } from "../../core/version.js";
 import type { Outcome } from "../../app/gate.js";
-import { type CommandLine, inputReader, parseCommandLine, UsageError } from "./args.js";
+import { CLI_WORDS, verdictOf } from "../../core/verdict.js";
+import { cliSettings, type CommandLine, parseCommandLine, UsageError } from "./args.js";
 import { jsonReport } from "./json.js";
 import { type ExitCode, exitCodeOf, type RunSummary } from "./summary.js";
 import { renderTerminalReport, terminalSafe } from "./terminal.js";
-import { USAGE } from "./usage.js";
-import { inCliTerms } from "./wording.js";
+import { usage } from "./usage.js";
 
 export interface TerminalStream {
   write(text: string): void;
@@ -39,9 +41,16 @@ export interface CliIO {
   sleep(ms: number): Promise<void>;
 }
 
-/** Colour only on a terminal, and never with NO_COLOR (any non-empty value), TERM=dumb or --no-color. */
+/**
+ * Colour never with --no-color; with FORCE_COLOR as Node reads it (any value
+ * but 0 or false forces it on, also off a terminal); else only on a terminal,
+ * and never with NO_COLOR (any non-empty value) or TERM=dumb.
+ */
 export function useColor(line: CommandLine, io: Pick<CliIO, "env" | "stdout">): boolean {
-  if (line.switches.has("no-color") || !io.stdout.isTTY) return false;
+  if (line.switches.has("no-color")) return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force !== "false";
+  if (!io.stdout.isTTY) return false;
   return (io.env.NO_COLOR ?? "") === "" && io.env.TERM !== "dumb";
 }
 
@@ -75,8 +84,6 @@ function cliLogger(verbose: boolean, stderr: TerminalStream): Logger {
 function gateIO(line: CommandLine, io: CliIO): GateIO {
   return {
     logger: cliLogger(line.switches.has("verbose"), io.stderr),
-    setOutput: () => undefined,
-    writeSummary: async () => undefined,
     idToken: () =>
       Promise.reject(
         new GateError("The CLI signs in with the Azure CLI or environment credentials; GitHub OIDC is the action's."),
@@ -87,15 +94,10 @@ function gateIO(line: CommandLine, io: CliIO): GateIO {
   };
 }
 
-/** The outcome with its messages in the CLI's words (flags, not inputs). */
+/** The outcome with its verdict in the CLI's words (flags, not inputs): the same verdict, worded for a terminal. */
 function inCliWords(outcome: Outcome): Outcome {
-  return {
-    ...outcome,
-    results: outcome.results.map((result) =>
-      result.kind === "error" ? { ...result, message: inCliTerms(result.message) } : result,
-    ),
-    failure: outcome.failure === undefined ? undefined : inCliTerms(outcome.failure),
-  };
+  const results = outcome.verdict.clusters.map(({ result }) => result);
+  return { ...outcome, verdict: verdictOf(results, outcome.verdict.policy, CLI_WORDS) };
 }
 
 function shortPath(cwd: string, target: string): string {
@@ -136,8 +138,7 @@ async function gateRun(line: CommandLine, io: CliIO, recorder: ArmRecorder | und
     error: undefined,
   };
   try {
-    // The workspace is the current directory: the paths given are relative to it, and stay inside it.
-    const settings = readSettings(inputReader(line), { ...io.env, GITHUB_WORKSPACE: io.cwd });
+    const settings = cliSettings(line, io.cwd, io.env);
     summary.baselineFile = settings.baselineFile;
     summary.failOn = settings.failOn;
     if (recorder) await startRecording(recorder, settings);
@@ -145,8 +146,7 @@ async function gateRun(line: CommandLine, io: CliIO, recorder: ArmRecorder | und
     await recorder?.close();
     return { ...summary, outcome: inCliWords(outcome), evidence: shortPath(io.cwd, evidence) };
   } catch (error) {
-    const message = describeError(error);
-    return { ...summary, error: error instanceof GateError ? inCliTerms(message) : message };
+    return { ...summary, error: describeError(error) };
   }
 }
 
@@ -179,8 +179,12 @@ export async function runCli(argv: readonly string[], raw: CliIO): Promise<ExitC
     );
     return 2;
   }
+  if (line.switches.has("version")) {
+    io.stdout.write(`aks-network-gate ${GATE_VERSION}\n`);
+    return 0;
+  }
   if (line.switches.has("help")) {
-    io.stdout.write(USAGE);
+    io.stdout.write(usage(line.command));
     return 0;
   }
   const recorder = recorderOf(line, io.cwd);

@@ -9,6 +9,14 @@ interface RestErrorLike {
   request?: { method?: string; url?: string };
 }
 
+/**
+ * How to sign in, for either front end: the hints below name options as both
+ * the action (inputs) and the CLI (flags of the same names) take them.
+ */
+const SIGN_IN =
+  "in a workflow, azure/login before this step or 'client-id' and 'tenant-id' with 'permissions: id-token: write'; " +
+  "on a terminal, 'az login' or AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET";
+
 /** Where a defect of the gate is reported. */
 export const DEFECT_REPORT_URL = "https://github.com/contoso/aks-network-gate/issues";
 
@@ -111,7 +119,7 @@ function requestLine(error: RestErrorLike): string {
 function wrongAudience(resourceId: string, detail: string): GateError {
   return new GateError(
     `Azure refused the sign-in's token while reading ${resourceId}: it was issued for another audience than this Resource Manager (${detail}).`,
-    "Sign in to the same cloud the 'environment' input names (azure/login's 'environment' too); for Azure Stack, 'arm-endpoint' must be the stamp whose metadata names the audience.",
+    "Sign in to the same cloud as 'environment' names (azure/login's 'environment' too); for Azure Stack, 'arm-endpoint' must be the stamp whose metadata names the audience.",
   );
 }
 
@@ -128,7 +136,7 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
       if (error.code === "InvalidAuthenticationTokenAudience") return wrongAudience(resourceId, detail);
       return new GateError(
         `Azure did not accept the sign-in while reading ${resourceId} (${detail}).`,
-        "Check azure/login, or 'client-id' and 'tenant-id' with 'permissions: id-token: write', and the 'environment' input.",
+        `Check the sign-in (${SIGN_IN}) and 'environment'.`,
       );
     case 403:
       return new GateError(
@@ -138,7 +146,7 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
     case 404:
       return new GateError(
         `Azure has no resource ${resourceId} (${detail}).`,
-        "Check the 'subscription', 'resource-group' and 'cluster-name' inputs, or the cluster's key in the baseline; a resource deleted during the run also ends here.",
+        "Check 'subscription', 'resource-group' and 'cluster-name', or the cluster's key in the baseline; a resource deleted during the run also ends here.",
       );
     case 429:
       return new TransientError(
@@ -156,7 +164,7 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
       }
       return new GateError(
         `Azure refused a read of ${resourceId}: ${requestLine(error)} answered ${detail}`,
-        `The same request cannot succeed when sent again: check the cluster inputs and the baseline's cluster IDs; if they are right, report it at ${DEFECT_REPORT_URL} with this message.`,
+        `The same request cannot succeed when sent again: check 'subscription', 'resource-group', 'cluster-name' and the baseline's cluster IDs; if they are right, report it at ${DEFECT_REPORT_URL} with this message.`,
       );
     }
   }
@@ -185,7 +193,7 @@ export function explainArmFailure(resourceId: string, error: unknown, budgetSpen
   if (isCredentialError(error)) {
     return new GateError(
       `Could not sign in to Azure to read ${resourceId}: ${(error as Error).message}`,
-      "Run azure/login before this step, or set 'client-id' and 'tenant-id' (with 'permissions: id-token: write').",
+      `Sign in first: ${SIGN_IN}.`,
     );
   }
   if (isRestError(error) && error.code === "PARSE_ERROR") return cutShort(resourceId, error.message);
@@ -193,7 +201,7 @@ export function explainArmFailure(resourceId: string, error: unknown, budgetSpen
     if (error.statusCode !== undefined) return explainStatus(resourceId, error);
     return new TransientError(
       `Could not reach Azure to read ${resourceId}: ${error.message}`,
-      "Check the runner's network and the 'arm-endpoint'/'environment' inputs, then retry.",
+      "Check the network to Azure, 'arm-endpoint' and 'environment', then retry.",
       TRANSIENT_RETRY_MS,
     );
   }
