@@ -1,4 +1,5 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { build } from "esbuild";
 
 // `--metafile FILE` (npm run licenses) writes only what the bundle is made of, and leaves dist/ alone.
@@ -7,6 +8,20 @@ const metafile = metafileAt >= 0 ? process.argv[metafileAt + 1] : undefined;
 
 // dist/ is rebuilt from nothing, so no chunk of an earlier build lingers.
 if (metafile === undefined) rmSync("dist", { recursive: true, force: true });
+
+// src/core/version.ts imports package.json for its version: the bundle gets that field alone,
+// so dist/ changes with the version and not with every script or dependency of package.json.
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+const versionOnly = {
+  name: "package-version",
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]package\.json$/ }, (file) =>
+      path.resolve(file.path) === path.resolve("package.json")
+        ? { contents: JSON.stringify({ version }), loader: "json" }
+        : undefined,
+    );
+  },
+};
 
 const result = await build({
   entryPoints: { index: "src/entry/index.ts", cli: "src/entry/cli.ts" },
@@ -23,6 +38,7 @@ const result = await build({
   // The licenses of everything bundled are in licenses/THIRD_PARTY.md (npm run licenses), in full.
   legalComments: "none",
   logLevel: "warning",
+  plugins: [versionOnly],
   // Bundled CommonJS dependencies still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

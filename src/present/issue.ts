@@ -7,7 +7,7 @@
  * points at the evidence package.
  */
 import { renderYaml, toFileEntry } from "../core/baseline/render.js";
-import { sameId } from "../core/arm-ids.js";
+import { lastSegment, sameId } from "../core/arm-ids.js";
 import type { BaselineCluster, ClusterSnapshot, Finding } from "../core/model.js";
 import { addressPlanMarkdown } from "./address-plan.js";
 import { showControls } from "../core/escape.js";
@@ -19,6 +19,7 @@ import type { ClusterIssueReport, FindingChanges, IssuePublication, SuspectIssue
 import type { FindingKey, IssueKind } from "../core/issues/marker.js";
 import { renderMarker, type IssueState } from "../core/issues/marker.js";
 import { handleText, type OwnerSuggestion } from "../core/issues/owner.js";
+import { GATE_VERSION } from "../core/version.js";
 
 /** GitHub refuses an issue body longer than this (HTTP 422). */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -62,10 +63,6 @@ export interface RenderedIssue {
   body: string;
 }
 
-function clusterName(id: string): string {
-  return id.split("/").at(-1) ?? id;
-}
-
 /** A fenced block whose fence no backtick run inside can close; secrets redacted, control and bidi marks shown. */
 export function fenced(language: string, raw: string): string {
   const content = showControls(redact(raw), "\n\t");
@@ -88,11 +85,11 @@ function title(text: string): string {
 }
 
 export function driftTitle(clusterId: string, findings: number): string {
-  return title(`AKS network drift: ${clusterName(clusterId)} (${plural(findings, "finding")})`);
+  return title(`AKS network drift: ${lastSegment(clusterId)} (${plural(findings, "finding")})`);
 }
 
 export function errorTitle(clusterId: string): string {
-  return title(`AKS Network Gate cannot read ${clusterName(clusterId)}`);
+  return title(`AKS Network Gate cannot read ${lastSegment(clusterId)}`);
 }
 
 /* ------------------------------------------------------------------ sections */
@@ -236,7 +233,7 @@ function linksSection(links: IssueLinks, previous: IssueInput["previous"]): stri
       "",
     );
   lines.push(
-    "<sub>Written by AKS Network Gate, which finds this issue by the hidden marker on its first line: it updates the body when the findings change and closes the issue when the cluster passes. The gate only reads Azure.</sub>",
+    `<sub>Written by AKS Network Gate ${GATE_VERSION}, which finds this issue by the hidden marker on its first line: it updates the body when the findings change and closes the issue when the cluster passes. The gate only reads Azure.</sub>`,
   );
   return lines;
 }
@@ -376,7 +373,7 @@ export function renderDriftIssue(input: DriftIssueInput): RenderedIssue {
 }
 
 export function renderErrorIssue(input: ErrorIssueInput): RenderedIssue {
-  const name = clusterName(input.clusterId);
+  const name = lastSegment(input.clusterId);
   const render = (level: number) =>
     [
       renderMarker(input.state),
@@ -492,7 +489,7 @@ export function renderIssueSummary(publication: IssuePublication): string {
     .map((report) => {
       const issue = report.issue ? `[#${report.issue.number}](${report.issue.url})` : "–";
       const why = report.error ? `: ${escapeMarkdown(report.error)}` : "";
-      return `| ${escapeMarkdown(clusterName(report.clusterId))} | ${report.kind} | ${issue} | ${ACTION_TEXT[report.action]}${why} |`;
+      return `| ${escapeMarkdown(lastSegment(report.clusterId))} | ${report.kind} | ${issue} | ${ACTION_TEXT[report.action]}${why} |`;
     });
   const lines = ["### GitHub issues", ""];
   if (rows.length > 0) lines.push("| Cluster | Kind | Issue | This run |", "|---|---|---|---|", ...rows, "");
