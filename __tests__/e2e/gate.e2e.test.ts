@@ -114,7 +114,15 @@ describe("capture, then check", () => {
       expect(createHash("sha256").update(content).digest("hex")).toBe(file.sha256);
     }
     expect((await readdir(evidence)).sort()).toEqual(
-      ["SHA256SUMS", "expected.json", "findings.json", "manifest.json", "report.md", "snapshot.json"].sort(),
+      [
+        "SHA256SUMS",
+        "expected.json",
+        "findings.json",
+        "findings.sarif",
+        "manifest.json",
+        "report.md",
+        "snapshot.json",
+      ].sort(),
     );
   });
 
@@ -211,6 +219,9 @@ describe("drift fails the gate", () => {
     expect(run.code).toBe(0);
     expect(run.outputs.result).toBe("drift");
     expect(Number(run.outputs.findings)).toBeGreaterThan(0);
+    expect(run.summary).toContain(
+      "⚠️ drift: the live network differs from the baseline or breaks a network rule; findings reported only (fail-on: never)",
+    );
   });
 });
 

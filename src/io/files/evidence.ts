@@ -5,6 +5,7 @@ import { jsonSafe } from "../../core/escape.js";
 import type { ClusterResult, GateResult } from "../../core/model.js";
 import { redact } from "../../core/secrets.js";
 import type { RunContext } from "../../core/model.js";
+import { GATE_VERSION } from "../../core/version.js";
 
 export interface EvidenceInput {
   /** The evidence root; the run gets its own folder in it. */
@@ -17,6 +18,8 @@ export interface EvidenceInput {
   run: RunContext;
   results: ClusterResult[];
   report: string;
+  /** The SARIF log of the run's findings (src/present/sarif.ts), written as findings.sarif. */
+  sarif: unknown;
   createdAt: Date;
 }
 
@@ -57,6 +60,7 @@ function contentFiles(input: EvidenceInput): EvidenceFile[] {
       ),
     },
     { name: "report.md", content: redact(input.report) },
+    { name: "findings.sarif", content: json(input.sarif) },
   ];
 }
 
@@ -66,6 +70,7 @@ function manifest(input: EvidenceInput, files: EvidenceFile[]): EvidenceFile {
     name: "manifest.json",
     content: json({
       tool: "aks-network-gate",
+      gateVersion: GATE_VERSION,
       mode: input.mode,
       result: input.result,
       createdAt: input.createdAt.toISOString(),
@@ -90,9 +95,9 @@ function manifest(input: EvidenceInput, files: EvidenceFile[]): EvidenceFile {
 }
 
 /**
- * Writes the run's evidence package: snapshot, expected baseline, findings,
- * report, a manifest with the SHA-256 of each file and `SHA256SUMS` for
- * `sha256sum -c`. Every file is redacted (src/secrets.ts) before it is
+ * Writes the run's evidence package: snapshot, expected baseline, findings
+ * (JSON, and SARIF for code scanning), report, a manifest with the gate's
+ * version and the SHA-256 of each file, and `SHA256SUMS` for `sha256sum -c`. Every file is redacted (src/secrets.ts) before it is
  * hashed. The folder appears whole or not at all: it is written
  * under a temporary name and renamed.
  */
