@@ -94,7 +94,7 @@ function table(recorded: RecordedCluster): string {
   return `routeTables[${recorded.layout.routeTableId.split("/").at(-1) ?? ""}]`;
 }
 
-/** Warnings every unchanged check of a kind carries, each explained in the README. */
+/** Warnings every unchanged check of a kind carries, each explained in docs/rules.md. */
 function expectedWarnings(recorded: RecordedCluster): string[] {
   const { kubenet } = recorded.layout;
   if (!kubenet) return [];

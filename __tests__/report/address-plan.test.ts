@@ -5,6 +5,7 @@ import { GITHUB_BODY_LIMIT, renderDriftIssue } from "../../src/present/issue.js"
 import type { Finding } from "../../src/core/model.js";
 import { addressPlanDiagram, capacityTable, findingLine } from "../../src/present/address-plan.js";
 import { MAX_ADDRESS_PLANS, renderReport } from "../../src/present/markdown.js";
+import { verdictOf } from "../../src/core/verdict.js";
 import { mermaidLabel, mermaidText, renderFlowchart } from "../../src/present/mermaid.js";
 import { azureCniSnapshot, kubenetSnapshot, nodeName } from "../fixtures/snapshots.js";
 import { azureCniWithPodSubnet, checkedAfter, kubenetDrifted, overlayDualStack } from "./fixtures.js";
@@ -128,8 +129,9 @@ describe("the capacity table", () => {
   });
 });
 
+const POLICY = { failOn: "error", issueOnError: false } as const;
+
 const context = {
-  result: "drift" as const,
   mode: "check" as const,
   baselineFile: "b.yml",
   runUrl: undefined,
@@ -138,21 +140,21 @@ const context = {
   slice: undefined,
 };
 
-describe("the README's example", () => {
+describe("the example of docs/reports.md", () => {
   it("is what the code draws for the demo cluster whose pod CIDR was changed by hand", () => {
     const healthy = kubenetSnapshot(3);
     healthy.name = "aks-payments-prod";
     const result = checkedAfter(healthy, (live) => (live.networkProfile.podCidrs = ["10.245.0.0/16"]));
     const shown = result.findings.filter((item) => item.rule !== "routes.outsidePodCidr");
-    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-    const section = readme.slice(readme.indexOf("## Address plan diagram and capacity"));
+    const page = readFileSync(new URL("../../docs/reports.md", import.meta.url), "utf8");
+    const section = page.slice(page.indexOf("## Address plan diagram and capacity"));
     expect(section).toContain(`\`\`\`mermaid\n${addressPlanDiagram(result.snapshot, shown)}\`\`\`\n`);
   });
 });
 
 describe("the address plan in the job summary", () => {
   it("is open for a cluster with findings and folded away for one that passes", () => {
-    const report = renderReport([kubenetDrifted(), overlayDualStack()], context);
+    const report = renderReport(verdictOf([kubenetDrifted(), overlayDualStack()], POLICY), context);
     expect(report).toMatch(/#### Address plan\n\n```mermaid\nflowchart LR\n/);
     expect(report).toMatch(/<details><summary>Address plan and capacity<\/summary>\n\n```mermaid\n/);
     expect(report.match(/```mermaid/g)).toHaveLength(2);
@@ -162,7 +164,7 @@ describe("the address plan in the job summary", () => {
   it(`draws at most ${MAX_ADDRESS_PLANS}, those with findings first, and says where the rest are`, () => {
     const passing = Array.from({ length: MAX_ADDRESS_PLANS + 5 }, () => overlayDualStack());
     const drifting = kubenetDrifted();
-    const report = renderReport([...passing, drifting], context);
+    const report = renderReport(verdictOf([...passing, drifting], POLICY), context);
     expect(report.match(/```mermaid/g)).toHaveLength(MAX_ADDRESS_PLANS);
     expect(report).toContain("#### Address plan");
     expect(report).toContain(

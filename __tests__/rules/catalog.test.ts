@@ -4,7 +4,7 @@ import { FORMATS } from "../../src/core/baseline/formats.js";
 import { NETWORK_RULES } from "../../src/core/check/rules/index.js";
 import { ALL_RULES, rulesSection, RULES_END, RULES_START, withRulesSection } from "../../tools/docs/rules-readme.js";
 
-const README = new URL("../../README.md", import.meta.url);
+const RULES_PAGE = new URL("../../docs/rules.md", import.meta.url);
 
 describe("the rule declarations", () => {
   test("every id is unique, a valid suppress rule id, and named after its family", () => {
@@ -48,7 +48,7 @@ describe("the rule declarations", () => {
   });
 });
 
-describe("the README's rule tables", () => {
+describe("the rule tables of docs/rules.md", () => {
   test("list every rule with its severity, what it checks, why and how to silence it", () => {
     const section = rulesSection();
     for (const rule of ALL_RULES) {
@@ -60,14 +60,14 @@ describe("the README's rule tables", () => {
   });
 
   test("are the ones generated from the declarations (regenerate: see tools/docs/rules-readme.ts)", async () => {
-    const readme = await readFile(README, "utf8");
-    expect(readme).toContain(RULES_START);
-    expect(readme).toContain(RULES_END);
-    const options = { ...(await resolveConfig(README.pathname)), parser: "markdown" };
-    expect(readme).toBe(await format(withRulesSection(readme), options));
+    const page = await readFile(RULES_PAGE, "utf8");
+    expect(page).toContain(RULES_START);
+    expect(page).toContain(RULES_END);
+    const options = { ...(await resolveConfig(RULES_PAGE.pathname)), parser: "markdown" };
+    expect(page).toBe(await format(withRulesSection(page), options));
   });
 
-  test("a README without the markers cannot be regenerated", () => {
+  test("a page without the markers cannot be regenerated", () => {
     expect(() => withRulesSection("# nothing here\n")).toThrow(/no "<!-- rules:start/u);
   });
 });
