@@ -3,23 +3,15 @@
  * action: the runner itself only warns, and a misnamed cluster filter would
  * otherwise widen the check to every cluster of the baseline.
  */
-import { mkdir, mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
 import { runAction } from "../../sandbox/run-action.js";
-import { kubenetCluster, World } from "../../sandbox/world.js";
+import { World } from "../../sandbox/world.js";
+import { newWorkspace, paymentsCluster, SUBSCRIPTION } from "../helpers/e2e-world.js";
 
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 let arm: ArmSandbox;
 
 beforeAll(async () => {
-  const cluster = kubenetCluster({
-    subscriptionId: SUBSCRIPTION,
-    resourceGroup: "rg-payments",
-    name: "aks-payments-prod",
-  });
-  arm = await startArmSandbox(new World(...cluster.resources));
+  arm = await startArmSandbox(new World(...paymentsCluster().resources));
 });
 
 afterAll(async () => {
@@ -27,10 +19,8 @@ afterAll(async () => {
 });
 
 it("fails a run given INPUT_SUBSCRIPTION-ID, suggesting 'subscription', before reading Azure", async () => {
-  const workspace = await mkdtemp(path.join(tmpdir(), "gate-inputs-"));
-  await mkdir(path.join(workspace, ".github"));
   const run = await runAction({
-    workspace,
+    workspace: await newWorkspace("gate-inputs-"),
     armEndpoint: arm.url,
     ca: arm.ca,
     inputs: { "subscription-id": SUBSCRIPTION, "resource-group": "rg-payments", "cluster-name": "aks-payments-prod" },

@@ -6,27 +6,21 @@
  * child preloads fails the run on any connection beyond 127.0.0.1, and the
  * sandbox's Entra stand-in records the token requests that reached it.
  */
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { actionsIdToken, type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
 import { runAction } from "../../sandbox/run-action.js";
-import { kubenetCluster, World } from "../../sandbox/world.js";
+import { World } from "../../sandbox/world.js";
+import { newWorkspace, paymentsCluster, TARGET } from "../helpers/e2e-world.js";
 
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const TENANT = "11111111-1111-1111-1111-111111111111";
 const CLIENT = "22222222-2222-2222-2222-222222222222";
-const TARGET = { subscription: SUBSCRIPTION, "resource-group": "rg-payments", "cluster-name": "aks-payments-prod" };
 
 let arm: ArmSandbox;
 
 beforeAll(async () => {
-  const cluster = kubenetCluster({
-    subscriptionId: SUBSCRIPTION,
-    resourceGroup: "rg-payments",
-    name: "aks-payments-prod",
-  });
-  arm = await startArmSandbox(new World(...cluster.resources));
+  arm = await startArmSandbox(new World(...paymentsCluster().resources));
 });
 
 afterAll(async () => {
@@ -38,10 +32,8 @@ beforeEach(() => {
 });
 
 async function capture(env: Record<string, string>) {
-  const workspace = await mkdtemp(path.join(tmpdir(), "gate-authority-"));
-  await mkdir(path.join(workspace, ".github"));
   return runAction({
-    workspace,
+    workspace: await newWorkspace("gate-authority-"),
     armEndpoint: arm.url,
     ca: arm.ca,
     inputs: { ...TARGET, mode: "capture", "create-issue": "false", "upload-evidence": "false" },

@@ -6,26 +6,15 @@
  * SDK, not by the gate's own loop) ends as an error naming the list after a
  * bounded number of requests.
  */
-import { mkdir, mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type ArmSandbox, startArmSandbox, throttledFault } from "../../sandbox/arm.js";
 import { type ActionRun, runAction } from "../../sandbox/run-action.js";
-import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
-
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-const TARGET = { subscription: SUBSCRIPTION, "resource-group": "rg-payments", "cluster-name": "aks-payments-prod" };
-/** 0.1 minutes: the 6-second budget of the issue. */
-const SIX_SECONDS = "0.1";
+import { type BuiltCluster, World } from "../../sandbox/world.js";
+import { newWorkspace, paymentsCluster, SIX_SECONDS, TARGET } from "../helpers/e2e-world.js";
 
 let sandbox: ArmSandbox;
 let cluster: BuiltCluster;
 
-async function workspace(): Promise<string> {
-  const folder = await mkdtemp(path.join(tmpdir(), "gate-budget-"));
-  await mkdir(path.join(folder, ".github"));
-  return folder;
-}
+const workspace = () => newWorkspace("gate-budget-");
 
 function gate(folder: string, inputs: Record<string, string>): Promise<ActionRun> {
   return runAction({
@@ -37,7 +26,7 @@ function gate(folder: string, inputs: Record<string, string>): Promise<ActionRun
 }
 
 beforeAll(async () => {
-  cluster = kubenetCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg-payments", name: "aks-payments-prod" });
+  cluster = paymentsCluster();
   sandbox = await startArmSandbox(new World(...cluster.resources));
 });
 

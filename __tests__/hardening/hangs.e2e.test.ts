@@ -3,28 +3,17 @@
  * never answers and a GitHub API that never answers both end the run, when
  * 'timeout-minutes' is spent, as result=error naming what was still waiting.
  */
-import { mkdir, mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
 import { type GitHubSandbox, startGitHubSandbox } from "../../sandbox/github.js";
 import { type ActionRun, runAction } from "../../sandbox/run-action.js";
-import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
-
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-const TARGET = { subscription: SUBSCRIPTION, "resource-group": "rg-payments", "cluster-name": "aks-payments-prod" };
-/** 0.1 minutes: a 6-second budget. */
-const SIX_SECONDS = "0.1";
+import { type BuiltCluster, World } from "../../sandbox/world.js";
+import { newWorkspace, paymentsCluster, SIX_SECONDS, TARGET } from "../helpers/e2e-world.js";
 
 let arm: ArmSandbox;
 let github: GitHubSandbox;
 let cluster: BuiltCluster;
 
-async function workspace(): Promise<string> {
-  const folder = await mkdtemp(path.join(tmpdir(), "gate-hangs-"));
-  await mkdir(path.join(folder, ".github"));
-  return folder;
-}
+const workspace = () => newWorkspace("gate-hangs-");
 
 function gate(folder: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
@@ -37,7 +26,7 @@ function gate(folder: string, inputs: Record<string, string>, env: Record<string
 }
 
 beforeAll(async () => {
-  cluster = kubenetCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg-payments", name: "aks-payments-prod" });
+  cluster = paymentsCluster();
   arm = await startArmSandbox(new World(...cluster.resources));
   github = await startGitHubSandbox();
 });
