@@ -11,7 +11,16 @@
  * 404, 500, secondary rate limits with Retry-After) are injected on demand,
  * and a barrier can hold requests until several have arrived, so that tests
  * can make two runs race.
+ *
+ * For the plan of a pull request it serves, as GitHub does: the files a pull
+ * request changes (`GET /pulls/{n}/files`), a file at a commit (`GET
+ * /contents/{path}?ref=`, base64 up to 1 MB, above it `encoding: none` and the
+ * blob from `GET /git/blobs/{sha}`), and a pull request's comments, which are
+ * the comments of its issue (list, create, `PATCH /issues/comments/{id}`),
+ * each with its author. A read-only token (a fork's pull request run gets one)
+ * is refused every write with `403 Resource not accessible by integration`.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
@@ -19,6 +28,13 @@ import { FaultRegistry, type FaultMatch, type FaultSpec, isFaultResponse } from 
 
 /** GitHub's limit for an issue or comment body, in characters. */
 export const BODY_LIMIT = 65_536;
+/**
+ * The contents API gives a file's base64 `content` up to 1 MB; a larger one
+ * comes with `content: ""` and `encoding: "none"` (google/go-github#2924).
+ */
+export const CONTENTS_INLINE_LIMIT = 1024 * 1024;
+/** "Responses include a maximum of 3000 files" (REST API, List pull requests files). */
+export const PULL_FILES_LIMIT = 3000;
 
 /** Who a token is, as GitHub reports it on what the token writes. */
 export interface SandboxAccount {
@@ -63,6 +79,16 @@ export interface SandboxIssue {
   pull_request?: boolean;
 }
 
+/** A comment on an issue or a pull request, with its author. */
+export interface SandboxComment {
+  id: number;
+  issue: number;
+  user: SandboxAccount;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface GitHubRequestRecord {
   method: string;
   path: string;
@@ -86,6 +112,8 @@ export interface GitHubSandboxOptions {
    * account, `user` for a person's.
    */
   tokenKind?: "installation" | "user";
+  /** A read-only token, as a `pull_request` run of a fork's pull request gets: every write is a 403. */
+  readOnly?: boolean;
   latencyMs?: number;
   now?: () => Date;
 }
@@ -172,15 +200,25 @@ export class GitHubSandbox {
   readonly repository: string;
   /** Whom the token writes as. */
   readonly account: SandboxAccount;
+  /** Every comment of every issue and pull request, by ID. */
+  readonly comments = new Map<number, SandboxComment>();
+  /** File texts by commit, then path. */
+  readonly files = new Map<string, Map<string, string>>();
+  /** The files each pull request changes. */
+  readonly pullFiles = new Map<number, string[]>();
+  /** A read-only token: every write is refused. */
+  readOnly: boolean;
   latencyMs: number;
   url = "";
   private next = 1;
+  private nextComment = 1_000_001;
   private readonly barriers: Barrier[] = [];
   private readonly server: Server;
 
   constructor(private readonly options: GitHubSandboxOptions = {}) {
     this.repository = options.repository ?? "contoso/platform-network";
     this.account = options.account ?? ACTIONS_BOT;
+    this.readOnly = options.readOnly ?? false;
     this.latencyMs = options.latencyMs ?? 0;
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) =>
@@ -240,6 +278,43 @@ export class GitHubSandbox {
     return seeded;
   }
 
+  /** Opens a pull request (an issue with `pull_request`) that changes these files. */
+  openPullRequest(title: string, files: string[]): SandboxIssue {
+    const pull = this.seed({ title, pull_request: true });
+    this.pullFiles.set(pull.number, [...files]);
+    return pull;
+  }
+
+  /** Puts a file's text at a commit. */
+  putFile(ref: string, path: string, text: string): void {
+    const tree = this.files.get(ref) ?? new Map<string, string>();
+    tree.set(path.replace(/^\/+/u, ""), text);
+    this.files.set(ref, tree);
+  }
+
+  /** The comments of an issue or pull request, oldest first; comments seeded as text are the token's. */
+  commentsOn(number: number): SandboxComment[] {
+    const issue = this.issues.get(number);
+    const records = [...this.comments.values()].filter((comment) => comment.issue === number);
+    for (const body of issue?.comments.slice(records.length) ?? [])
+      records.push(this.record(number, body, this.account));
+    return records.sort((a, b) => a.id - b.id);
+  }
+
+  /** Adds a comment by anyone, e.g. one that copies the gate's marker. */
+  seedComment(number: number, body: string, user: SandboxAccount = this.account): SandboxComment {
+    this.commentsOn(number);
+    this.issues.get(number)?.comments.push(body);
+    return this.record(number, body, user);
+  }
+
+  private record(issue: number, body: string, user: SandboxAccount): SandboxComment {
+    const now = this.now();
+    const comment = { id: this.nextComment++, issue, user, body, created_at: now, updated_at: now };
+    this.comments.set(comment.id, comment);
+    return comment;
+  }
+
   private now(): string {
     return (this.options.now?.() ?? new Date()).toISOString();
   }
@@ -294,6 +369,10 @@ export class GitHubSandbox {
     }
     if (url.pathname === "/user" && method === "GET") return this.authenticatedUser();
     if (url.pathname === "/graphql" && method === "POST") return this.graphql(body);
+    if (this.readOnly && method !== "GET")
+      return { status: 403, body: githubError("Resource not accessible by integration") };
+    const repo = this.repositoryRoute(method, url, body);
+    if (repo !== undefined) return repo;
     const match = /^\/repos\/([^/]+\/[^/]+)\/issues(?:\/(\d+)(?:\/(comments|labels|assignees)(?:\/([^/]+))?)?)?$/.exec(
       url.pathname,
     );
@@ -306,7 +385,7 @@ export class GitHubSandbox {
     if (!issue) return { status: 404, body: githubError("Not Found") };
     if (sub === undefined)
       return method === "GET" ? this.ok(issue) : method === "PATCH" ? this.updateIssue(issue, body) : notAllowed();
-    return this.subResource(method, issue, sub, name === undefined ? undefined : decodeURIComponent(name), body);
+    return this.subResource(method, issue, sub, name === undefined ? undefined : decodeURIComponent(name), body, url);
   }
 
   private subResource(
@@ -315,17 +394,17 @@ export class GitHubSandbox {
     sub: string,
     name: string | undefined,
     body: unknown,
+    url: URL,
   ): Reply {
     const input = (body ?? {}) as { body?: string; labels?: string[]; assignees?: string[] };
     if (sub === "comments" && method === "GET")
-      return { status: 200, body: issue.comments.map((text, index) => ({ id: index + 1, body: text })) };
+      return this.page(url, this.commentsOn(issue.number), (comment) => this.commentJson(comment));
     if (sub === "comments" && method === "POST") {
-      if (typeof input.body !== "string" || input.body === "") return validationFailed("body", "missing_field");
-      if (characters(input.body) > BODY_LIMIT)
-        return validationFailed("body", "custom", `body is too long (maximum is ${BODY_LIMIT} characters)`);
-      issue.comments.push(input.body);
+      const refused = refusedBody(input.body);
+      if (refused) return refused;
+      const comment = this.seedComment(issue.number, input.body ?? "");
       this.touch(issue);
-      return { status: 201, body: { id: issue.comments.length, body: input.body } };
+      return { status: 201, body: this.commentJson(comment) };
     }
     if (sub === "labels" && method === "POST") {
       for (const label of input.labels ?? []) this.addLabel(issue, label);
@@ -367,6 +446,124 @@ export class GitHubSandbox {
     };
   }
 
+  /**
+   * The routes of the plan of a pull request: a file at a commit, a blob, the
+   * files of a pull request, and a comment by its ID; undefined for others.
+   */
+  private repositoryRoute(method: string, url: URL, body: unknown): Reply | undefined {
+    const match = /^\/repos\/([^/]+\/[^/]+)\/(contents|git\/blobs|pulls|issues\/comments)\/(.+)$/u.exec(url.pathname);
+    if (!match) return undefined;
+    const [, repository = "", kind, rest = ""] = match;
+    if (repository.toLowerCase() !== this.repository.toLowerCase())
+      return { status: 404, body: githubError("Not Found") };
+    if (kind === "contents" && method === "GET")
+      return this.contents(decodeURIComponent(rest), url.searchParams.get("ref") ?? "main");
+    if (kind === "git/blobs" && method === "GET") return this.blob(rest);
+    const files = /^(\d+)\/files$/u.exec(rest);
+    if (kind === "pulls" && files && method === "GET") {
+      const changed = this.pullFiles.get(Number(files[1]));
+      if (changed === undefined) return { status: 404, body: githubError("Not Found") };
+      return this.page(url, changed.slice(0, PULL_FILES_LIMIT), (filename) => ({ filename, status: "modified" }));
+    }
+    if (kind === "issues/comments" && /^\d+$/u.test(rest) && method === "PATCH")
+      return this.updateComment(Number(rest), body);
+    return { status: 404, body: githubError("Not Found") };
+  }
+
+  private contents(path: string, ref: string): Reply {
+    const tree = this.files.get(ref);
+    const text = tree?.get(path);
+    if (text === undefined) {
+      const inside = [...(tree?.keys() ?? [])].filter((file) => file.startsWith(`${path}/`));
+      if (inside.length === 0)
+        return {
+          status: 404,
+          body: githubError(
+            "Not Found",
+            undefined,
+            "https://docs.github.com/rest/repos/contents#get-repository-content",
+          ),
+        };
+      return {
+        status: 200,
+        body: inside.map((file) => ({ type: "file", name: file.slice(path.length + 1), path: file })),
+      };
+    }
+    const bytes = Buffer.from(text, "utf8");
+    const inline = bytes.length <= CONTENTS_INLINE_LIMIT;
+    const content = inline ? (bytes.toString("base64").match(/.{1,60}/gu) ?? []).join("\n") : "";
+    const name = path.split("/").at(-1);
+    return {
+      status: 200,
+      body: {
+        type: "file",
+        encoding: inline ? "base64" : "none",
+        size: bytes.length,
+        name,
+        path,
+        content,
+        sha: blobSha(bytes),
+      },
+    };
+  }
+
+  private blob(sha: string): Reply {
+    for (const tree of this.files.values()) {
+      for (const text of tree.values()) {
+        const bytes = Buffer.from(text, "utf8");
+        if (blobSha(bytes) === sha)
+          return {
+            status: 200,
+            body: { sha, size: bytes.length, encoding: "base64", content: bytes.toString("base64") },
+          };
+      }
+    }
+    return { status: 404, body: githubError("Not Found") };
+  }
+
+  private updateComment(id: number, body: unknown): Reply {
+    const comment = this.comments.get(id);
+    if (comment === undefined) return { status: 404, body: githubError("Not Found") };
+    const text = (body as { body?: string } | undefined)?.body;
+    const refused = refusedBody(text);
+    if (refused) return refused;
+    const issue = this.issues.get(comment.issue);
+    const index = this.commentsOn(comment.issue).findIndex((entry) => entry.id === id);
+    if (issue && index >= 0) issue.comments[index] = text ?? "";
+    comment.body = text ?? "";
+    comment.updated_at = this.now();
+    return { status: 200, body: this.commentJson(comment) };
+  }
+
+  private commentJson(comment: SandboxComment): Record<string, unknown> {
+    const kind = this.issues.get(comment.issue)?.pull_request ? "pull" : "issues";
+    return {
+      id: comment.id,
+      body: comment.body,
+      user: this.accountJson(comment.user),
+      html_url: `https://github.com/${this.repository}/${kind}/${comment.issue}#issuecomment-${comment.id}`,
+      issue_url: `${this.url}/repos/${this.repository}/issues/${comment.issue}`,
+      url: `${this.url}/repos/${this.repository}/issues/comments/${comment.id}`,
+      created_at: comment.created_at,
+      updated_at: comment.updated_at,
+    };
+  }
+
+  /** One page of a list as GitHub serves it: `per_page` (at most 100) and `page`, with a Link header to the next. */
+  private page<T>(url: URL, items: T[], json: (item: T) => unknown): Reply {
+    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30) || 30);
+    const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (target: number) => {
+      const next = new URL(url.toString());
+      next.searchParams.set("page", String(target));
+      return next.toString();
+    };
+    const links = [...(page < last ? [`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`] : [])];
+    const body = items.slice((page - 1) * perPage, page * perPage).map(json);
+    return { status: 200, body, ...(links.length > 0 ? { headers: { Link: links.join(", ") } } : {}) };
+  }
+
   private listIssues(url: URL): Reply {
     const state = url.searchParams.get("state") ?? "open";
     const wanted = (url.searchParams.get("labels") ?? "")
@@ -375,23 +572,13 @@ export class GitHubSandbox {
       .filter(Boolean);
     const sort = url.searchParams.get("sort") ?? "created";
     const direction = url.searchParams.get("direction") ?? "desc";
-    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30) || 30);
-    const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
     const key = (issue: SandboxIssue) =>
       (sort === "updated" ? issue.updated_at : issue.created_at) + String(issue.number).padStart(9, "0");
     const items = [...this.issues.values()]
       .filter((issue) => state === "all" || issue.state === state)
       .filter((issue) => wanted.every((label) => issue.labels.some((own) => own.toLowerCase() === label)))
       .sort((a, b) => (direction === "asc" ? 1 : -1) * key(a).localeCompare(key(b)));
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const link = (target: number) => {
-      const next = new URL(url.toString());
-      next.searchParams.set("page", String(target));
-      return next.toString();
-    };
-    const links = [...(page < last ? [`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`] : [])];
-    const body = items.slice((page - 1) * perPage, page * perPage).map((issue) => this.json(issue));
-    return { status: 200, body, ...(links.length > 0 ? { headers: { Link: links.join(", ") } } : {}) };
+    return this.page(url, items, (issue) => this.json(issue));
   }
 
   private createIssue(body: unknown): Reply {
@@ -499,6 +686,19 @@ function requestMatches(match: FaultMatch, method: string, path: string): boolea
   if (match.method && match.method.toUpperCase() !== method) return false;
   if (match.path === undefined) return true;
   return typeof match.path === "string" ? path.toLowerCase().includes(match.path.toLowerCase()) : match.path.test(path);
+}
+
+/** Why GitHub refuses a comment's body: missing, or over its limit. */
+function refusedBody(body: string | undefined): Reply | undefined {
+  if (typeof body !== "string" || body === "") return validationFailed("body", "missing_field");
+  if (characters(body) > BODY_LIMIT)
+    return validationFailed("body", "custom", `body is too long (maximum is ${BODY_LIMIT} characters)`);
+  return undefined;
+}
+
+/** Git's blob ID: SHA-1 of `blob <size>\0` and the bytes. */
+function blobSha(bytes: Buffer): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
 function notAllowed(): Reply {

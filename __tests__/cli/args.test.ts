@@ -112,7 +112,7 @@ describe("the flags and the options table", () => {
     expect(help).toContain("--timeout-minutes N the run's time budget in minutes, at most 360 (default 15)");
   });
 
-  it("has no flag for the options of a workflow run (issues, artifacts, OIDC), nor for the mode (the command)", () => {
+  it("has no flag for the options of a workflow run (issues, artifacts, OIDC, the pull-request plan), nor for the mode (the command)", () => {
     const withoutFlag = OPTIONS.filter((option) => !("cli" in option)).map((option) => option.name);
     expect(withoutFlag).toEqual([
       "mode",
@@ -126,6 +126,7 @@ describe("the flags and the options table", () => {
       "owner-tag",
       "max-issues",
       "issue-on-error",
+      "pr-plan",
       "upload-evidence",
       "retention-days",
     ]);

@@ -2,15 +2,18 @@
  * The one place that builds a GitHub client: Octokit from @actions/github
  * with the retry and throttling plugins, as GitHub recommends. It is loaded
  * with `import()` on first use, so a run that writes no issue never loads it.
- * Everything else talks to GitHub through the small IssueApi below, and reads
- * GitHub's failures through explainGitHubError.
+ * Everything else talks to GitHub through the small IssueApi and
+ * PullRequestApi below, and reads GitHub's failures through explainGitHubError.
  */
 import { randomUUID } from "node:crypto";
 import type { Deadline } from "../../core/deadline.js";
+import { GateError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 
 export type { GitHubIssue, IssueApi, IssuePatch, NewIssue } from "../../core/issues/plan.js";
+export type { PullRequestApi, PullRequestComment } from "../../core/pr-plan/comment.js";
 import type { GitHubIssue, IssueApi } from "../../core/issues/plan.js";
+import type { PullRequestApi, PullRequestComment } from "../../core/pr-plan/comment.js";
 
 export interface IssueApiOptions {
   token: string;
@@ -26,6 +29,7 @@ export interface IssueApiOptions {
 }
 
 export type IssueApiFactory = (options: IssueApiOptions) => Promise<IssueApi>;
+export type PullRequestApiFactory = (options: IssueApiOptions) => Promise<PullRequestApi>;
 
 /** How many pages of closed issues are read to find the latest one of a cluster. */
 export const CLOSED_PAGES = 3;
@@ -105,13 +109,28 @@ async function buildOctokit(options: IssueApiOptions) {
 }
 
 /** Every call of the API ends when the run's deadline does, naming the call that was still waiting. */
-function withinDeadline(api: IssueApi, deadline: Deadline | undefined): IssueApi {
+function withinDeadline<T extends object>(api: T, deadline: Deadline | undefined): T {
   if (!deadline) return api;
   const bounded = {} as Record<string, unknown>;
   for (const [name, call] of Object.entries(api) as [string, (...args: unknown[]) => Promise<unknown>][]) {
     bounded[name] = (...args: unknown[]) => deadline.race(call(...args), `an answer from GitHub to ${name}`);
   }
-  return bounded as unknown as IssueApi;
+  return bounded as T;
+}
+
+type Octokit = Awaited<ReturnType<typeof buildOctokit>>;
+
+/** Who the token is: GraphQL's viewer, and `GET /user` (identity.ts). */
+function identityCalls(octokit: Octokit): Pick<IssueApi, "viewerLogin" | "authenticatedUser"> {
+  return {
+    async viewerLogin() {
+      const { viewer } = await octokit.graphql<{ viewer: { login: string } }>("query { viewer { login } }");
+      return viewer.login;
+    },
+    async authenticatedUser() {
+      return (await octokit.rest.users.getAuthenticated()).data.login;
+    },
+  };
 }
 
 /** Builds the IssueApi over Octokit; loads @actions/github only now. */
@@ -159,13 +178,91 @@ async function octokitIssueApi(options: IssueApiOptions): Promise<IssueApi> {
         if (explainGitHubError(error).status !== 404) throw error;
       });
     },
-    async viewerLogin() {
-      const { viewer } = await octokit.graphql<{ viewer: { login: string } }>("query { viewer { login } }");
-      return viewer.login;
+    ...identityCalls(octokit),
+  };
+}
+
+/* ------------------------------------------------------------ pull requests */
+
+interface RawComment {
+  id: number;
+  body?: string | null;
+  html_url: string;
+  user?: { login?: string } | null;
+}
+
+function toComment(raw: RawComment): PullRequestComment {
+  return { id: raw.id, body: raw.body ?? "", author: raw.user?.login ?? null, url: raw.html_url };
+}
+
+interface RawContent {
+  type?: string;
+  encoding?: string;
+  content?: string;
+  sha?: string;
+}
+
+/**
+ * A file's text from `GET /repos/{owner}/{repo}/contents/{path}?ref=`: base64
+ * in `content` up to 1 MB. Above it GitHub leaves `content` empty with
+ * `encoding: none` (google/go-github#2924; the 100 MB limit of the endpoint:
+ * github.blog changelog 2022-05-03), and the file's blob is read by its `sha`
+ * from `GET /repos/{owner}/{repo}/git/blobs/{sha}`, always base64, up to 100 MB
+ * (docs.github.com, REST API, Git blobs).
+ */
+async function fileText(octokit: Octokit, where: { owner: string; repo: string }, path: string, data: unknown) {
+  const file = data as RawContent;
+  if (Array.isArray(data) || file.type !== "file") {
+    throw new GateError(
+      `'${path}' on the base branch is a ${Array.isArray(data) ? "directory" : (file.type ?? "thing")}, not a baseline file.`,
+    );
+  }
+  if (file.encoding === "base64") return Buffer.from(file.content ?? "", "base64").toString("utf8");
+  const blob = await octokit.rest.git.getBlob({ ...where, file_sha: file.sha ?? "" });
+  return Buffer.from(blob.data.content, "base64").toString("utf8");
+}
+
+/** Builds the PullRequestApi over Octokit; loads @actions/github only now. */
+export const createPullRequestApi: PullRequestApiFactory = async (options) =>
+  withinDeadline(await octokitPullRequestApi(options), options.deadline);
+
+async function octokitPullRequestApi(options: IssueApiOptions): Promise<PullRequestApi> {
+  const octokit = await buildOctokit(options);
+  const [owner = "", repo = ""] = options.repository.split("/");
+  const where = { owner, repo };
+  return {
+    /** `GET /repos/{owner}/{repo}/pulls/{n}/files`: "Responses include a maximum of 3000 files" (docs.github.com, REST API, pulls). */
+    async changedFiles(pullRequest) {
+      const params = { ...where, pull_number: pullRequest, per_page: 100 };
+      const files = await octokit.paginate(octokit.rest.pulls.listFiles, params);
+      return files.flatMap((file) => [file.filename, ...(file.previous_filename ? [file.previous_filename] : [])]);
     },
-    async authenticatedUser() {
-      return (await octokit.rest.users.getAuthenticated()).data.login;
+    async fileAt(path, ref) {
+      try {
+        return await fileText(
+          octokit,
+          where,
+          path,
+          (await octokit.rest.repos.getContent({ ...where, path, ref })).data,
+        );
+      } catch (error) {
+        if (explainGitHubError(error).status === 404) return null;
+        throw error;
+      }
     },
+    async listComments(pullRequest) {
+      const params = { ...where, issue_number: pullRequest, per_page: 100 };
+      return (await octokit.paginate(octokit.rest.issues.listComments, params)).map((raw) =>
+        toComment(raw as RawComment),
+      );
+    },
+    async createComment(pullRequest, body) {
+      return toComment((await octokit.rest.issues.createComment({ ...where, issue_number: pullRequest, body })).data);
+    },
+    async updateComment(id, body) {
+      return toComment((await octokit.rest.issues.updateComment({ ...where, comment_id: id, body })).data);
+    },
+    ...identityCalls(octokit),
   };
 }
 

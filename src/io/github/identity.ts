@@ -51,21 +51,22 @@ async function ask(source: Source, question: () => Promise<string>, reasons: str
   return undefined;
 }
 
-/** The token's login, by GraphQL, then `GET /user`, else `github-actions[bot]`; logged once. */
+/** The token's login, by GraphQL, then `GET /user`, else `github-actions[bot]`; logged once, for `what` it writes. */
 export async function resolveIdentity(
   api: Pick<IssueApi, "viewerLogin" | "authenticatedUser">,
   logger: Logger,
+  what: { area: string; things: string } = { area: "GitHub issues", things: "issues" },
 ): Promise<GateIdentity> {
   const reasons: string[] = [];
   const found =
     (await ask("GraphQL viewer", () => api.viewerLogin(), reasons)) ??
     (await ask("GET /user", () => api.authenticatedUser(), reasons));
   if (found) {
-    logger.info(`GitHub issues: the gate acts only on issues written by ${found.login}, the token's identity.`);
+    logger.info(`${what.area}: the gate acts only on ${what.things} written by ${found.login}, the token's identity.`);
     return found;
   }
   logger.info(
-    `GitHub issues: GitHub did not name the token's identity (${reasons.join("; ")}); the gate acts only on issues written by ${ACTIONS_BOT_LOGIN}, as the GITHUB_TOKEN writes them.`,
+    `${what.area}: GitHub did not name the token's identity (${reasons.join("; ")}); the gate acts only on ${what.things} written by ${ACTIONS_BOT_LOGIN}, as the GITHUB_TOKEN writes them.`,
   );
   return { login: ACTIONS_BOT_LOGIN, source: "assumed" };
 }
