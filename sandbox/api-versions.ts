@@ -105,7 +105,17 @@ const RESOURCES_VERSIONS = [
 const RESOURCES_SOURCE =
   "ARM's InvalidApiVersionParameter message for resource groups in ansible-collections/azure#1739";
 
+/**
+ * The Activity Log's only version: the specification's one folder,
+ * `specification/monitor/resource-manager/Microsoft.Insights/stable/2015-04-01/activityLogs_API.json`,
+ * which @azure/arm-monitor 8 pins in `activityLogs.list`.
+ */
+const ACTIVITY_LOG_VERSIONS = ["2015-04-01"] as const;
+const ACTIVITY_LOG_SOURCE =
+  "Azure/azure-rest-api-specs specification/monitor/resource-manager/Microsoft.Insights/stable/2015-04-01/activityLogs_API.json; @azure/arm-monitor 8 (activityLogs.list)";
+
 export const SERVED_API_VERSIONS: readonly ServedType[] = [
+  { type: "Microsoft.Insights/eventtypes/values", versions: ACTIVITY_LOG_VERSIONS, sources: [ACTIVITY_LOG_SOURCE] },
   { type: "Microsoft.ContainerService/managedClusters", versions: AKS_VERSIONS, sources: [AKS_SOURCE] },
   { type: "Microsoft.ContainerService/managedClusters/agentPools", versions: AKS_VERSIONS, sources: [AKS_SOURCE] },
   { type: "Microsoft.Network/virtualNetworks", versions: NETWORK_VERSIONS, sources: [NETWORK_SOURCE] },

@@ -1,6 +1,7 @@
 /**
  * The local Azure Resource Manager stand-in: an HTTPS server on 127.0.0.1 that
- * answers ARM GETs from an in-memory World, logs every request, refuses every
+ * answers ARM GETs from an in-memory World (its resources, and its Activity
+ * Log through sandbox/activity-log.ts), logs every request, refuses every
  * write, injects faults on demand, and serves the Entra ID and GitHub Actions
  * token endpoints so that sign-in never leaves loopback.
  */
@@ -9,6 +10,7 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
+import { activityLogReply, isActivityLogPath } from "./activity-log.js";
 import { refuseApiVersion } from "./api-versions.js";
 import { armGet, locationOf, type Reply } from "./arm-routes.js";
 import { makeCertificate, type SandboxCertificate } from "./cert.js";
@@ -240,10 +242,13 @@ class ArmSandboxServer implements ArmSandbox {
     }
     if (this.options.replay) return this.authenticate(authorization) ?? this.options.replay(url, this.url);
     const path = decodeURIComponent(url.pathname);
+    const listing = { baseUrl: this.url, pageSize: this.pageSize };
     return (
       this.authenticate(authorization) ??
       refuseApiVersion(path, url.searchParams.get("api-version"), locationOf(this.world, path)) ??
-      armGet(this.world, url, { baseUrl: this.url, pageSize: this.pageSize })
+      (isActivityLogPath(path)
+        ? activityLogReply(this.world, url, { ...listing, now: Date.now() })
+        : armGet(this.world, url, listing))
     );
   }
 

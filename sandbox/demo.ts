@@ -6,6 +6,10 @@
  * shows its findings, the job summary and the evidence package. The drift opens
  * a GitHub issue on the local GitHub stand-in, whose body the demo prints;
  * once the cluster is repaired, the next check passes and closes the issue.
+ * The sandbox's Activity Log holds the writes behind the drift (a person
+ * deleted the route in the portal, a pipeline's deployment changed the pod
+ * CIDR, AKS rewrote another route), which the issue shows as "Changed by"
+ * lines and the evidence keeps as changes.json.
  */
 import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,7 +17,7 @@ import path from "node:path";
 import { type ArmSandbox, startArmSandbox } from "./arm.js";
 import { type GitHubSandbox, startGitHubSandbox } from "./github.js";
 import { type ActionRun, runAction } from "./run-action.js";
-import { kubenetCluster, World } from "./world.js";
+import { activityEvent, deploymentEvent, kubenetCluster, World } from "./world.js";
 
 const CLUSTER = {
   subscriptionId: "00000000-0000-0000-0000-000000000000",
@@ -78,6 +82,53 @@ async function capture(demo: Demo): Promise<void> {
   console.log((await readFile(baselineFile, "utf8")).replace(/^/gm, "   > "));
 }
 
+/** The pipeline that deploys the cluster's network: a service principal (the ID of its app registration). */
+const PIPELINE = {
+  kind: "application",
+  appId: "8d1f7c2e-5a4b-4c3d-9e8f-0a1b2c3d4e5f",
+  objectId: "f3e2d1c0-b9a8-4765-8432-10fedcba9876",
+} as const;
+
+/** The writes behind the drift, as the Activity Log records them, just after the passing check. */
+function logWrites(demo: Demo, droppedRoute: string): void {
+  const { built, sandbox } = demo;
+  const { subscriptionId, resourceGroup } = CLUSTER;
+  const at = (offset: number) => new Date(Date.now() + offset);
+  const correlationId = "6a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  const kept = built.routes[0]?.name ?? "";
+  sandbox.world.logEvents(
+    activityEvent({
+      resourceId: `${built.routeTableId}/routes/${kept}`,
+      operation: "Microsoft.Network/routeTables/routes/write",
+      at: at(0),
+      caller: {
+        kind: "application",
+        appId: "7c5e4b3a-2d1f-4e0a-9b8c-7d6e5f4a3b2c",
+        objectId: "0c9b8a7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d",
+        managedIdentity: built.clusterId.toLowerCase(),
+      },
+    }),
+    activityEvent({
+      resourceId: `${built.routeTableId}/routes/${droppedRoute}`,
+      operation: "Microsoft.Network/routeTables/routes/delete",
+      at: at(1),
+      caller: { kind: "person", upn: "alice@contoso.com", client: "portal" },
+    }),
+    deploymentEvent(subscriptionId, resourceGroup, "aks-payments-network-1342", {
+      at: at(2),
+      caller: PIPELINE,
+      correlationId,
+    }),
+    activityEvent({
+      resourceId: built.clusterId,
+      operation: "Microsoft.ContainerService/managedClusters/write",
+      at: at(3),
+      caller: PIPELINE,
+      correlationId,
+    }),
+  );
+}
+
 /** Node 1's route goes missing and the pod CIDR is changed by hand. */
 function drift(demo: Demo): void {
   const { built, sandbox } = demo;
@@ -92,7 +143,10 @@ function drift(demo: Demo): void {
     profile.podCidr = "10.245.0.0/16";
     profile.podCidrs = ["10.245.0.0/16"];
   });
+  logWrites(demo, dropped?.name ?? "");
   console.log(`   removed route ${dropped?.name}; podCidr 10.244.0.0/16 -> 10.245.0.0/16`);
+  console.log("   the Activity Log records: alice@contoso.com deleted the route in the portal, a pipeline's");
+  console.log("   deployment wrote the cluster, and AKS rewrote another route");
 }
 
 async function showFailure(demo: Demo, failed: ActionRun): Promise<number> {
@@ -107,6 +161,8 @@ async function showFailure(demo: Demo, failed: ActionRun): Promise<number> {
   showIssue(demo.github, number);
   heading("   its body, as rendered Markdown source");
   console.log(demo.github.issues.get(number)?.body ?? "(none)");
+  heading(`changes.json of that run: the Activity Log events behind the drift`);
+  console.log(await readFile(path.join(evidence, "changes.json"), "utf8").catch(() => "(none)"));
   return number;
 }
 
@@ -116,7 +172,9 @@ function verdict(
   number: number,
 ): boolean {
   const closed = demo.github.issues.get(number);
+  const changedBy = (closed?.body ?? "").includes("Changed by **alice@\u200bcontoso.com** (person, Azure portal)");
   const ok =
+    changedBy &&
     runs.pass.code === 0 &&
     runs.pass.outputs.result === "pass" &&
     runs.drift.code !== 0 &&
@@ -127,7 +185,7 @@ function verdict(
     closed.labels.includes("resolved");
   console.log(
     ok
-      ? "\nThe demo behaved as expected: pass, a failing gate on drift that opened an issue, and a pass that closed it."
+      ? "\nThe demo behaved as expected: pass, a failing gate on drift that opened an issue saying who changed what, and a pass that closed it."
       : "\nThe demo did NOT behave as expected.",
   );
   return ok;

@@ -6,6 +6,8 @@ import { collectionKeysOf, idKey, parentResource, resourceGroupKey, type ArmReso
 
 export type { ArmResource } from "./resource-id.js";
 export { kubenetCluster, azureCniCluster } from "./builders/clusters.js";
+export { activityEvent, CLIENT_APP_IDS, deploymentEvent, stableGuid } from "./builders/activity-log.js";
+export type { EventCaller, EventOptions } from "./builders/activity-log.js";
 export type {
   BuiltCluster,
   BuiltNode,
@@ -33,6 +35,8 @@ function isResource(value: unknown): value is ArmResource {
 }
 
 export class World {
+  /** The Activity Log's events (sandbox/builders/activity-log.ts), which sandbox/activity-log.ts serves. */
+  readonly activityLog: Record<string, unknown>[] = [];
   private readonly resources = new Map<string, ArmResource>();
   /** Stored resource keys by every collection that lists them, so a list does not scan the world. */
   private readonly byCollection = new Map<string, Set<string>>();
@@ -40,6 +44,12 @@ export class World {
 
   constructor(...bodies: ArmResource[]) {
     this.put(...bodies);
+  }
+
+  /** Adds events to the Activity Log. */
+  logEvents(...events: Record<string, unknown>[]): this {
+    this.activityLog.push(...events);
+    return this;
   }
 
   /** Adds or replaces resources, each keyed by its `id`. */
@@ -71,6 +81,7 @@ export class World {
   }
 
   clear(): this {
+    this.activityLog.length = 0;
     this.resources.clear();
     this.byCollection.clear();
     this.groups.clear();

@@ -9,10 +9,12 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
+import { MonitorClient } from "@azure/arm-monitor";
 import { createHttpHeaders, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { readFile } from "node:fs/promises";
 import { API_VERSIONS, ARM_READS, type ArmRead, type ArmReadName } from "../../src/io/azure/api-versions.js";
 import { captureCluster } from "../../src/app/capture-cluster.js";
+import { ACTIVITY_LOG_SELECT, resourceGroupFilter } from "../../src/core/changes/window.js";
 import { GateDefect } from "../../src/io/azure/failures.js";
 import { azureCniCluster, kubenetCluster, World } from "../../sandbox/world.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
@@ -91,6 +93,12 @@ async function deriveFromSdks(): Promise<Record<ArmReadName, DerivedRead>> {
       drain(
         new ComputeManagementClient(credential, SUBSCRIPTION, { httpClient }).virtualMachineScaleSetVMs.list(rg, vmss),
       ),
+    activityLog: (httpClient) =>
+      drain(
+        new MonitorClient(credential, SUBSCRIPTION, { httpClient }).activityLogs.list(
+          resourceGroupFilter(new Date("2026-11-22T00:00:00Z"), new Date("2026-11-23T00:00:00Z"), rg),
+        ),
+      ),
   };
   const derived = {} as Record<ArmReadName, DerivedRead>;
   for (const [name, call] of Object.entries(calls) as [ArmReadName, (client: HttpClient) => Promise<unknown>][]) {
@@ -159,6 +167,9 @@ async function captureAll(reader: ReturnType<typeof arm.reader>): Promise<void> 
   await captureCluster(reader, { subscriptionId: SUBSCRIPTION, resourceGroup: "rg2", name: "aks-cni" }, now);
   arm.sandbox.world = avsetWorld();
   await captureCluster(reader, { subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-avset" }, now);
+  // The Activity Log read of a drifting run; the sandbox checks its window against the real clock.
+  const filter = resourceGroupFilter(new Date(Date.now() - 86_400_000), new Date(), "rg1");
+  await reader.listActivityLog(SUBSCRIPTION, filter, ACTIVITY_LOG_SELECT);
 }
 
 describe("the api-version of every read", () => {

@@ -12,7 +12,8 @@ export type ExampleName =
   | "RouteTableGet"
   | "RouteTableRouteList"
   | "SubnetGet"
-  | "VirtualNetworkGet";
+  | "VirtualNetworkGet"
+  | "GetActivityLogsFiltered";
 
 interface ExampleFile {
   responses: { "200": { body: unknown } };

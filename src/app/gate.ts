@@ -42,7 +42,8 @@ export interface Outcome {
   baseline: ParsedBaseline | undefined;
 }
 
-async function readBaseline(settings: Settings): Promise<ParsedBaseline> {
+/** The baseline file of the workspace, parsed and validated. */
+export async function readBaseline(settings: Settings): Promise<ParsedBaseline> {
   if (!existsSync(settings.baselinePath)) {
     throw new GateError(
       `The baseline file '${settings.baselineFile}' does not exist.`,
@@ -62,7 +63,8 @@ function matches(selector: ClusterSelector, clusterId: string): boolean {
   );
 }
 
-function selectClusters(settings: Settings, parsed: ParsedBaseline): BaselineCluster[] {
+/** The clusters of the baseline this job checks: the selector's, in this shard. */
+export function selectClusters(settings: Settings, parsed: ParsedBaseline): BaselineCluster[] {
   const clusters = parsed.baseline.clusters.filter((cluster) => matches(settings.selector, cluster.id));
   if (parsed.baseline.clusters.length === 0) {
     throw new GateError(
@@ -141,6 +143,22 @@ function annotate(logger: Logger, parsed: ParsedBaseline, file: string, verdict:
   }
 }
 
+/** Reads these clusters of the baseline, `concurrency` at a time, and compares each with its entry. */
+export async function readClusters(
+  settings: Settings,
+  deps: GateDeps,
+  clusters: BaselineCluster[],
+  baseline: BaselineCluster[],
+): Promise<ClusterResult[]> {
+  let read = 0;
+  const captured = await mapLimit(clusters, settings.concurrency, async (cluster) => {
+    const result = await checkOne(deps, cluster);
+    deps.progress?.(++read, clusters.length);
+    return result;
+  });
+  return compareFleet(captured, baseline);
+}
+
 /** `mode: check`: every selected cluster of the baseline against its live state. */
 export async function check(settings: Settings, deps: GateDeps): Promise<Outcome> {
   const parsed = await readBaseline(settings);
@@ -148,13 +166,7 @@ export async function check(settings: Settings, deps: GateDeps): Promise<Outcome
   const { index, count } = settings.shard;
   const slice = count > 1 ? ` (shard ${index}/${count})` : "";
   deps.logger.info(`Checking ${clusters.length} cluster(s)${slice} against ${settings.baselineFile}.`);
-  let read = 0;
-  const captured = await mapLimit(clusters, settings.concurrency, async (cluster) => {
-    const result = await checkOne(deps, cluster);
-    deps.progress?.(++read, clusters.length);
-    return result;
-  });
-  const results = compareFleet(captured, parsed.baseline.clusters);
+  const results = await readClusters(settings, deps, clusters, parsed.baseline.clusters);
   const verdict = verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError });
   annotate(deps.logger, parsed, settings.baselineFile, verdict);
   return { verdict, fleetSize: parsed.baseline.clusters.length, baseline: parsed };

@@ -70,6 +70,8 @@ export const FAIL_ON = ["error", "warning", "never"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 export const ISSUE_ON_ERROR = ["auto", "true", "false"] as const;
 export type IssueOnError = (typeof ISSUE_ON_ERROR)[number];
+export const PR_PLAN = ["auto", "true", "false"] as const;
+export type PrPlan = (typeof PR_PLAN)[number];
 
 /** The label the gate finds its own issues by, unless `issue-labels` names others. */
 export const DEFAULT_ISSUE_LABEL = "aks-network-drift";
@@ -191,6 +193,14 @@ export const OPTIONS = [
     cli: { value: "N", help: "the run's time budget in minutes" },
   },
   {
+    name: "activity-log",
+    kind: "boolean",
+    default: "true",
+    description:
+      "`true`: on drift, who changed each resource with a finding, from the Azure Activity Log; never changes the result. `false`: no lookup.",
+    cli: { value: "BOOL", help: "look up who changed each drifting resource in the Activity Log" },
+  },
+  {
     name: "create-issue",
     kind: "boolean",
     default: "true",
@@ -202,7 +212,7 @@ export const OPTIONS = [
     kind: "secret",
     runnerDefault: "${{ github.token }}",
     description:
-      "Token for the issues; it needs `issues: write`. Without one the gate still runs and says why no issue was written.",
+      "Token for the issues (`issues: write`) and the pull request plan (`pull-requests: write`). Without one the gate still runs and says why no issue was written.",
   },
   {
     name: "issue-labels",
@@ -239,6 +249,14 @@ export const OPTIONS = [
     default: "auto",
     description:
       "A run that ends in `error` opens an issue of its own per unreadable cluster: `auto` (on `schedule` events only), `true` or `false`.",
+  },
+  {
+    name: "pr-plan",
+    kind: "enum",
+    allowed: PR_PLAN,
+    default: "auto",
+    description:
+      "`auto`: on a pull request that changes the baseline, comment its plan and fail only on the new plan's rule findings. `true`: on every pull request. `false`: check as usual.",
   },
   {
     name: "upload-evidence",

@@ -44,7 +44,9 @@ import {
   renderDriftIssue,
   renderErrorIssue,
 } from "../present/issue.js";
-import { lastSegment } from "../core/arm-ids.js";
+import { idKey, lastSegment } from "../core/arm-ids.js";
+import type { ClusterChanges } from "../core/changes/attribute.js";
+import type { ChangeLookup } from "../core/changes/plan.js";
 
 export interface IssueDeps {
   logger: Logger;
@@ -127,6 +129,8 @@ interface Context {
   author: string;
   links: IssueLinks;
   owners: (result: ClusterResult) => OwnerSuggestion;
+  /** The writes behind a cluster's findings, when the run looked them up. */
+  changes: (clusterId: string) => ClusterChanges | undefined;
 }
 
 /** The owner of each cluster, from its baseline entry (also when it could not be read), its tags and the sources. */
@@ -141,6 +145,11 @@ function ownerResolver(baseline: Baseline, sources: OwnerSources, baselineFile: 
       baselineFile,
       fallback: sources.fallback,
     });
+}
+
+function changesResolver(lookup: ChangeLookup | undefined): Context["changes"] {
+  const byCluster = new Map(lookup?.clusters.map((cluster) => [idKey(cluster.clusterId), cluster]));
+  return (clusterId) => byCluster.get(idKey(clusterId));
 }
 
 function contentFor(context: Context, job: Job, plan: IssuePlan): IssueContent {
@@ -166,6 +175,7 @@ function contentFor(context: Context, job: Job, plan: IssuePlan): IssueContent {
             snapshot: result.snapshot,
             expected: result.expected,
             findings,
+            changes: context.changes(result.clusterId),
           })
         : renderErrorIssue({ state, owner, links, previous, clusterId: result.clusterId, message: result.message });
   const changes =
@@ -271,6 +281,8 @@ export interface IssueInputs {
   options: IssueOptions;
   /** The run, the commit, the baseline file and the evidence the issues link to. */
   links: IssueLinks;
+  /** The writes behind the drift, from the Activity Log (app/changes.ts); absent when not looked up. */
+  changes?: ChangeLookup;
 }
 
 /** Lists, plans and carries out every job with a GitHub client; GitHub's errors propagate. */
@@ -297,6 +309,7 @@ async function publishWith(
     author,
     links: inputs.links,
     owners: ownerResolver(inputs.baseline, inputs.owners, inputs.links.baselineFile),
+    changes: changesResolver(inputs.changes),
   };
   const { reports, stopped } = await runJobs(api, context, jobs, plans, deps.logger);
   const publication: IssuePublication = {

@@ -4,13 +4,23 @@ import { createCredential, type IdTokenSource } from "../io/azure/credential.js"
 import { type ReaderOptions, SdkArmReader } from "../io/azure/sdk-reader.js";
 import { Deadline } from "../core/deadline.js";
 import { describeError } from "../core/errors.js";
-import { capture, check, type Outcome } from "./gate.js";
+import { capture, check, type GateDeps, type Outcome } from "./gate.js";
+import { lookupChanges } from "./changes.js";
+import type { ChangeLookup } from "../core/changes/plan.js";
+import { type MadePlan, makePlan, type PlanContext, planContext, postPlanComment } from "./pr-plan.js";
+import type { PullRequestPlan } from "../core/pr-plan/plan.js";
+import {
+  type PlanCommentContext,
+  renderCommentOutcome,
+  renderPlanComment,
+  renderPlanReport,
+} from "../present/pr-comment.js";
 import { codeScanningLog } from "./code-scanning.js";
 import { type IssueOptions, issueOutputs, type OwnerSources, publishIssues } from "./publish-issues.js";
 import { type IssueLinks, renderIssueSummary } from "../present/issue.js";
 import { readCodeowners } from "../io/files/codeowners.js";
 import type { Logger } from "../core/logger.js";
-import type { ArtifactPublication } from "../core/model.js";
+import type { ArtifactPublication, ClusterResult, GateResult } from "../core/model.js";
 import { artifactOutputs, uploadEvidence } from "../io/github/artifact.js";
 import { renderArtifactSummary } from "../present/artifact-summary.js";
 import { evidenceFolderName, writeEvidence } from "../io/files/evidence.js";
@@ -44,9 +54,11 @@ export interface GateRun {
   outcome: Outcome;
   evidence: string;
   report: string;
+  /** The writes behind the drift, from the Activity Log; absent when nothing was looked up. */
+  changes?: ChangeLookup;
 }
 
-async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promise<GateRun> {
+async function publish(settings: Settings, outcome: Outcome, io: GateIO, changes?: ChangeLookup): Promise<GateRun> {
   const createdAt = io.now();
   const name = evidenceFolderName(settings.run, createdAt);
   const folder = path.join(settings.evidenceDir, name);
@@ -62,6 +74,7 @@ async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promis
       settings.shard.count > 1
         ? `shard ${settings.shard.index}/${settings.shard.count}: ${results.length} of the baseline's ${outcome.fleetSize} clusters`
         : undefined,
+    ...(changes ? { changes: changes.clusters } : {}),
   });
   const evidence = await writeEvidence({
     root: settings.evidenceDir,
@@ -71,18 +84,20 @@ async function publish(settings: Settings, outcome: Outcome, io: GateIO): Promis
     baselineFile: settings.baselineFile,
     run: settings.run,
     results,
+    statuses: new Map(verdict.clusters.map((cluster) => [cluster.result.clusterId.toLowerCase(), cluster.status])),
+    ...(changes ? { changes } : {}),
     report,
     sarif: codeScanningLog(settings, results, outcome.baseline),
     createdAt,
   });
   io.logger.info(`Result: ${verdict.result}, ${verdict.findings.length} finding(s). Evidence: ${evidence}`);
-  return { outcome, evidence, report };
+  return { outcome, evidence, report, ...(changes ? { changes } : {}) };
 }
 
-/** The action's outputs of a gate run, and its report as the job summary. */
-async function reportRun(io: ActionIO, { outcome, evidence, report }: GateRun): Promise<void> {
-  io.setOutput("result", outcome.verdict.result);
-  io.setOutput("findings", String(outcome.verdict.findings.length));
+/** The action's outputs of a run (a gate's or a plan's), and its report as the job summary. */
+async function reportRun(io: ActionIO, result: GateResult, findings: number, evidence: string, report: string) {
+  io.setOutput("result", result);
+  io.setOutput("findings", String(findings));
   io.setOutput("report", path.join(evidence, "report.md"));
   io.setOutput("sarif", path.join(evidence, "findings.sarif"));
   io.setOutput("evidence", evidence);
@@ -147,6 +162,7 @@ async function fileIssues(
   links: IssueLinks,
   io: ActionIO,
   deadline: Deadline,
+  changes?: ChangeLookup,
 ): Promise<void> {
   if (outcome.baseline === undefined) return;
   const inputs = {
@@ -155,6 +171,7 @@ async function fileIssues(
     owners: await ownerSources(settings),
     options: issueOptions(settings),
     links,
+    ...(changes ? { changes } : {}),
   };
   const publication = await publishIssues(inputs, { logger: io.logger, now: () => io.now(), deadline });
   for (const [name, value] of Object.entries(issueOutputs(publication))) io.setOutput(name, value);
@@ -168,17 +185,13 @@ function holdSecret(secret: string, logger: Logger): void {
   logger.mask(secret);
 }
 
-/**
- * Settings → capture/check → report and evidence; the action's run and the CLI
- * share it. `reading` is what the CLI adds to the reads (its `--record`). The
- * deadline bounds every wait; the action passes the one it started with.
- */
-export async function runGate(
+/** The cloud, the credential and the ARM reader of a run, and what its reads wait with. */
+async function gateDeps(
   settings: Settings,
   io: GateIO,
-  reading: Pick<ReaderOptions, "recorder"> = {},
-  deadline: Deadline = Deadline.after(settings.timeoutMs),
-): Promise<GateRun> {
+  reading: Pick<ReaderOptions, "recorder">,
+  deadline: Deadline,
+): Promise<GateDeps> {
   const budget = deadline.signal;
   const cloud = await loadCloud(settings.cloud, { signal: budget });
   if (cloud.name === "AzureStack") {
@@ -207,8 +220,82 @@ export async function runGate(
     sleep: (ms: number) => deadline.race(io.sleep(ms), `waiting ${Math.ceil(ms / 1000)} s to read a cluster again`),
     progress: io.progress,
   };
+  return deps;
+}
+
+/**
+ * Settings → capture/check → report and evidence; the action's run and the CLI
+ * share it. `reading` is what the CLI adds to the reads (its `--record`). The
+ * deadline bounds every wait; the action passes the one it started with.
+ */
+export async function runGate(
+  settings: Settings,
+  io: GateIO,
+  reading: Pick<ReaderOptions, "recorder"> = {},
+  deadline: Deadline = Deadline.after(settings.timeoutMs),
+): Promise<GateRun> {
+  const deps = await gateDeps(settings, io, reading, deadline);
   const outcome = settings.mode === "capture" ? await capture(settings, deps) : await check(settings, deps);
-  return publish(settings, outcome, io);
+  const changes = await lookupChanges(settings, outcome.verdict, { ...deps, deadline });
+  return publish(settings, outcome, io, changes);
+}
+
+/** The plan's clusters as results: drift against the new baseline and the new plan's rules (findings.json), or its rules alone (SARIF). */
+function planResults(plan: PullRequestPlan, withDrift: boolean): ClusterResult[] {
+  return plan.clusters.map(({ result, untilApplied, stillDrifting, rules, silenced }) => {
+    if (result.kind !== "checked") return result;
+    const drift = withDrift ? [...untilApplied, ...stillDrifting] : [];
+    return { ...result, findings: [...drift, ...rules.map((rule) => rule.finding), ...silenced] };
+  });
+}
+
+/** A plan's evidence: its clusters with the drift against the new baseline and the new plan's rules, and the plan as report.md. */
+function writePlanEvidence(settings: Settings, made: MadePlan, report: string, name: string, createdAt: Date) {
+  return writeEvidence({
+    root: settings.evidenceDir,
+    name,
+    mode: "check",
+    result: made.plan.verdict.result,
+    baselineFile: settings.baselineFile,
+    run: settings.run,
+    results: planResults(made.plan, true),
+    report,
+    sarif: codeScanningLog(settings, planResults(made.plan, false), made.head),
+    createdAt,
+  });
+}
+
+/**
+ * A pull request's baseline change (app/pr-plan.ts): its plan is the report,
+ * the evidence and the outputs, and goes to the pull request's one comment;
+ * the job fails as the plan's verdict says.
+ */
+async function runPlan(settings: Settings, io: ActionIO, deadline: Deadline, context: PlanContext): Promise<void> {
+  const made = await makePlan(settings, await gateDeps(settings, io, {}, deadline), context);
+  const { verdict } = made.plan;
+  const createdAt = io.now();
+  const name = evidenceFolderName(settings.run, createdAt);
+  const evidencePath = path.relative(settings.workspace, path.join(settings.evidenceDir, name));
+  const { baseSha, headSha } = context.pullRequest;
+  const words = (artifact?: ArtifactPublication): PlanCommentContext => ({
+    marker: context.marker,
+    baselineFile: settings.baselineFile,
+    baseSha,
+    headSha,
+    failOn: settings.failOn,
+    links: issueLinks(settings, evidencePath, artifact),
+    notes: made.notes,
+  });
+  const report = renderPlanReport(made.plan, words());
+  const evidence = await writePlanEvidence(settings, made, report, name, createdAt);
+  io.logger.info(
+    `Result: ${verdict.result}, ${verdict.findings.length} rule finding(s) of the new plan. Evidence: ${evidence}`,
+  );
+  await reportRun(io, verdict.result, verdict.findings.length, evidence, report);
+  const artifact = await keepEvidence(settings, evidence, io, deadline);
+  const comment = renderPlanComment(made.plan, words(artifact));
+  await io.writeSummary(renderCommentOutcome(await postPlanComment(settings, context, comment, io.logger)));
+  if (verdict.failure !== undefined) io.fail(verdict.failure);
 }
 
 /** Wiring only: settings → capture/check → report and evidence → exit status. */
@@ -224,12 +311,14 @@ export async function run(io: ActionIO): Promise<void> {
     const settings = readSettings(io.input, io.env);
     if (settings.issues.token) holdSecret(settings.issues.token, io.logger);
     const deadline = Deadline.after(settings.timeoutMs);
+    const planning = await planContext(settings, io.env, { logger: io.logger, deadline });
+    if (planning !== undefined) return await runPlan(settings, io, deadline, planning);
     const gate = await runGate(settings, io, {}, deadline);
-    await reportRun(io, gate);
-    const { outcome, evidence } = gate;
+    const { outcome, evidence, report } = gate;
+    await reportRun(io, outcome.verdict.result, outcome.verdict.findings.length, evidence, report);
     const artifact = await keepEvidence(settings, evidence, io, deadline);
     const links = issueLinks(settings, path.relative(settings.workspace, evidence), artifact);
-    await fileIssues(settings, outcome, links, io, deadline);
+    await fileIssues(settings, outcome, links, io, deadline, gate.changes);
     const { failure } = outcome.verdict;
     if (failure !== undefined) io.fail(failure);
   } catch (error) {

@@ -14,9 +14,9 @@ import type { Shard } from "../core/shard.js";
 import type { OwnerHandle } from "../core/issues/owner.js";
 import type { ArtifactSettings } from "../io/github/artifact.js";
 import { INPUT_WORDS, type OptionSource, OptionValues } from "./option-values.js";
-import { type FailOn, type Mode, OPTIONS } from "./options.js";
+import { type FailOn, type Mode, OPTIONS, type PrPlan } from "./options.js";
 
-export type { FailOn, IssueOnError, Mode } from "./options.js";
+export type { FailOn, IssueOnError, Mode, PrPlan } from "./options.js";
 
 /** Reads one action input by name; an unset input reads as "". */
 export type InputReader = (name: string) => string;
@@ -49,6 +49,8 @@ export interface Settings {
   shard: Shard;
   /** The run's time budget; clusters not read by then are errors, never passes. */
   timeoutMs: number;
+  /** `activity-log`: a drifting cluster's findings get the writes behind them from the Activity Log. */
+  activityLog: boolean;
   /** The action's GITHUB_WORKSPACE, the CLI's current directory. */
   workspace: string;
   /** Where this run comes from, for links and the evidence manifest. */
@@ -57,6 +59,8 @@ export interface Settings {
   issues: IssueSettings;
   /** `upload-evidence` and `retention-days`: the evidence folder as a workflow artifact. */
   artifacts: ArtifactSettings;
+  /** `pr-plan`: on a pull request, the plan of a baseline change instead of a check (app/pr-plan.ts). */
+  prPlan: PrPlan;
 }
 
 export interface IssueSettings {
@@ -166,10 +170,12 @@ export function settingsFrom(source: OptionSource, env: NodeJS.ProcessEnv): Sett
     concurrency: options.integer("concurrency"),
     shard: options.shard("shard"),
     timeoutMs: options.minutes("timeout-minutes") * 60_000,
+    activityLog: options.boolean("activity-log"),
     workspace: source.workspace,
     run: runContext(env),
     issues: issueSettings(options, env),
     artifacts: { upload: options.boolean("upload-evidence"), retentionDays: options.optionalInteger("retention-days") },
+    prPlan: options.choice("pr-plan"),
   };
 }
 

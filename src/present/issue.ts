@@ -20,6 +20,8 @@ import type { FindingKey, IssueKind } from "../core/issues/marker.js";
 import { renderMarker, type IssueState } from "../core/issues/marker.js";
 import { handleText, type OwnerSuggestion } from "../core/issues/owner.js";
 import { GATE_VERSION } from "../core/version.js";
+import type { ClusterChanges } from "../core/changes/attribute.js";
+import { CHANGES_SHOWN, changedByLines, changesNote, whoToAskLines, windowLine } from "./changes.js";
 
 /** GitHub refuses an issue body longer than this (HTTP 422). */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -51,6 +53,8 @@ export interface DriftIssueInput extends IssueInput {
   snapshot: ClusterSnapshot;
   expected: BaselineCluster;
   findings: Finding[];
+  /** The writes behind the findings, from the Activity Log, when the run looked them up. */
+  changes?: ClusterChanges;
 }
 
 export interface ErrorIssueInput extends IssueInput {
@@ -94,7 +98,7 @@ export function errorTitle(clusterId: string): string {
 
 /* ------------------------------------------------------------------ sections */
 
-function ownerSection(owner: OwnerSuggestion): string[] {
+function ownerSection(owner: OwnerSuggestion, changes?: ClusterChanges): string[] {
   const lines = ["### Suggested owner", ""];
   if (owner.owner) {
     const who = owner.owner.handles
@@ -107,12 +111,14 @@ function ownerSection(owner: OwnerSuggestion): string[] {
     );
   }
   for (const skipped of owner.skipped) lines.push("", `Skipped: ${escapeMarkdown(skipped)}.`);
+  for (const line of whoToAskLines(changes)) lines.push("", line);
   return [...lines, ""];
 }
 
 /** Findings with one rule, resource and restoring change: one block for all of them. */
 interface RemedyGroup {
   rule: string;
+  resourceId: string;
   paths: string[];
   remedy: Remedy;
 }
@@ -126,7 +132,7 @@ function groupRemedies(input: DriftIssueInput, findings: Finding[]): RemedyGroup
     const key = [item.rule, item.resourceId.toLowerCase(), remedy.restore].join("\u0000");
     const group = groups.get(key);
     if (!group) {
-      groups.set(key, { rule: item.rule, paths: [item.path], remedy: { ...remedy } });
+      groups.set(key, { rule: item.rule, resourceId: item.resourceId, paths: [item.path], remedy: { ...remedy } });
       continue;
     }
     if (!group.paths.includes(item.path)) group.paths.push(item.path);
@@ -136,13 +142,14 @@ function groupRemedies(input: DriftIssueInput, findings: Finding[]): RemedyGroup
   return [...groups.values()];
 }
 
-function remedyBlock(index: number, group: RemedyGroup): string[] {
+function remedyBlock(index: number, group: RemedyGroup, changed: string[]): string[] {
   const shown = group.paths.slice(0, MAX_PATHS_PER_BLOCK).map(code).join(", ");
   const more = group.paths.length > MAX_PATHS_PER_BLOCK ? ` and ${group.paths.length - MAX_PATHS_PER_BLOCK} more` : "";
   const { remedy } = group;
   const lines = [
     `#### ${index}. ${code(group.rule)} at ${shown}${more}`,
     "",
+    ...(changed.length > 0 ? [...changed, ""] : []),
     "Verify (read-only):",
     "",
     fenced("sh", remedy.verify.join("\n")),
@@ -153,7 +160,13 @@ function remedyBlock(index: number, group: RemedyGroup): string[] {
   return lines;
 }
 
-function remediesSection(groups: RemedyGroup[], limit: number, links: IssueLinks): string[] {
+interface ChangesShown {
+  changes: ClusterChanges | undefined;
+  /** Writes shown per group at this level. */
+  limit: number;
+}
+
+function remediesSection(groups: RemedyGroup[], limit: number, links: IssueLinks, shown: ChangesShown): string[] {
   const lines = [
     "### Verify and restore",
     "",
@@ -161,7 +174,19 @@ function remediesSection(groups: RemedyGroup[], limit: number, links: IssueLinks
     ACCEPT_INSTEAD,
     "",
   ];
-  groups.slice(0, limit).forEach((group, index) => lines.push(...remedyBlock(index + 1, group)));
+  const listedAt = new Map<string, number>();
+  groups.slice(0, limit).forEach((group, index) => {
+    const key = group.resourceId.toLowerCase();
+    const earlier = listedAt.get(key);
+    const changed =
+      shown.limit === 0
+        ? []
+        : earlier !== undefined
+          ? [`- Changed by: the writes to this resource are listed under ${earlier}.`]
+          : changedByLines(shown.changes, group.resourceId, shown.limit);
+    if (earlier === undefined && changed.length > 0) listedAt.set(key, index + 1);
+    lines.push(...remedyBlock(index + 1, group, changed));
+  });
   if (groups.length > limit) {
     lines.push(cutNote(`${groups.length - limit} more groups of findings`, "findings.json", links), "");
   }
@@ -249,16 +274,50 @@ interface DriftLevel {
   remedies: number;
   rows: number;
   expected: boolean;
+  /** "Changed by" lines per remedy group. */
+  changes: number;
 }
 
 const DRIFT_LEVELS: DriftLevel[] = [
-  { snapshot: true, live: true, plan: true, remedies: Infinity, rows: Infinity, expected: true },
-  { snapshot: false, live: true, plan: true, remedies: Infinity, rows: Infinity, expected: true },
-  { snapshot: false, live: false, plan: true, remedies: Infinity, rows: Infinity, expected: true },
-  { snapshot: false, live: false, plan: false, remedies: Infinity, rows: Infinity, expected: true },
-  { snapshot: false, live: false, plan: false, remedies: 20, rows: Infinity, expected: true },
-  { snapshot: false, live: false, plan: false, remedies: 10, rows: 100, expected: true },
-  { snapshot: false, live: false, plan: false, remedies: 5, rows: 50, expected: false },
+  {
+    snapshot: true,
+    live: true,
+    plan: true,
+    remedies: Infinity,
+    rows: Infinity,
+    expected: true,
+    changes: CHANGES_SHOWN,
+  },
+  {
+    snapshot: false,
+    live: true,
+    plan: true,
+    remedies: Infinity,
+    rows: Infinity,
+    expected: true,
+    changes: CHANGES_SHOWN,
+  },
+  {
+    snapshot: false,
+    live: false,
+    plan: true,
+    remedies: Infinity,
+    rows: Infinity,
+    expected: true,
+    changes: CHANGES_SHOWN,
+  },
+  {
+    snapshot: false,
+    live: false,
+    plan: false,
+    remedies: Infinity,
+    rows: Infinity,
+    expected: true,
+    changes: CHANGES_SHOWN,
+  },
+  { snapshot: false, live: false, plan: false, remedies: 20, rows: Infinity, expected: true, changes: 3 },
+  { snapshot: false, live: false, plan: false, remedies: 10, rows: 100, expected: true, changes: 2 },
+  { snapshot: false, live: false, plan: false, remedies: 5, rows: 50, expected: false, changes: 1 },
 ];
 
 /** What a drift body is made of, computed once for every level. */
@@ -312,6 +371,16 @@ function expectedSection(input: DriftIssueInput, parts: DriftParts, level: Drift
   ];
 }
 
+/** Where the "Changed by" lines come from (the window), or why there are none, under the findings. */
+function changesLines(changes: ClusterChanges | undefined): string[] {
+  if (!changes) return [];
+  const lines = [...windowLine(changes), ...changesNote(changes)];
+  if (changes.groups.some((group) => group.changes.length > 0)) {
+    lines.push('Each group under "Verify and restore" lists the writes to its resource as "Changed by" lines.');
+  }
+  return lines.length > 0 ? [lines.join(" "), ""] : [];
+}
+
 function driftBody(input: DriftIssueInput, parts: DriftParts, level: DriftLevel): string {
   const { snapshot, findings, links } = input;
   const errors = findings.filter((item) => item.severity === "error").length;
@@ -322,14 +391,15 @@ function driftBody(input: DriftIssueInput, parts: DriftParts, level: DriftLevel)
     "",
     `The live network of cluster ${code(snapshot.id)} differs from the baseline ${code(links.baselineFile)} or breaks a network rule: ${plural(findings.length, "finding")} (${plural(errors, "error")}, ${plural(findings.length - errors, "warning")}).`,
     "",
-    ...ownerSection(input.owner),
+    ...ownerSection(input.owner, input.changes),
     "### Findings",
     "",
     ...parts.table.slice(0, 2 + rows),
     "",
     ...(findings.length > rows ? [cutNote(`${findings.length - rows} more findings`, "findings.json", links), ""] : []),
+    ...changesLines(input.changes),
     ...planSection(input, parts, level),
-    ...remediesSection(parts.groups, level.remedies, links),
+    ...remediesSection(parts.groups, level.remedies, links, { changes: input.changes, limit: level.changes }),
     ...expectedSection(input, parts, level),
     ...evidenceSection(input, parts, level),
     ...scopeSection(snapshot, findings, level.rows === Infinity ? 500 : 50),

@@ -2,7 +2,9 @@ import type { ClusterResult, Finding } from "../core/model.js";
 import type { ClusterVerdict, Tone, Verdict } from "../core/verdict.js";
 import { addressPlanMarkdown } from "./address-plan.js";
 import { code, codeCell, escapeMarkdown, escapeMarkdownLines } from "./markdown-text.js";
-import { lastSegment } from "../core/arm-ids.js";
+import { idKey, lastSegment } from "../core/arm-ids.js";
+import type { ClusterChanges } from "../core/changes/attribute.js";
+import { reportChanges } from "./changes.js";
 
 export { code, codeCell, escapeMarkdown, escapeMarkdownLines };
 
@@ -16,6 +18,8 @@ export interface ReportContext {
   evidencePath: string | undefined;
   /** Set when this job checks one shard of the fleet: "shard 2/8, 13 of 100 clusters". */
   slice: string | undefined;
+  /** The writes behind each drifting cluster's findings (app/changes.ts), when they were looked up. */
+  changes?: readonly ClusterChanges[];
 }
 
 function overviewRow(cluster: ClusterVerdict): string {
@@ -62,7 +66,7 @@ function plannedClusters(results: ClusterResult[]): Set<ClusterResult> {
   return new Set([...failing, ...passing].slice(0, MAX_ADDRESS_PLANS));
 }
 
-function clusterSection(result: ClusterResult, planned: Set<ClusterResult>): string[] {
+function clusterSection(result: ClusterResult, planned: Set<ClusterResult>, changes?: ClusterChanges): string[] {
   const lines = [`### ${escapeMarkdown(lastSegment(result.clusterId))}`, "", code(result.clusterId), ""];
   if (result.kind === "error") return [...lines, `⚠️ ${escapeMarkdown(result.message)}`, ""];
   const { snapshot } = result;
@@ -75,6 +79,7 @@ function clusterSection(result: ClusterResult, planned: Set<ClusterResult>): str
   const active = result.findings.filter((item) => !item.suppressed);
   const suppressed = result.findings.filter((item) => item.suppressed);
   lines.push(...(active.length > 0 ? findingsTable(active) : ["No findings."]), "");
+  lines.push(...reportChanges(changes));
   if (suppressed.length > 0) {
     lines.push("Silenced by the baseline:", "");
     for (const item of suppressed) {
@@ -102,7 +107,8 @@ export function renderReport(verdict: Verdict, context: ReportContext): string {
     "",
   );
   const planned = plannedClusters(results);
-  for (const result of results) lines.push(...clusterSection(result, planned));
+  const changes = new Map(context.changes?.map((cluster) => [idKey(cluster.clusterId), cluster]));
+  for (const result of results) lines.push(...clusterSection(result, planned, changes.get(idKey(result.clusterId))));
   const unplanned = results.filter((result) => result.kind === "checked" && !planned.has(result)).length;
   if (unplanned > 0) {
     lines.push(

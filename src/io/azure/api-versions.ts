@@ -11,7 +11,7 @@
  */
 export interface ArmRead {
   /** The npm package whose operation makes this request. */
-  sdk: "@azure/arm-containerservice" | "@azure/arm-network" | "@azure/arm-compute";
+  sdk: "@azure/arm-containerservice" | "@azure/arm-network" | "@azure/arm-compute" | "@azure/arm-monitor";
   /** The operation in that package, `group.operation`. */
   operation: string;
   /** The path template of the request, as the SDK writes it. */
@@ -75,6 +75,17 @@ export const ARM_READS = {
     operation: "virtualMachineScaleSetVMs.list",
     path: `${RG}/Microsoft.Compute/virtualMachineScaleSets/{virtualMachineScaleSetName}/virtualMachines`,
     apiVersion: "2026-04-01",
+  },
+  /**
+   * The Activity Log, read only for the writes behind drift. @azure/arm-monitor
+   * pins the version in the operation itself (its client takes no api-version),
+   * so the reader cannot send another: this entry is what the test checks it against.
+   */
+  activityLog: {
+    sdk: "@azure/arm-monitor",
+    operation: "activityLogs.list",
+    path: "/subscriptions/{subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values",
+    apiVersion: "2015-04-01",
   },
 } as const satisfies Record<string, ArmRead>;
 

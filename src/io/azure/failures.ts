@@ -218,3 +218,38 @@ export async function checked<T>(resourceId: string, read: () => Promise<T>, bud
     throw explainArmFailure(resourceId, error, budget?.aborted === true);
   }
 }
+
+/**
+ * Why an Activity Log read gave nothing, in one line that names whose it is:
+ * the identity's role (403), Azure's weather (429, 5xx, no answer), or the
+ * lookup's own time limit. The lookup never changes the gate's result, so
+ * this is a note, never an error of the run.
+ */
+export function activityLogFailure(subscriptionId: string, error: unknown, limitHit: boolean): string {
+  const id = subscriptionId;
+  if (limitHit) {
+    return `The Activity Log of subscription ${id} did not answer within the lookup's time limit; the next run looks again.`;
+  }
+  const rest = error instanceof Error && error.name === "RestError" ? (error as RestErrorLike) : undefined;
+  const status = rest?.statusCode;
+  const detail = rest ? `${status ?? "no answer"}${rest.code ? ` ${rest.code}` : ""}` : describeUnknown(error);
+  if (status === 403 || status === 401) {
+    return `Azure denied reading the Activity Log of subscription ${id} (${detail}): give the gate's identity 'Reader' or 'Monitoring Reader' on the subscription (Microsoft.Insights/eventtypes/values/read), or set 'activity-log: false'.`;
+  }
+  if (status === 429) {
+    return `Azure kept throttling reads of the Activity Log of subscription ${id} (${detail}); the next run looks again.`;
+  }
+  if (status === undefined || status >= 500) {
+    return `Azure did not answer a read of the Activity Log of subscription ${id} (${detail}); the next run looks again.`;
+  }
+  return `Azure refused a read of the Activity Log of subscription ${id} (${detail}): a defect of AKS Network Gate's request; report it at ${DEFECT_REPORT_URL}.`;
+}
+
+function firstLine(text: string): string {
+  return text.split(/\r?\n/)[0]?.slice(0, 300) ?? "";
+}
+
+function describeUnknown(error: unknown): string {
+  if (error instanceof GateError) return firstLine(error.message);
+  return firstLine(error instanceof Error ? error.message : String(error));
+}

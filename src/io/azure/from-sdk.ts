@@ -19,8 +19,8 @@ import { FORMATS } from "../../core/baseline/formats.js";
 import type { NetworkProfile } from "../../core/model.js";
 import { Fields } from "./fields.js";
 import { malformed } from "./failures.js";
-import type { ManagedClusterFacts, NodePoolFacts } from "./reader.js";
-import { lastSegment } from "../../core/arm-ids.js";
+import type { ClusterIdentityFacts, ManagedClusterFacts, NodePoolFacts } from "./reader.js";
+import { lastSegment, parseResourceId } from "../../core/arm-ids.js";
 
 /** A list, or the single value the API also carries (`podCidr` next to `podCidrs`). */
 function listOrSingle(fields: Fields, listKey: string, singleKey: string): string[] {
@@ -45,6 +45,47 @@ function toNetworkProfile(profile: Fields): NetworkProfile {
   };
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function guid(value: unknown): string[] {
+  return typeof value === "string" && GUID.test(value) ? [value] : [];
+}
+
+function armId(value: unknown): string[] {
+  return typeof value === "string" && parseResourceId(value) !== null ? [value] : [];
+}
+
+/**
+ * The IDs of the cluster's own identities, to tell AKS reconciling from a
+ * person in the Activity Log: the control plane's (`identity.principalId`,
+ * `identity.userAssignedIdentities`), the kubelet's
+ * (`identityProfile.kubeletidentity`: resourceId, clientId, objectId) and an
+ * older cluster's service principal (`servicePrincipalProfile.clientId`, "msi"
+ * on a cluster with managed identities). Only IDs are taken, never a secret;
+ * a field of another shape is left out, since attribution never decides the
+ * gate's result. They stay in the reader: no snapshot, log or file holds them.
+ */
+function toIdentities(cluster: ManagedCluster): ClusterIdentityFacts {
+  const assigned = Object.entries(cluster.identity?.userAssignedIdentities ?? {});
+  const profiles = Object.values(cluster.identityProfile ?? {});
+  return {
+    principalIds: [
+      ...guid(cluster.identity?.principalId),
+      ...assigned.flatMap(([, value]) => guid(value?.principalId)),
+      ...profiles.flatMap((value) => guid(value?.objectId)),
+    ],
+    clientIds: [
+      ...guid(cluster.servicePrincipalProfile?.clientId),
+      ...assigned.flatMap(([, value]) => guid(value?.clientId)),
+      ...profiles.flatMap((value) => guid(value?.clientId)),
+    ],
+    identityResourceIds: [
+      ...assigned.flatMap(([id]) => armId(id)),
+      ...profiles.flatMap((value) => armId(value?.resourceId)),
+    ],
+  };
+}
+
 export function toManagedCluster(requestedId: string, cluster: ManagedCluster): ManagedClusterFacts {
   const top = Fields.of(requestedId, cluster, "the managed cluster");
   const id = top.formatted("id", FORMATS.clusterId) ?? requestedId;
@@ -59,6 +100,7 @@ export function toManagedCluster(requestedId: string, cluster: ManagedCluster): 
     nodeResourceGroup: properties.text("nodeResourceGroup"),
     tags: fields.stringMap("tags"),
     networkProfile: toNetworkProfile(networkProfile),
+    identities: toIdentities(cluster),
   };
 }
 

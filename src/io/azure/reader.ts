@@ -1,4 +1,12 @@
+import type { ActivityEvent } from "../../core/changes/events.js";
 import type { NetworkProfile, NodePool, RouteTable, Subnet, VirtualNetwork } from "../../core/model.js";
+
+/** The IDs of a cluster's own identities (from-sdk.ts): for attribution only, never written anywhere. */
+export interface ClusterIdentityFacts {
+  principalIds: string[];
+  clientIds: string[];
+  identityResourceIds: string[];
+}
 
 export interface ManagedClusterFacts {
   id: string;
@@ -7,6 +15,8 @@ export interface ManagedClusterFacts {
   nodeResourceGroup: string | null;
   tags: Record<string, string>;
   networkProfile: NetworkProfile;
+  /** Absent from readers that do not read them (tests' fakes). */
+  identities?: ClusterIdentityFacts;
 }
 
 export interface NodePoolFacts extends NodePool {
@@ -54,4 +64,25 @@ export interface ArmReader {
   listScaleSetNetworkInterfaces(scaleSetId: string): Promise<NetworkInterfaceFacts[]>;
   /** The NICs of a resource group: those of standalone VMs (AvailabilitySet and VirtualMachines pools). */
   listNetworkInterfaces(subscriptionId: string, resourceGroup: string): Promise<NetworkInterfaceFacts[]>;
+}
+
+/** The Activity Log, read (only read) through @azure/arm-monitor's `activityLogs.list`. */
+export interface ActivityLogReader {
+  /**
+   * Every event of a subscription's Activity Log that `filter` selects, every
+   * page, with the fields `select` names. `signal` ends the read early (the
+   * lookup's own time limit). A failure comes as it is (the SDK's RestError
+   * with its status): failures.ts's activityLogFailure says it in one line.
+   */
+  listActivityLog(
+    subscriptionId: string,
+    filter: string,
+    select: string,
+    signal?: AbortSignal,
+  ): Promise<ActivityEvent[]>;
+}
+
+/** Whether a reader also reads the Activity Log (the action's does; tests' fakes need not). */
+export function readsActivityLog(reader: ArmReader): reader is ArmReader & ActivityLogReader {
+  return typeof (reader as Partial<ActivityLogReader>).listActivityLog === "function";
 }

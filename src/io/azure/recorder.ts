@@ -16,7 +16,9 @@
  * and anything shaped like a JWT are also cut from every file. Each file is
  * written to a temporary name and renamed, so a run that fails leaves whole
  * files. With `scrub`, the subscription and tenant GUIDs become fake ones,
- * the same GUID the same fake in every file, file name and path.
+ * the same GUID the same fake in every file, file name and path. The Activity
+ * Log's answers are not recorded (sdk-reader.ts): its events name people, and
+ * no finding depends on them; a replayed drift looks them up in vain.
  */
 import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";

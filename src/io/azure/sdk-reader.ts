@@ -5,18 +5,22 @@ import { createContainerService } from "@azure/arm-containerservice/api";
 import { list as listAgentPools } from "@azure/arm-containerservice/api/agentPools";
 import { get as getManagedCluster } from "@azure/arm-containerservice/api/managedClusters";
 import { createNetworkManagement } from "@azure/arm-network/api";
+import type { MonitorClient } from "@azure/arm-monitor";
+import type { ActivityEvent } from "../../core/changes/events.js";
 import type { Deadline } from "../../core/deadline.js";
 import type { RouteTable } from "../../core/model.js";
 import { API_VERSIONS, type ApiVersions } from "./api-versions.js";
 import type { Cloud } from "./clouds.js";
 import { toInstance, toNetworkInterface, toRouteTable, toScaleSet, toVirtualNetwork } from "./from-arm.js";
 import { toAgentPool, toManagedCluster } from "./from-sdk.js";
+import { toActivityEvent } from "./from-monitor.js";
 import { checked, malformed } from "./failures.js";
 import { idKey, parseResourceId, resourceGroupId } from "../../core/arm-ids.js";
 import { ReadPacer } from "./pacing.js";
 import { collectPages, PageGuard } from "./paging.js";
 import type { ArmRecorder } from "./recorder.js";
 import type {
+  ActivityLogReader,
   ArmReader,
   ManagedClusterFacts,
   NetworkInterfaceFacts,
@@ -108,9 +112,10 @@ function subscriptionOf(id: string): string {
  * and one read pacer, and every read is made once per run: a VNet or route
  * table that two clusters share is fetched once.
  */
-export class SdkArmReader implements ArmReader {
+export class SdkArmReader implements ArmReader, ActivityLogReader {
   private readonly containerServices = new Map<string, ContainerService>();
   private readonly networks = new Map<string, Client>();
+  private readonly monitors = new Map<string, Promise<MonitorClient>>();
   private compute: Client | undefined;
   private readonly reads = new Map<string, Promise<unknown>>();
 
@@ -128,14 +133,16 @@ export class SdkArmReader implements ArmReader {
     this.versions = options.apiVersions ?? API_VERSIONS;
   }
 
-  private clientOptions() {
+  /** `recorded`: whether `--record` keeps the responses (the network reads; not the Activity Log's). */
+  private clientOptions(recorded = true) {
+    const recorder = recorded ? this.options.recorder : undefined;
     return {
       endpoint: this.cloud.armEndpoint,
       credentials: { scopes: [this.cloud.scope] },
       ...(this.options.retry ? { retryOptions: this.options.retry } : {}),
       additionalPolicies: [
         { policy: armHostOnlyPolicy(this.cloud.armEndpoint), position: "perCall" as const },
-        ...(this.options.recorder ? [{ policy: this.options.recorder.policy(), position: "perCall" as const }] : []),
+        ...(recorder ? [{ policy: recorder.policy(), position: "perCall" as const }] : []),
         { policy: this.pacer.policy(), position: "perRetry" as const },
         {
           policy: requestTimeoutPolicy(this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
@@ -161,6 +168,25 @@ export class SdkArmReader implements ArmReader {
     if (!client) {
       client = createNetworkManagement(this.credential, subscriptionId, this.clientOptions());
       this.networks.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /**
+   * The monitor client of one subscription, loaded when first asked for: the
+   * full @azure/arm-monitor client is large, and only a run that looks up the
+   * writes behind drift needs it, so a passing run never loads its chunk.
+   * `--record` leaves its responses out: Activity Log events name people
+   * (their UPNs, names and addresses in the claims), and no finding depends
+   * on them.
+   */
+  private monitor(subscriptionId: string): Promise<MonitorClient> {
+    let client = this.monitors.get(subscriptionId);
+    if (!client) {
+      client = import("@azure/arm-monitor").then(
+        ({ MonitorClient: Monitor }) => new Monitor(this.credential, subscriptionId, this.clientOptions(false)),
+      );
+      this.monitors.set(subscriptionId, client);
     }
     return client;
   }
@@ -262,6 +288,27 @@ export class SdkArmReader implements ArmReader {
     return this.once(scope, async () =>
       (await this.list(client, scope, this.versions.networkInterfaces)).map((nic) => toNetworkInterface(scope, nic)),
     );
+  }
+
+  /**
+   * `activityLogs.list` of @azure/arm-monitor (GET .../providers/Microsoft.Insights/eventtypes/management/values,
+   * api-version 2015-04-01 as the operation pins it), every page under the page guard, through the
+   * same pipeline as every read: the ARM host only, the pacer, retries and the run's deadline.
+   */
+  listActivityLog(
+    subscriptionId: string,
+    filter: string,
+    select: string,
+    signal?: AbortSignal,
+  ): Promise<ActivityEvent[]> {
+    const list = `/subscriptions/${subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values`;
+    const signals = [signal, this.signal].filter((item): item is AbortSignal => item !== undefined);
+    const abortSignal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+    return (async () => {
+      const client = await this.monitor(subscriptionId);
+      const pages = client.activityLogs.list(filter, { select, abortSignal }).byPage();
+      return (await sdkShaped(list, collectPages(pages, list))).flatMap(toActivityEvent);
+    })();
   }
 
   private async get(client: Client, path: string, apiVersion: string): Promise<unknown> {

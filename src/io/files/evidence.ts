@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { ChangeLookup } from "../../core/changes/plan.js";
+import type { Confirmation } from "../../core/changes/window.js";
+import { idKey } from "../../core/arm-ids.js";
 import { jsonSafe } from "../../core/escape.js";
 import type { ClusterResult, GateResult } from "../../core/model.js";
 import { redact } from "../../core/secrets.js";
@@ -17,6 +20,10 @@ export interface EvidenceInput {
   baselineFile: string;
   run: RunContext;
   results: ClusterResult[];
+  /** Each cluster's result under `fail-on` (the verdict's), by cluster ID: what a later run's lookup window starts from. */
+  statuses?: ReadonlyMap<string, GateResult>;
+  /** The writes behind the drift (a check whose clusters drift, with `activity-log` on): changes.json. */
+  changes?: ChangeLookup;
   report: string;
   /** The SARIF log of the run's findings (src/present/sarif.ts), written as findings.sarif. */
   sarif: unknown;
@@ -61,7 +68,44 @@ function contentFiles(input: EvidenceInput): EvidenceFile[] {
     },
     { name: "report.md", content: redact(input.report) },
     { name: "findings.sarif", content: json(input.sarif) },
+    ...(input.changes ? [{ name: "changes.json", content: json(changesFile(input.changes)) }] : []),
   ];
+}
+
+/**
+ * changes.json: each Activity Log read with its filter and outcome, each
+ * cluster's window and writes by finding resource, and the events behind
+ * them with only the fields the gate keeps (events.ts): no token, and of the
+ * claims only those that name the caller and its client.
+ */
+function changesFile(lookup: ChangeLookup): unknown {
+  return {
+    source:
+      "Azure Activity Log: GET /subscriptions/{id}/providers/Microsoft.Insights/eventtypes/management/values, api-version 2015-04-01 (@azure/arm-monitor activityLogs.list)",
+    reads: lookup.reads,
+    clusters: lookup.clusters.map((cluster) => ({
+      clusterId: cluster.clusterId,
+      window: cluster.window
+        ? { from: cluster.window.from.toISOString(), to: cluster.window.to.toISOString(), since: cluster.window.basis }
+        : null,
+      note: cluster.note,
+      whoToAsk: cluster.whoToAsk
+        ? { ...cluster.whoToAsk.caller, eventDataId: cluster.whoToAsk.event.eventDataId }
+        : null,
+      resources: cluster.groups.map((group) => ({
+        resourceId: group.resourceId,
+        rules: group.rules,
+        paths: group.paths,
+        writes: group.changes.map((change) => ({
+          eventDataId: change.event.eventDataId,
+          caller: change.caller,
+          client: change.client,
+        })),
+        omitted: group.omitted,
+      })),
+      events: cluster.events,
+    })),
+  };
 }
 
 function manifest(input: EvidenceInput, files: EvidenceFile[]): EvidenceFile {
@@ -82,6 +126,7 @@ function manifest(input: EvidenceInput, files: EvidenceFile[]): EvidenceFile {
       clusters: input.results.map((result) => ({
         id: result.clusterId,
         status: result.kind,
+        result: input.statuses?.get(idKey(result.clusterId)) ?? null,
         capturedAt: result.kind === "checked" ? result.snapshot.capturedAt : null,
       })),
       resourceIdsRead: [...new Set(checked.flatMap((result) => result.snapshot.resourceIdsRead))],
@@ -120,4 +165,67 @@ export async function writeEvidence(input: EvidenceInput): Promise<string> {
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Manifests read at most when looking for a cluster's last confirmation: the newest folders. */
+export const MAX_MANIFESTS_READ = 200;
+
+interface ManifestClusters {
+  tool?: unknown;
+  mode?: unknown;
+  result?: unknown;
+  createdAt?: unknown;
+  clusters?: { id?: unknown; status?: unknown; result?: unknown }[];
+}
+
+/** The time in a run folder's name (evidenceFolderName), for ordering the folders. */
+function stampOf(folder: string): string {
+  return /(\d{4}-\d{2}-\d{2}T[\d-]+Z)/.exec(folder)?.[1] ?? "";
+}
+
+async function readManifest(root: string, folder: string): Promise<ManifestClusters | undefined> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(path.join(root, folder, "manifest.json"), "utf8"));
+    return typeof parsed === "object" && parsed !== null ? (parsed as ManifestClusters) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The clusters a manifest confirms: each one a capture wrote, or one a check found passing. */
+function confirmedIn(manifest: ManifestClusters): { id: string; what: Confirmation["what"] }[] {
+  if (manifest.tool !== "aks-network-gate" || !Array.isArray(manifest.clusters)) return [];
+  const capture = manifest.mode === "capture";
+  return manifest.clusters.flatMap((cluster) => {
+    if (typeof cluster?.id !== "string" || cluster.status !== "checked") return [];
+    // A manifest from before per-cluster results confirms its clusters when the whole run passed.
+    const passed = cluster.result === "pass" || (cluster.result == null && manifest.result === "pass");
+    if (!capture && !(manifest.mode === "check" && passed)) return [];
+    return [{ id: cluster.id, what: capture ? ("capture" as const) : ("passing check" as const) }];
+  });
+}
+
+/**
+ * When each cluster was last confirmed, as the evidence folder records it:
+ * the newest capture that wrote it or check that found it passing. A folder
+ * that is not the gate's, or a manifest that cannot be read, is passed over:
+ * this only narrows the Activity Log lookup, which never decides the result.
+ */
+export async function lastConfirmations(root: string): Promise<Map<string, Confirmation>> {
+  const found = new Map<string, Confirmation>();
+  const folders = await readdir(root).catch(() => [] as string[]);
+  const newest = folders
+    .filter((folder) => !folder.startsWith(".") && stampOf(folder) !== "")
+    .sort((a, b) => stampOf(b).localeCompare(stampOf(a)))
+    .slice(0, MAX_MANIFESTS_READ);
+  for (const folder of newest) {
+    const manifest = await readManifest(root, folder);
+    const at = typeof manifest?.createdAt === "string" ? new Date(manifest.createdAt) : undefined;
+    if (!manifest || !at || Number.isNaN(at.getTime())) continue;
+    for (const { id, what } of confirmedIn(manifest)) {
+      const known = found.get(idKey(id));
+      if (!known || known.at < at) found.set(idKey(id), { at, what });
+    }
+  }
+  return found;
 }
