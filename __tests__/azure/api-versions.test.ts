@@ -210,16 +210,18 @@ describe("the api-version of every read", () => {
   });
 });
 
+/** Captures a kubenet cluster with some reads pointed at other versions; the failure, or the snapshot. */
+async function captureWithVersion(versions: Partial<typeof API_VERSIONS>): Promise<unknown> {
+  const reader = arm.reader({ apiVersions: { ...API_VERSIONS, ...versions } });
+  const kubenet = kubenetCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-kubenet" });
+  arm.sandbox.world = new World(...kubenet.resources);
+  const ref = { subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-kubenet" };
+  return captureCluster(reader, ref, now).catch((error: unknown) => error);
+}
+
 describe("a read pointed at a version ARM does not serve", () => {
   it("is refused by the sandbox as ARM refuses it, and reported as a defect of the gate, not as retry", async () => {
-    const reader = arm.reader({ apiVersions: { ...API_VERSIONS, scaleSetNetworkInterfaces: "2026-01-01" } });
-    const kubenet = kubenetCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-kubenet" });
-    arm.sandbox.world = new World(...kubenet.resources);
-    const failure = await captureCluster(
-      reader,
-      { subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-kubenet" },
-      now,
-    ).catch((error: unknown) => error);
+    const failure = await captureWithVersion({ scaleSetNetworkInterfaces: "2026-01-01" });
     const refused = arm.sandbox.requests.filter((request) => request.status === 400);
     expect(refused).toHaveLength(1);
     expect(refused[0]?.query["api-version"]).toBe("2026-01-01");
@@ -233,14 +235,7 @@ describe("a read pointed at a version ARM does not serve", () => {
   });
 
   it("sends no second request for a refused version: the SDK does not retry a 400", async () => {
-    const reader = arm.reader({ apiVersions: { ...API_VERSIONS, routeTable: "2099-01-01" } });
-    const kubenet = kubenetCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-kubenet" });
-    arm.sandbox.world = new World(...kubenet.resources);
-    const failure = await captureCluster(
-      reader,
-      { subscriptionId: SUBSCRIPTION, resourceGroup: "rg1", name: "aks-kubenet" },
-      now,
-    ).catch((error: unknown) => error);
+    const failure = await captureWithVersion({ routeTable: "2099-01-01" });
     expect(failure).toBeInstanceOf(GateDefect);
     expect(arm.sandbox.requests.filter((request) => request.query["api-version"] === "2099-01-01")).toHaveLength(1);
   });
