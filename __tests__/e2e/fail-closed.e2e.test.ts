@@ -5,15 +5,12 @@
  * capture and in check, instead of a null that passes.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { type ArmSandbox, startArmSandbox } from "../../sandbox/arm.js";
 import { type ActionRun, runAction } from "../../sandbox/run-action.js";
 import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
+import { newWorkspace as workspaceWith, SUBSCRIPTION, TARGET } from "../helpers/e2e-world.js";
 
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-const TARGET = { subscription: SUBSCRIPTION, "resource-group": "rg-payments", "cluster-name": "aks-payments-prod" };
 const BASELINE = path.join(".github", "aks-network-baseline.yml");
 
 let sandbox: ArmSandbox;
@@ -35,11 +32,7 @@ function maxCountAsText(): void {
   });
 }
 
-async function newWorkspace(): Promise<string> {
-  const workspace = await mkdtemp(path.join(tmpdir(), "gate-fail-closed-"));
-  await mkdir(path.join(workspace, ".github"));
-  return workspace;
-}
+const newWorkspace = () => workspaceWith("gate-fail-closed-");
 
 function gate(workspace: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
