@@ -114,7 +114,25 @@ const ACTIVITY_LOG_VERSIONS = ["2015-04-01"] as const;
 const ACTIVITY_LOG_SOURCE =
   "Azure/azure-rest-api-specs specification/monitor/resource-manager/Microsoft.Insights/stable/2015-04-01/activityLogs_API.json; @azure/arm-monitor 8 (activityLogs.list)";
 
+/**
+ * Resource Graph's query endpoint: ARM's own list for `resources` in its
+ * InvalidResourceType message quoted in microsoft/ARI#306 (2025-04), and the
+ * stable folder `specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/stable/2024-04-01`,
+ * which @azure/arm-resourcegraph 5 pins in its `resources` operation.
+ */
+const RESOURCE_GRAPH_VERSIONS = [
+  "2018-09-01-preview",
+  "2019-04-01",
+  "2021-03-01",
+  "2021-06-01-preview",
+  "2022-10-01",
+  "2024-04-01",
+] as const;
+const RESOURCE_GRAPH_SOURCE =
+  "ARM's InvalidResourceType message for 'resources' quoted in microsoft/ARI#306; Azure/azure-rest-api-specs specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/stable/2024-04-01; @azure/arm-resourcegraph 5 (resources)";
+
 export const SERVED_API_VERSIONS: readonly ServedType[] = [
+  { type: "Microsoft.ResourceGraph/resources", versions: RESOURCE_GRAPH_VERSIONS, sources: [RESOURCE_GRAPH_SOURCE] },
   { type: "Microsoft.Insights/eventtypes/values", versions: ACTIVITY_LOG_VERSIONS, sources: [ACTIVITY_LOG_SOURCE] },
   { type: "Microsoft.ContainerService/managedClusters", versions: AKS_VERSIONS, sources: [AKS_SOURCE] },
   { type: "Microsoft.ContainerService/managedClusters/agentPools", versions: AKS_VERSIONS, sources: [AKS_SOURCE] },
@@ -162,7 +180,7 @@ export function resourceTypeOf(path: string): string | null {
   return types.length > 0 ? `${namespace}/${types.join("/")}` : null;
 }
 
-function servedType(type: string): ServedType | undefined {
+export function servedType(type: string): ServedType | undefined {
   return SERVED_API_VERSIONS.find((entry) => entry.type.toLowerCase() === type.toLowerCase());
 }
 

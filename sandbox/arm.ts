@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { activityLogReply, isActivityLogPath } from "./activity-log.js";
 import { refuseApiVersion } from "./api-versions.js";
+import { GraphSandboxState, isGraphQueryPath, resourceGraphReply } from "./resource-graph.js";
 import { armGet, locationOf, type Reply } from "./arm-routes.js";
 import { makeCertificate, type SandboxCertificate } from "./cert.js";
 import { armErrorBody, FaultRegistry, faultName, isFaultResponse, type FaultBehaviour } from "./faults.js";
@@ -24,12 +25,14 @@ import {
   type IdentityState,
   type TokenRequestRecord,
 } from "./identity-endpoints.js";
+import { ReadBuckets, subscriptionOfPath, subscriptionReadsThrottled, type ThrottleOptions } from "./throttle.js";
 import type { World } from "./world.js";
 
 export type { Reply } from "./arm-routes.js";
 export type { ActiveFault, FaultBehaviour, FaultMatch, FaultResponse, FaultSpec } from "./faults.js";
 export { armErrorBody, authorizationFailedFault, FaultRegistry, throttledFault } from "./faults.js";
 export type { AzureStackIdentity, IdTokenRequestRecord, TokenRequestRecord } from "./identity-endpoints.js";
+export type { ThrottleOptions } from "./throttle.js";
 export { ACTIONS_ID_TOKEN_PATH, actionsIdToken, entraAccessToken } from "./identity-endpoints.js";
 
 export interface ArmSandboxOptions {
@@ -59,6 +62,12 @@ export interface ArmSandboxOptions {
   port?: number;
   /** Answers the ARM GETs instead of the World (sandbox/replay.ts): the request and the sandbox's URL. */
   replay?: (url: URL, baseUrl: string) => Reply;
+  /**
+   * Throttle reads as ARM does (sandbox/throttle.ts): a token bucket per
+   * subscription, `{}` for ARM's 250 tokens refilled at 25 a second. Absent:
+   * no throttling, and `rateLimitRemaining` counts down instead.
+   */
+  throttle?: ThrottleOptions;
 }
 
 export interface RequestRecord {
@@ -90,12 +99,16 @@ export interface ArmSandbox {
   readonly tokenRequests: TokenRequestRecord[];
   readonly idTokenRequests: IdTokenRequestRecord[];
   readonly faults: FaultRegistry;
+  /** Resource Graph's query endpoint (sandbox/resource-graph.ts): unreadable subscriptions, management groups, quota, the queries received. */
+  readonly graph: GraphSandboxState;
   /** A bearer ARM accepts: the first of `tokens`, else an Entra-shaped token for ARM's audience. */
   accessToken: string;
   /** The token audiences ARM accepts. */
   readonly audiences: readonly string[];
-  /** Value of `x-ms-ratelimit-remaining-subscription-reads` on the next response. */
+  /** Value of `x-ms-ratelimit-remaining-subscription-reads` on the next response, without `throttle`. */
   rateLimitRemaining: number;
+  /** The read buckets, with `throttle`; every GET of a subscription takes a token. */
+  readonly readBuckets: ReadBuckets | undefined;
   pageSize: number;
   latencyMs: number;
   readonly inFlight: number;
@@ -132,6 +145,7 @@ class ArmSandboxServer implements ArmSandbox {
   readonly tokenRequests: TokenRequestRecord[] = [];
   readonly idTokenRequests: IdTokenRequestRecord[] = [];
   readonly faults = new FaultRegistry();
+  readonly graph = new GraphSandboxState();
   url = "";
   accessToken: string;
   rateLimitRemaining = 12000;
@@ -140,6 +154,7 @@ class ArmSandboxServer implements ArmSandbox {
   inFlight = 0;
   peakInFlight = 0;
   readonly audiences: readonly string[];
+  readonly readBuckets: ReadBuckets | undefined;
   private readonly tokens: string[] | undefined;
   private readonly hanging = new Set<ServerResponse>();
   private readonly server: Server;
@@ -155,6 +170,7 @@ class ArmSandboxServer implements ArmSandbox {
     this.accessToken = options.tokens?.[0] ?? entraAccessToken(this.audiences[0] ?? "");
     this.pageSize = options.pageSize ?? 50;
     this.latencyMs = options.latencyMs ?? 0;
+    this.readBuckets = options.throttle ? new ReadBuckets(options.throttle) : undefined;
     this.server = createServer({ key, cert: ca }, (request, response) => {
       this.handle(request, response).catch((error: unknown) => this.fail(response, error));
     });
@@ -203,9 +219,31 @@ class ArmSandboxServer implements ArmSandbox {
     if (fault) record.fault = faultName(fault.spec);
     if (fault && !isFaultResponse(fault.spec) && this.breakConnection(fault.spec, request, response)) return;
     const reply =
-      fault && isFaultResponse(fault.spec) ? faultReply(fault.spec) : this.route(method, url, request, body);
+      fault && isFaultResponse(fault.spec)
+        ? faultReply(fault.spec)
+        : (this.throttled(method, record.path, request.headers.authorization) ??
+          this.route(method, url, request, body));
     this.send(response, record, reply, fault?.spec);
     settle();
+  }
+
+  /** ARM's 429 when the read's subscription has no token left; null when it may be read. */
+  private throttled(method: string, path: string, authorization: string | undefined): Reply | null {
+    const subscription = subscriptionOfPath(path);
+    if (!this.readBuckets || method !== "GET" || !subscription) return null;
+    const admission = this.readBuckets.take(subscription);
+    if (admission.admitted) return null;
+    const claims = jwtClaims(/^Bearer (.+)$/i.exec(authorization ?? "")?.[1] ?? "");
+    const actor = String(claims?.["oid"] ?? claims?.["appid"] ?? "00000000-0000-0000-0000-000000000000");
+    return subscriptionReadsThrottled(subscription, actor, admission.retryAfterSeconds);
+  }
+
+  /** `x-ms-ratelimit-remaining-subscription-reads`: the bucket's tokens with `throttle`, else the countdown. */
+  private remainingReads(path: string): Record<string, string> {
+    const subscription = subscriptionOfPath(path);
+    if (!this.readBuckets) return { "x-ms-ratelimit-remaining-subscription-reads": String(this.rateLimitRemaining--) };
+    if (!subscription) return {};
+    return { "x-ms-ratelimit-remaining-subscription-reads": String(this.readBuckets.remaining(subscription)) };
   }
 
   /** Counts the request as in flight until it is answered or its connection closes. */
@@ -235,6 +273,11 @@ class ArmSandboxServer implements ArmSandbox {
     if (identity) return identity;
     if (!ARM_PATH.test(url.pathname)) {
       return { status: 404, body: armErrorBody("NotFound", `The sandbox serves nothing at '${url.pathname}'.`) };
+    }
+    if (method === "POST" && isGraphQueryPath(url.pathname)) {
+      const apiVersion = url.searchParams.get("api-version");
+      const query = { apiVersion, authorization, body, now: Date.now() };
+      return this.authenticate(authorization) ?? resourceGraphReply(this.graph, this.world, query);
     }
     if (method !== "GET") {
       const message = `The ARM sandbox is read-only: ${method} is not allowed.`;
@@ -307,7 +350,7 @@ class ArmSandboxServer implements ArmSandbox {
       "Content-Length": String(Buffer.byteLength(text)),
       "x-ms-request-id": randomUUID(),
       "x-ms-correlation-request-id": randomUUID(),
-      "x-ms-ratelimit-remaining-subscription-reads": String(this.rateLimitRemaining--),
+      ...this.remainingReads(record.path),
       ...reply.headers,
     });
     if (kind !== "truncated") return void response.end(text);

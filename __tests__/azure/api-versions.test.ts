@@ -10,12 +10,14 @@ import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { MonitorClient } from "@azure/arm-monitor";
+import { createResourceGraph, resources } from "@azure/arm-resourcegraph/api";
 import { createHttpHeaders, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { readFile } from "node:fs/promises";
 import { API_VERSIONS, ARM_READS, type ArmRead, type ArmReadName } from "../../src/io/azure/api-versions.js";
 import { captureCluster } from "../../src/app/capture-cluster.js";
 import { ACTIVITY_LOG_SELECT, resourceGroupFilter } from "../../src/core/changes/window.js";
 import { GateDefect } from "../../src/io/azure/failures.js";
+import { ResourceGraph } from "../../src/io/azure/resource-graph.js";
 import { azureCniCluster, kubenetCluster, World } from "../../sandbox/world.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
 
@@ -33,6 +35,7 @@ const PLACEHOLDERS = {
 } as const;
 
 interface DerivedRead {
+  method: string;
   path: string;
   apiVersion: string;
 }
@@ -56,7 +59,11 @@ function templateOf(url: string): DerivedRead {
   const parsed = new URL(url);
   let path = decodeURIComponent(parsed.pathname);
   for (const [name, value] of Object.entries(PLACEHOLDERS)) path = path.split(`/${value}`).join(`/{${name}}`);
-  return { path, apiVersion: parsed.searchParams.get("api-version") ?? "(none)" };
+  return { method: "", path, apiVersion: parsed.searchParams.get("api-version") ?? "(none)" };
+}
+
+function methodOf(read: ArmRead): string {
+  return read.method ?? "GET";
 }
 
 async function drain(items: AsyncIterable<unknown>): Promise<void> {
@@ -93,6 +100,8 @@ async function deriveFromSdks(): Promise<Record<ArmReadName, DerivedRead>> {
       drain(
         new ComputeManagementClient(credential, SUBSCRIPTION, { httpClient }).virtualMachineScaleSetVMs.list(rg, vmss),
       ),
+    resourceGraph: (httpClient) =>
+      resources(createResourceGraph(credential, "", { httpClient }), { query: "resources" }),
     activityLog: (httpClient) =>
       drain(
         new MonitorClient(credential, SUBSCRIPTION, { httpClient }).activityLogs.list(
@@ -105,7 +114,7 @@ async function deriveFromSdks(): Promise<Record<ArmReadName, DerivedRead>> {
     const requests: PipelineRequest[] = [];
     await call(recordingClient(requests));
     expect(requests).toHaveLength(1);
-    derived[name] = templateOf(requests[0]!.url);
+    derived[name] = { ...templateOf(requests[0]!.url), method: requests[0]!.method };
   }
   return derived;
 }
@@ -125,7 +134,7 @@ function readOfPath(path: string): ArmReadName | null {
 function renderTable(derived: Record<ArmReadName, DerivedRead>): string {
   const rows = (Object.keys(ARM_READS) as ArmReadName[]).map((name) => {
     const read = ARM_READS[name];
-    return `| \`${read.sdk}\` \`${read.operation}\` | \`GET ${derived[name].path}\` | \`${derived[name].apiVersion}\` |`;
+    return `| \`${read.sdk}\` \`${read.operation}\` | \`${derived[name].method} ${derived[name].path}\` | \`${derived[name].apiVersion}\` |`;
   });
   return ["| SDK operation | Request | api-version |", "|---|---|---|", ...rows].join("\n");
 }
@@ -170,6 +179,7 @@ async function captureAll(reader: ReturnType<typeof arm.reader>): Promise<void> 
   // The Activity Log read of a drifting run; the sandbox checks its window against the real clock.
   const filter = resourceGroupFilter(new Date(Date.now() - 86_400_000), new Date(), "rg1");
   await reader.listActivityLog(SUBSCRIPTION, filter, ACTIVITY_LOG_SELECT);
+  await ResourceGraph.over(reader).query({ subscriptions: [SUBSCRIPTION] }, "resources | project id", "the test");
 }
 
 describe("the api-version of every read", () => {
@@ -180,7 +190,8 @@ describe("the api-version of every read", () => {
   });
 
   it.each(Object.keys(ARM_READS) as ArmReadName[])("%s: the gate's table holds its SDK operation's request", (name) => {
-    expect({ path: ARM_READS[name].path, apiVersion: ARM_READS[name].apiVersion }).toEqual(derived[name]);
+    const read: ArmRead = ARM_READS[name];
+    expect({ method: methodOf(read), path: read.path, apiVersion: read.apiVersion }).toEqual(derived[name]);
   });
 
   it("pins the scale-set NIC list to 2018-10-01, the version ARM serves for that type, not Microsoft.Network's newest", () => {
@@ -199,6 +210,7 @@ describe("the api-version of every read", () => {
         read: name,
         apiVersion: derived[name!].apiVersion,
       });
+      expect({ read: name, method: request.method }).toEqual({ read: name, method: methodOf(ARM_READS[name!]) });
       expect(request.status).toBe(200);
     }
     expect([...seen].sort()).toEqual(Object.keys(ARM_READS).sort());

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { captureCluster } from "../../src/app/capture-cluster.js";
+import { LOW_WATER } from "../../src/io/azure/pacing.js";
 import { SdkArmReader } from "../../src/io/azure/sdk-reader.js";
 import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
 import { upsertCluster } from "../../src/core/baseline/edit.js";
@@ -65,7 +66,7 @@ function deps(overrides: Partial<GateDeps> = {}): GateDeps {
 describe("ARM's read limits", () => {
   it("paces its reads once ARM reports few remaining reads", async () => {
     arm.sandbox.world = new World(...fleet(1).flatMap((cluster) => cluster.resources));
-    arm.sandbox.rateLimitRemaining = 40;
+    arm.sandbox.rateLimitRemaining = LOW_WATER - 5;
     const paced = reader();
     await captureCluster(paced, { subscriptionId: SUBSCRIPTION, resourceGroup: "rg-0", name: "aks-0" }, now);
     expect(paced.pacer.paced).toBeGreaterThan(0);

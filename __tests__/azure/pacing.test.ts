@@ -36,6 +36,20 @@ describe("ReadPacer", () => {
     expect(clock.slept).toHaveLength(2);
   });
 
+  it("counts the reads still in flight against the remaining reads, until they are settled", async () => {
+    const { pacer, clock } = pacerWithClock();
+    pacer.afterResponse(URL_A, 200, headers({ "x-ms-ratelimit-remaining-subscription-reads": String(LOW_WATER + 2) }));
+    await Promise.all([pacer.beforeRequest(URL_A), pacer.beforeRequest(URL_A), pacer.beforeRequest(URL_A)]);
+    expect(clock.slept).toEqual([]);
+    await pacer.beforeRequest(URL_A);
+    await pacer.beforeRequest(URL_A);
+    expect(clock.slept).toEqual([REFILL_INTERVAL_MS]);
+    for (let read = 0; read < 5; read++) pacer.settled(URL_A);
+    clock.now += 10 * REFILL_INTERVAL_MS;
+    await pacer.beforeRequest(URL_A);
+    expect(clock.slept).toHaveLength(1);
+  });
+
   it.each([
     ["seconds", "3", 3000],
     ["an HTTP date", new Date(1_000_000 + 7000).toUTCString(), 7000],

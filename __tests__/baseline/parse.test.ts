@@ -30,7 +30,7 @@ function problemsOf(text: string): string[] {
 describe("parseBaseline: a valid file", () => {
   test("maps every field onto the model, suppress → suppressions, absent stays absent", () => {
     const { baseline } = parseBaseline(FULL, FILE);
-    expect(baseline).toEqual({ version: 1, clusters: [AKS1_ENTRY, AKS2_ENTRY] });
+    expect(baseline).toEqual({ version: 1, clusters: [AKS1_ENTRY, AKS2_ENTRY], exclusions: [] });
     const aks2 = baseline.clusters[1]!;
     expect("nodePools" in aks2).toBe(false);
     expect("owner" in aks2).toBe(false);
@@ -135,7 +135,7 @@ describe("parseBaseline: each kind of problem, with its line", () => {
     [
       "unknown key at the root",
       { 2: "version: 1\nextra: true" },
-      [`${FILE}:3: extra: unknown key (allowed: version, clusters)`],
+      [`${FILE}:3: extra: unknown key (allowed: version, clusters, exclude)`],
     ],
     [
       "integer expected",
@@ -473,7 +473,7 @@ describe("parseBaseline: whole-file problems", () => {
     const problems = problemsOf(text);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(problems).toContain(`${FILE}:9: ${P1}.networkProfile.podCidrs[0]: expected a string, got a list`);
-    expect(problems).toContain(`${FILE}:1: a: unknown key (allowed: version, clusters)`);
+    expect(problems).toContain(`${FILE}:1: a: unknown key (allowed: version, clusters, exclude)`);
   });
 
   test("more than 100 aliases are refused", () => {

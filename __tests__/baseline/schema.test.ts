@@ -10,12 +10,13 @@ import {
   type BaselineNodePool,
   type BaselineRouteTable,
   type BaselineSubnet,
+  type Exclusion,
   type PlannedMigration,
   type Route,
   type Suppression,
   type VirtualNetwork,
 } from "../../src/core/model.js";
-import { AKS1, FILE, FULL, NET, ROUTE_TABLE, SUBNET, VNET, withLines } from "./fixtures.js";
+import { AKS1, AKS2, AKS3, FILE, FULL, NET, ROUTE_TABLE, SUBNET, VNET, withLines } from "./fixtures.js";
 
 const SCHEMA_FILE = new URL("../../schema/aks-network-baseline.schema.json", import.meta.url);
 
@@ -126,7 +127,7 @@ function keys<T>(all: Record<keyof T, true>): string[] {
 describe("the schema's keys are the model's fields", () => {
   const cluster = ["clusters", "*"];
   test.each([
-    ["root", [], ["version", "clusters"]],
+    ["root", [], ["version", "clusters", "exclude"]],
     [
       "cluster (suppressions → suppress, id is the key)",
       cluster,
@@ -178,6 +179,7 @@ describe("the schema's keys are the model's fields", () => {
       keys<Route>({ name: true, addressPrefix: true, nextHopType: true, nextHopIpAddress: true }),
     ],
     ["suppression", [...cluster, "suppress", "[]"], keys<Suppression>({ rule: true, reason: true })],
+    ["exclusion", ["exclude", "[]"], keys<Exclusion>({ id: true, reason: true })],
     [
       "planned migration",
       [...cluster, "plannedMigration"],
@@ -201,6 +203,7 @@ describe("the schema's keys are the model's fields", () => {
     ["cluster", ["clusters", "*"], ["networkProfile"]],
     ["route", ["clusters", "*", "routeTables", "[]", "routes", "[]"], ["addressPrefix", "nextHopType"]],
     ["suppression", ["clusters", "*", "suppress", "[]"], ["rule", "reason"]],
+    ["exclusion", ["exclude", "[]"], ["id", "reason"]],
     ["planned migration", ["clusters", "*", "plannedMigration"], ["reason", "by"]],
     ["virtual network", ["clusters", "*", "virtualNetworks", "[]"], ["id", "addressSpace"]],
   ])("required keys of %s", (_name, path, required) => {
@@ -237,6 +240,9 @@ describe("the schema and the parser agree on documents", () => {
       },
       true,
     ],
+    ["an exclusion", { 52: `      ipFamilies: [IPv4, IPv6]\nexclude:\n  - {id: ${AKS3}, reason: sandbox}` }, true],
+    ["an exclusion without a reason", { 52: `      ipFamilies: [IPv4, IPv6]\nexclude:\n  - {id: ${AKS3}}` }, false],
+    ["an exclusion of a VNet", { 52: `      ipFamilies: [IPv4, IPv6]\nexclude:\n  - {id: ${VNET}, reason: r}` }, false],
     [
       "a plan without a date",
       { 43: "            nextHopIpAddress: 10.0.1.4\n    plannedMigration: {networkPlugin: azure, reason: r}" },
@@ -277,6 +283,13 @@ describe("the schema and the parser agree on documents", () => {
     ["minCount above maxCount", { 22: "        minCount: 6" }],
     ["an appliance route without an address", { 43: null }],
     ["cluster IDs differing in case", { 47: `  ${AKS1.toUpperCase()}:` }],
+    [
+      "an exclusion listed twice",
+      {
+        52: `      ipFamilies: [IPv4, IPv6]\nexclude:\n  - {id: ${AKS3}, reason: a}\n  - {id: ${AKS3.toUpperCase()}, reason: b}`,
+      },
+    ],
+    ["a gated cluster excluded", { 52: `      ipFamilies: [IPv4, IPv6]\nexclude:\n  - {id: ${AKS2}, reason: r}` }],
     [
       "a planned migration without a target",
       { 43: "            nextHopIpAddress: 10.0.1.4\n    plannedMigration: {reason: r, by: 2027-06-30}" },

@@ -48,7 +48,7 @@ describe("upsertCluster: a new file", () => {
     ]);
     expect(text).toContain("      podCidrs: [192.168.0.0/16, fd00:10::/64]\n");
     expect(text.endsWith("\n")).toBe(true);
-    expect(parseBaseline(text, FILE).baseline).toEqual({ version: 1, clusters: [AKS2_ENTRY] });
+    expect(parseBaseline(text, FILE).baseline).toEqual({ version: 1, clusters: [AKS2_ENTRY], exclusions: [] });
   });
 
   test("the schema reference can be given", () => {

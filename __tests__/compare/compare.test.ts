@@ -279,10 +279,11 @@ describe("compareCluster: kubenet's managed routes, by rule", () => {
     ]);
   });
 
-  it("keeps node routes the cluster's own when the pod CIDR moves, and says they lie outside it", () => {
+  it("keeps node routes the cluster's own when the pod CIDR moves, and folds their lying outside it into the change", () => {
     const moved = mutate(live, (copy) => (copy.networkProfile.podCidrs = ["10.245.0.0/16"]));
-    expect(rulesOf(compare(baseline, moved))).toEqual([
-      "error drift.networkProfile networkProfile.podCidrs",
+    const findings = compare(baseline, moved);
+    expect(rulesOf(findings)).toEqual(["error drift.networkProfile networkProfile.podCidrs"]);
+    expect(rulesOf(findings[0]?.consequences?.all ?? [])).toEqual([
       "error routes.outsidePodCidr routeTables[aks-agentpool-12345678-routetable].routes[10.244.0.0/24]",
       "error routes.outsidePodCidr routeTables[aks-agentpool-12345678-routetable].routes[10.244.1.0/24]",
       "error routes.outsidePodCidr routeTables[aks-agentpool-12345678-routetable].routes[10.244.2.0/24]",

@@ -37,6 +37,7 @@ export function armInProcess(): InProcessArm {
   });
   beforeEach(() => {
     arm.sandbox.faults.clear();
+    arm.sandbox.graph.reset();
     arm.sandbox.requests.length = 0;
     arm.sandbox.pageSize = 50;
     arm.sandbox.rateLimitRemaining = 12000;

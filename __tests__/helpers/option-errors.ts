@@ -21,6 +21,7 @@ const REFUSED: Partial<Record<OptionSpec["kind"], string>> = {
   shard: "9/8",
   labels: "x".repeat(51),
   owners: "@not a team!",
+  lines: "nope",
 };
 
 /** The options whose error comes from another option's value: what is set beside them. */

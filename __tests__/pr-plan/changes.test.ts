@@ -18,7 +18,7 @@ function changed(edit: (entry: BaselineCluster) => void): BaselineCluster {
   return copy;
 }
 
-const baseline = (...clusters: BaselineCluster[]): Baseline => ({ version: 1, clusters });
+const baseline = (...clusters: BaselineCluster[]): Baseline => ({ version: 1, clusters, exclusions: [] });
 
 describe("the edits of one cluster's entry", () => {
   it("finds none when the same network is written another way (ID case, CIDR order)", () => {

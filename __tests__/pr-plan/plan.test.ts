@@ -14,7 +14,7 @@ import { CLUSTER_ID, kubenetSnapshot, ROUTE_TABLE_ID, SUBNET_ID, VNET_ID } from 
 
 const live = kubenetSnapshot(3);
 const captured = (): BaselineCluster => baselineFromSnapshot(live);
-const baseline = (...clusters: BaselineCluster[]): Baseline => ({ version: 1, clusters });
+const baseline = (...clusters: BaselineCluster[]): Baseline => ({ version: 1, clusters, exclusions: [] });
 
 function edited(edit: (entry: BaselineCluster) => void, from = captured()): BaselineCluster {
   const copy = structuredClone(from);

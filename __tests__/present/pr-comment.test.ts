@@ -51,8 +51,8 @@ function planFor(edit: (entry: BaselineCluster) => void): PullRequestPlan {
     },
   ];
   return planOf({
-    base: { version: 1, clusters: [base] },
-    head: { version: 1, clusters: [head] },
+    base: { version: 1, clusters: [base], exclusions: [] },
+    head: { version: 1, clusters: [head], exclusions: [] },
     results,
     policy: { failOn: "error", issueOnError: false },
   });
@@ -121,10 +121,11 @@ describe("the plan comment", () => {
       },
     ];
     const plan = planOf({
-      base: { version: 1, clusters: [overlapping] },
+      base: { version: 1, clusters: [overlapping], exclusions: [] },
       head: {
         version: 1,
         clusters: [{ ...baselineFromSnapshot(live), suppressions: [{ rule: "lifecycle.*", reason: "CHG-1" }] }],
+        exclusions: [],
       },
       results,
       policy: { failOn: "error", issueOnError: false },

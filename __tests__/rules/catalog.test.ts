@@ -16,6 +16,7 @@ describe("the rule declarations", () => {
       capacity: "capacity.",
       "route table": "routes.",
       lifecycle: "lifecycle.",
+      inventory: "inventory.",
     };
     for (const rule of ALL_RULES) {
       expect(FORMATS.ruleId.test(rule.id)).toBe(true);

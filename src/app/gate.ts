@@ -13,17 +13,34 @@ import { compareCluster, compareFleet } from "../core/check/index.js";
 import { mapLimit } from "../core/concurrency.js";
 import { describeError, GateError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { BaselineCluster, ClusterResult, Finding } from "../core/model.js";
-import { baselinePath } from "../present/annotations.js";
+import type { BaselineCluster, ClusterResult, ClusterSnapshot, Finding } from "../core/model.js";
+import { baselinePath, pickAnnotations } from "../present/annotations.js";
 import { inShard } from "../core/shard.js";
 import { findingLine, type Verdict, verdictOf } from "../core/verdict.js";
 import type { ClusterSelector, Settings } from "./settings.js";
+import type { FleetReader } from "../core/fleet/discovery.js";
+import { removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
+import { managedRoutesByCluster, removeClusters, upsertClusters } from "../core/baseline/edit.js";
+import {
+  confirmMissing,
+  discoverFleet,
+  type FleetFacts,
+  type FleetPlan,
+  type GraphReading,
+  planFleet,
+  resolveDataSource,
+  withSources,
+} from "./fleet.js";
 
 /** How often a cluster is read when reads fail transiently (throttling, 5xx, cut responses). */
 export const CLUSTER_ATTEMPTS = 3;
 
 export interface GateDeps {
   reader: ArmReader;
+  /** Azure Resource Graph's discovery of a scope's clusters; absent where no scope is read (tests' fakes). */
+  fleet?: FleetReader | undefined;
+  /** `data-source: resource-graph`: a reader that takes what it can from Resource Graph. */
+  graph?: GraphReading | undefined;
   logger: Logger;
   now: () => Date;
   /** Aborts when the run's time budget runs out. */
@@ -40,6 +57,8 @@ export interface Outcome {
   fleetSize: number;
   /** The baseline as this run parsed it (check runs), for the issues' owners. */
   baseline: ParsedBaseline | undefined;
+  /** A run with `scope`: what discovery found and where the facts came from. */
+  fleet?: FleetFacts;
 }
 
 /** The baseline file of the workspace, parsed and validated. */
@@ -87,10 +106,10 @@ function refOf(cluster: BaselineCluster): ClusterRef {
   return { subscriptionId: parts.subscriptionId, resourceGroup: parts.resourceGroup, name: parts.name };
 }
 
-async function captureWithRetries(deps: GateDeps, expected: BaselineCluster) {
+async function captureWithRetries(deps: GateDeps, expected: BaselineCluster, ref: ClusterRef = refOf(expected)) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await captureCluster(deps.reader, refOf(expected), deps.now);
+      return await captureCluster(deps.reader, ref, deps.now);
     } catch (error) {
       if (!(error instanceof TransientError) || attempt >= CLUSTER_ATTEMPTS || deps.signal.aborted) throw error;
       deps.logger.info(
@@ -110,7 +129,7 @@ async function checkOne(deps: GateDeps, expected: BaselineCluster): Promise<Clus
     };
   }
   try {
-    const snapshot = await captureWithRetries(deps, expected);
+    const snapshot = withSources(await captureWithRetries(deps, expected), deps.reader);
     return {
       kind: "checked",
       clusterId: expected.id,
@@ -129,18 +148,27 @@ function annotationOf(result: ClusterResult, finding: Finding | undefined) {
     const path = baselinePath(result.expected, finding.path);
     return { message: findingLine(finding), path, title: `AKS Network Gate: ${finding.rule}` };
   }
+  if (result.kind === "inventory" && finding !== undefined) {
+    // A removed cluster's annotation sits on its entry; an unbaselined one's at the top of the file.
+    return { message: `${result.clusterId}: ${finding.message}`, path: [], title: `AKS Network Gate: ${finding.rule}` };
+  }
   const message = `${result.clusterId}: ${result.kind === "error" ? result.message : "not read"}`;
   return { message, path: [], title: "AKS Network Gate: cannot see the cluster" };
 }
 
-/** The verdict's annotations, at the level it gives each, on the line of the baseline they are about. */
+/**
+ * The verdict's annotations, at the level it gives each, on the line of the
+ * baseline they are about: as many as GitHub shows, most severe first, and
+ * one that counts the rest (present/annotations.ts).
+ */
 function annotate(logger: Logger, parsed: ParsedBaseline, file: string, verdict: Verdict): void {
-  for (const { result, annotations } of verdict.clusters) {
-    for (const { finding, level } of annotations) {
-      const { message, path, title } = annotationOf(result, finding);
-      logger[level](message, { file, line: parsed.locate(result.clusterId, path)?.line ?? 1, title });
-    }
+  const all = verdict.clusters.flatMap(({ result, annotations }) => annotations.map((each) => ({ result, ...each })));
+  const { shown, more } = pickAnnotations(all);
+  for (const { result, finding, level } of shown) {
+    const { message, path, title } = annotationOf(result, finding);
+    logger[level](message, { file, line: parsed.locate(result.clusterId, path)?.line ?? 1, title });
   }
+  if (more) logger[more.level](more.message, { file, line: 1, title: "AKS Network Gate: more findings" });
 }
 
 /** Reads these clusters of the baseline, `concurrency` at a time, and compares each with its entry. */
@@ -159,9 +187,74 @@ export async function readClusters(
   return compareFleet(captured, baseline);
 }
 
+/** Whether a cluster is one this job takes: the selector's, in this shard. */
+function selectedBy(settings: Settings): (clusterId: string) => boolean {
+  return (clusterId) => matches(settings.selector, clusterId) && inShard(clusterId, settings.shard);
+}
+
+/** Discovery of the scope, set against the baseline, with the missing clusters confirmed by Resource Manager. */
+async function fleetPlan(settings: Settings, deps: GateDeps, parsed: ParsedBaseline) {
+  const discovery = await discoverFleet(settings, deps);
+  const plan = planFleet(settings, parsed, discovery, selectedBy(settings));
+  const confirmed = await mapLimit(plan.missing, settings.concurrency, (id) => confirmMissing(deps.reader, id));
+  const present = [...plan.present, ...confirmed.flatMap((item) => (item.state === "present" ? [item.id] : []))];
+  const removed = confirmed.flatMap((item) => (item.state === "removed" ? [item] : []));
+  const unreadable = confirmed.flatMap((item) => (item.state === "unreadable" ? [item.result] : []));
+  deps.logger.info(
+    `Fleet: ${discovery.clusters.length} cluster(s) in scope (${discovery.queries} Resource Graph queries), ` +
+      `${present.length} in the baseline, ${plan.unbaselined.length} not in it, ${plan.excluded.length} excluded, ${removed.length} gone.`,
+  );
+  return { plan, present, removed, unreadable };
+}
+
+/** The reader of a fleet run's clusters: Resource Manager, or Resource Graph first (data-source). */
+async function fleetReader(settings: Settings, deps: GateDeps, ids: readonly string[]) {
+  const source = resolveDataSource(settings.fleet.dataSource, settings.fleet.scopes.length > 0, ids.length);
+  if (source === "arm" || ids.length === 0) return { source, deps };
+  if (deps.graph === undefined) throw new GateError("'data-source: resource-graph' needs a Resource Graph reader.");
+  return { source, deps: { ...deps, reader: await deps.graph.readerFor(ids) } };
+}
+
+function fleetFacts(settings: Settings, plan: FleetPlan, source: "arm" | "resource-graph"): FleetFacts {
+  const { discovery } = plan;
+  return {
+    scopes: settings.fleet.scopes.map((scope) => scope.text),
+    tags: settings.fleet.tags.map((tag) => `${tag.key}=${tag.value}`),
+    dataSource: source,
+    queriedAt: discovery.queries > 0 ? discovery.queriedAt : undefined,
+    queries: discovery.queries,
+    discovered: discovery.clusters.length,
+    excluded: plan.excluded,
+  };
+}
+
+/** `mode: check` with `scope`: the baseline's clusters of the fleet, and the inventory of the scope. */
+async function checkFleet(settings: Settings, deps: GateDeps, parsed: ParsedBaseline): Promise<Outcome> {
+  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, parsed);
+  const entries = present.flatMap((id) => parsed.baseline.clusters.filter((cluster) => sameId(cluster.id, id)));
+  const reading = await fleetReader(settings, deps, present);
+  deps.logger.info(`Checking ${entries.length} cluster(s) of the fleet from ${reading.source}.`);
+  const checked = await readClusters(settings, reading.deps, entries, parsed.baseline.clusters);
+  const results: ClusterResult[] = [
+    ...checked,
+    ...unreadable,
+    ...removed.map((item) => removedResult(item.id, item.evidence, settings.fleet.removed)),
+    ...plan.unbaselined.map((cluster) => unbaselinedResult(cluster, settings.fleet.unbaselined)),
+  ];
+  const verdict = verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError });
+  annotate(deps.logger, parsed, settings.baselineFile, verdict);
+  return {
+    verdict,
+    fleetSize: parsed.baseline.clusters.length,
+    baseline: parsed,
+    fleet: fleetFacts(settings, plan, reading.source),
+  };
+}
+
 /** `mode: check`: every selected cluster of the baseline against its live state. */
 export async function check(settings: Settings, deps: GateDeps): Promise<Outcome> {
   const parsed = await readBaseline(settings);
+  if (settings.fleet.scopes.length > 0) return checkFleet(settings, deps, parsed);
   const clusters = selectClusters(settings, parsed);
   const { index, count } = settings.shard;
   const slice = count > 1 ? ` (shard ${index}/${count})` : "";
@@ -172,8 +265,121 @@ export async function check(settings: Settings, deps: GateDeps): Promise<Outcome
   return { verdict, fleetSize: parsed.baseline.clusters.length, baseline: parsed };
 }
 
-/** `mode: capture`: one cluster's live state into the baseline file, atomically. */
+/** The baseline file as it stands (null when there is none yet), parsed so that a broken file stops the capture before any read. */
+async function existingBaseline(settings: Settings): Promise<{ text: string | null; parsed: ParsedBaseline }> {
+  const text = existsSync(settings.baselinePath) ? await readFile(settings.baselinePath, "utf8") : null;
+  const parsed =
+    text === null
+      ? { baseline: { version: 1 as const, clusters: [], exclusions: [] }, locate: () => undefined }
+      : parseBaseline(text, settings.baselineFile);
+  return { text, parsed: parsed as ParsedBaseline };
+}
+
+/** One cluster of a fleet capture: its snapshot, or why it could not be read. */
+async function captureOne(deps: GateDeps, id: string): Promise<ClusterSnapshot | ClusterResult> {
+  const parts = parseResourceId(id);
+  const ref = {
+    subscriptionId: parts?.subscriptionId ?? "",
+    resourceGroup: parts?.resourceGroup ?? "",
+    name: parts?.name ?? "",
+  };
+  const entry: BaselineCluster = { id, networkProfile: {}, suppressions: [] };
+  if (deps.signal.aborted) return checkOne(deps, entry);
+  try {
+    return withSources(await captureWithRetries(deps, entry, ref), deps.reader);
+  } catch (error) {
+    return { kind: "error", clusterId: id, message: describeError(error) };
+  }
+}
+
+/**
+ * `mode: capture` with `scope`: every cluster of the scope (those the baseline
+ * excludes aside) into the baseline file in one atomic write, and the entries
+ * of clusters that are gone removed in the same change. A cluster that cannot
+ * be read is listed and its entry left as it is.
+ */
+async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome> {
+  const before = await existingBaseline(settings);
+  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, before.parsed);
+  const ids = [...present, ...plan.unbaselined.map((cluster) => cluster.id)];
+  const reading = await fleetReader(settings, deps, ids);
+  deps.logger.info(`Capturing ${ids.length} cluster(s) of the fleet from ${reading.source}.`);
+  let read = 0;
+  const captured = await mapLimit(ids, settings.concurrency, async (id) => {
+    const result = await captureOne(reading.deps, id);
+    deps.progress?.(++read, ids.length);
+    return result;
+  });
+  const snapshots = captured.filter((item): item is ClusterSnapshot => !("kind" in item));
+  const failed = captured.filter((item): item is ClusterResult => "kind" in item);
+  const entries = await writeFleet(
+    settings,
+    deps,
+    snapshots,
+    removed.map((item) => item.id),
+  );
+  const results: ClusterResult[] = [
+    ...snapshots.map((snapshot, index): ClusterResult => ({
+      kind: "checked",
+      clusterId: snapshot.id,
+      snapshot,
+      expected: entries[index] as BaselineCluster,
+      findings: [],
+    })),
+    ...failed,
+    ...unreadable,
+    ...removed.map((item) =>
+      removedResult(
+        item.id,
+        item.evidence,
+        settings.fleet.removed,
+        "Its entry was removed from the baseline by this capture.",
+      ),
+    ),
+  ];
+  return {
+    verdict: verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError }),
+    fleetSize: results.length,
+    baseline: undefined,
+    fleet: fleetFacts(settings, plan, reading.source),
+  };
+}
+
+/** The captured clusters and the removals, as one change of the baseline file under its lock. */
+async function writeFleet(
+  settings: Settings,
+  deps: GateDeps,
+  snapshots: ClusterSnapshot[],
+  removed: string[],
+): Promise<BaselineCluster[]> {
+  return withFileLock(
+    settings.baselinePath,
+    async () => {
+      const existing = existsSync(settings.baselinePath) ? await readFile(settings.baselinePath, "utf8") : null;
+      const modes = managedRoutesByCluster(existing, settings.baselineFile);
+      const entries = snapshots.map((snapshot) =>
+        baselineFromSnapshot(snapshot, new Map(modes.get(snapshot.id.toLowerCase()))),
+      );
+      if (existing === null && entries.length === 0) {
+        deps.logger.info(`No cluster could be captured, so ${settings.baselineFile} was not created.`);
+        return entries;
+      }
+      const written = upsertClusters(existing, settings.baselineFile, entries);
+      const text = removed.length > 0 ? removeClusters(written, settings.baselineFile, removed) : written;
+      if (text !== existing) await writeFileAtomic(settings.baselinePath, text);
+      deps.logger.info(
+        `Wrote ${entries.length} cluster(s) to ${settings.baselineFile}` +
+          (removed.length > 0 ? ` and removed ${removed.length} that no longer exist.` : "."),
+      );
+      return entries;
+    },
+    { log: (message) => deps.logger.info(message) },
+  );
+}
+
+/** `mode: capture`: one cluster's live state into the baseline file, atomically; with `scope`, the whole fleet's. */
 export async function capture(settings: Settings, deps: GateDeps): Promise<Outcome> {
+  if (settings.fleet.scopes.length > 0) return captureFleet(settings, deps);
   const { subscriptionId, resourceGroup, clusterName } = settings.selector;
   const ref = { subscriptionId: subscriptionId ?? "", resourceGroup: resourceGroup ?? "", name: clusterName ?? "" };
   const readExisting = async () =>

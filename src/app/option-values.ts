@@ -27,7 +27,13 @@ export type OptionProblem =
   /** Unset, though another option's value needs it; `others` are unset too. */
   | { kind: "required"; when: { option: OptionName; value: string }; others: readonly OptionName[] }
   /** Unset, though `partner` is set and the two go together. */
-  | { kind: "paired"; partner: OptionName; purpose: string };
+  | { kind: "paired"; partner: OptionName; purpose: string }
+  /** Given together with `other`, which it cannot be. */
+  | { kind: "conflict"; other: OptionName; why: string }
+  /** Line `line` (from 1) of a `lines` option is not what it must be. */
+  | { kind: "line"; line: number; item: string; not: string; expected: string }
+  /** Given without `other`, which it needs. */
+  | { kind: "needs"; other: OptionName; why: string };
 
 /** How a front end names its options in a message: inputs for the action, flags for the CLI. */
 export interface OptionWords {
@@ -77,6 +83,12 @@ function sentence(option: OptionName, value: string, problem: OptionProblem, wor
       const verb = names.length > 1 ? "are" : "is";
       return `${words.subject(names)} ${verb} required ${words.when(problem.when.option, problem.when.value)}.`;
     }
+    case "line":
+      return `${subject}, line ${problem.line}: '${problem.item}' is not ${problem.not}. Expected ${problem.expected}.`;
+    case "conflict":
+      return `${subject} cannot be given with ${words.name(problem.other)}: ${problem.why}.`;
+    case "needs":
+      return `${subject} is given without ${words.name(problem.other)}: ${problem.why}.`;
     case "paired": {
       const pair = inTableOrder([option, problem.partner]).map((name) => words.name(name));
       return `${subject} is missing: ${listed(pair)} go together ${problem.purpose}.`;
@@ -281,5 +293,14 @@ export class OptionValues {
     if (value === "") return [];
     const expected = "'@user' or '@org/team', several separated by spaces or commas";
     return parseHandles(value) ?? this.fail(name, value, { kind: "invalid", not: "a GitHub user or team", expected });
+  }
+
+  /** `lines`: each non-blank line, trimmed, in the order given; none when unset. */
+  lines(name: OptionName): string[] {
+    this.spec(name, "lines");
+    return (this.source.read(name) ?? "")
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== "");
   }
 }

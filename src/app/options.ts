@@ -32,7 +32,9 @@ export type OptionKind =
   /** GitHub label names, separated by commas or lines. */
   | "labels"
   /** GitHub users (`@user`) and teams (`@org/team`), separated by spaces or commas. */
-  | "owners";
+  | "owners"
+  /** One item per line (the CLI: one per flag, the flag given as often as needed); blank lines are skipped. */
+  | "lines";
 
 /** The CLI's flag for an option: `--NAME VALUE`, listed in `--help`. */
 export interface CliFlag {
@@ -72,13 +74,16 @@ export const ISSUE_ON_ERROR = ["auto", "true", "false"] as const;
 export type IssueOnError = (typeof ISSUE_ON_ERROR)[number];
 export const PR_PLAN = ["auto", "true", "false"] as const;
 export type PrPlan = (typeof PR_PLAN)[number];
+export const DATA_SOURCES = ["auto", "arm", "resource-graph"] as const;
+export type DataSource = (typeof DATA_SOURCES)[number];
+export const SEVERITIES = ["error", "warning"] as const;
 
 /** The label the gate finds its own issues by, unless `issue-labels` names others. */
 export const DEFAULT_ISSUE_LABEL = "aks-network-drift";
 /** GitHub's limit for a label name. */
 export const LABEL_LIMIT = 50;
 
-const NARROWS = "Required for `capture`; in `check` it narrows the clusters of the baseline that are checked.";
+const NARROWS = "Required for `capture` without `scope`; narrows the clusters `check` takes.";
 
 export const OPTIONS = [
   {
@@ -87,7 +92,7 @@ export const OPTIONS = [
     allowed: MODES,
     default: "check",
     description:
-      "`check` compares the live state with the baseline; `capture` writes the live state of one cluster into the baseline file.",
+      "`check` compares the live state with the baseline; `capture` writes it into the baseline file (one cluster, or every cluster of `scope`).",
     // The CLI takes the mode as its command (`aks-network-gate check`), not as a flag.
   },
   {
@@ -119,6 +124,44 @@ export const OPTIONS = [
     cli: { value: "NAME", help: "name of the cluster; narrows check" },
   },
   {
+    name: "scope",
+    kind: "lines",
+    description:
+      "The fleet: ARM scopes, one per line (subscription, resource group, management group or cluster ID), discovered with Azure Resource Graph ([docs/fleets.md](docs/fleets.md)).",
+    cli: { value: "SCOPE", help: "an ARM scope of the fleet (repeat the flag for several)" },
+  },
+  {
+    name: "scope-tags",
+    kind: "lines",
+    description: "With `scope`: `key=value` lines, tags a cluster must all carry.",
+    cli: { value: "KEY=VALUE", help: "a tag the fleet's clusters carry (repeat the flag for several)" },
+  },
+  {
+    name: "data-source",
+    kind: "enum",
+    allowed: DATA_SOURCES,
+    default: "auto",
+    description:
+      "`arm` (live), `resource-graph` (batched, seconds to minutes behind; nodes from ARM) or `auto`: Resource Graph with `scope` and 25 clusters or more.",
+    cli: { value: "SOURCE", help: "where the network is read: arm, resource-graph or auto" },
+  },
+  {
+    name: "unbaselined-severity",
+    kind: "enum",
+    allowed: SEVERITIES,
+    default: "warning",
+    description: "Severity of `inventory.unbaselined`: a cluster in `scope` the baseline neither lists nor excludes.",
+    cli: { value: "LEVEL", help: "severity of a cluster in scope that the baseline does not list" },
+  },
+  {
+    name: "removed-severity",
+    kind: "enum",
+    allowed: SEVERITIES,
+    default: "error",
+    description: "Severity of `inventory.removed`: a baseline cluster in `scope` that no longer exists.",
+    cli: { value: "LEVEL", help: "severity of a baseline cluster that no longer exists" },
+  },
+  {
     name: "environment",
     kind: "enum",
     allowed: CLOUD_NAMES,
@@ -131,7 +174,7 @@ export const OPTIONS = [
     name: "arm-endpoint",
     kind: "url",
     description:
-      "ARM base URL (https). Required with `AzureStack`: the stamp's login endpoint and token audience are read from its `/metadata/endpoints`, as `az cloud register` does. Overrides the cloud's endpoint otherwise.",
+      "ARM base URL (https). Required with `AzureStack` (the stamp's `/metadata/endpoints` names its login endpoint and audience); overrides the cloud's endpoint otherwise.",
     cli: { value: "URL", help: "ARM base URL (https); required with AzureStack" },
   },
   {
@@ -157,7 +200,7 @@ export const OPTIONS = [
     allowed: FAIL_ON,
     default: "error",
     description:
-      "Which findings fail the job: `error` errors, `warning` errors and warnings, `never` none (findings are only reported). A cluster that cannot be read fails the job whatever this says. A cluster whose findings count (errors; also warnings under `warning`) has an open drift issue, also under `never`.",
+      "Which findings fail the job: `error`, `warning` (errors and warnings) or `never` (reported only). An unreadable cluster fails the job whatever this says; a cluster whose findings count keeps an open drift issue, also under `never`.",
     cli: { value: "LEVEL", help: "the findings that fail the gate" },
   },
   {
@@ -240,7 +283,7 @@ export const OPTIONS = [
     max: 1000,
     default: "10",
     description:
-      "No new issue is opened while this many gate issues are open (0 to 1000); the clusters skipped are reported. Updates and closes always happen.",
+      "No new issue opens while this many gate issues are open (0 to 1000); updates and closes always happen.",
   },
   {
     name: "issue-on-error",
@@ -256,14 +299,14 @@ export const OPTIONS = [
     allowed: PR_PLAN,
     default: "auto",
     description:
-      "`auto`: on a pull request that changes the baseline, comment its plan and fail only on the new plan's rule findings. `true`: on every pull request. `false`: check as usual.",
+      "`auto`: on a pull request that changes the baseline, comment its plan and fail only on its rule findings; `true`: on every pull request; `false`: check as usual.",
   },
   {
     name: "upload-evidence",
     kind: "boolean",
     default: "true",
     description:
-      "`true` uploads the run's evidence folder as a workflow artifact, which the summary and the issue link to; `false` leaves it on the runner. Where artifacts are not available (GitHub Enterprise Server, a run outside Actions) the run says so and carries on.",
+      "`true` uploads the evidence folder as a workflow artifact, which the summary and the issue link to; where artifacts are not available (GitHub Enterprise Server, a local run) the run says so and carries on.",
   },
   {
     name: "retention-days",

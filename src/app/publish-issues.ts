@@ -43,6 +43,7 @@ import {
   type IssueLinks,
   renderDriftIssue,
   renderErrorIssue,
+  renderInventoryIssue,
 } from "../present/issue.js";
 import { idKey, lastSegment } from "../core/arm-ids.js";
 import type { ClusterChanges } from "../core/changes/attribute.js";
@@ -134,12 +135,21 @@ interface Context {
 }
 
 /** The owner of each cluster, from its baseline entry (also when it could not be read), its tags and the sources. */
-function ownerResolver(baseline: Baseline, sources: OwnerSources, baselineFile: string): Context["owners"] {
+export function ownerResolver(
+  baseline: Baseline,
+  sources: OwnerSources,
+  baselineFile: string,
+): (result: ClusterResult) => OwnerSuggestion {
   const entries = new Map(baseline.clusters.map((entry) => [entry.id.toLowerCase(), entry.owner]));
   return (result) =>
     suggestOwner({
       baselineOwner: entries.get(result.clusterId.toLowerCase()),
-      tags: result.kind === "checked" ? result.snapshot.tags : undefined,
+      tags:
+        result.kind === "checked"
+          ? result.snapshot.tags
+          : result.kind === "inventory"
+            ? result.discovered?.tags
+            : undefined,
       ownerTag: sources.ownerTag,
       codeowners: sources.codeowners,
       baselineFile,
@@ -166,18 +176,20 @@ function contentFor(context: Context, job: Job, plan: IssuePlan): IssueContent {
   const rendered =
     state === null
       ? { title: "", body: "" }
-      : result.kind === "checked"
-        ? renderDriftIssue({
-            state,
-            owner,
-            links,
-            previous,
-            snapshot: result.snapshot,
-            expected: result.expected,
-            findings,
-            changes: context.changes(result.clusterId),
-          })
-        : renderErrorIssue({ state, owner, links, previous, clusterId: result.clusterId, message: result.message });
+      : result.kind === "inventory"
+        ? renderInventoryIssue({ state, owner, links, previous, clusterId: result.clusterId, findings })
+        : result.kind === "checked"
+          ? renderDriftIssue({
+              state,
+              owner,
+              links,
+              previous,
+              snapshot: result.snapshot,
+              expected: result.expected,
+              findings,
+              changes: context.changes(result.clusterId),
+            })
+          : renderErrorIssue({ state, owner, links, previous, clusterId: result.clusterId, message: result.message });
   const changes =
     plan.action === "update" || plan.action === "reopen" ? plan.changes : { added: [], removed: [], changed: [] };
   return {

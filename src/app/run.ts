@@ -16,7 +16,9 @@ import {
   renderPlanReport,
 } from "../present/pr-comment.js";
 import { codeScanningLog } from "./code-scanning.js";
-import { type IssueOptions, issueOutputs, type OwnerSources, publishIssues } from "./publish-issues.js";
+import { type IssueOptions, issueOutputs, ownerResolver, type OwnerSources, publishIssues } from "./publish-issues.js";
+import type { IssuePublication } from "../core/issues/plan.js";
+import { renderJobSummary } from "../present/job-summary.js";
 import { type IssueLinks, renderIssueSummary } from "../present/issue.js";
 import { readCodeowners } from "../io/files/codeowners.js";
 import type { Logger } from "../core/logger.js";
@@ -24,7 +26,7 @@ import type { ArtifactPublication, ClusterResult, GateResult } from "../core/mod
 import { artifactOutputs, uploadEvidence } from "../io/github/artifact.js";
 import { renderArtifactSummary } from "../present/artifact-summary.js";
 import { evidenceFolderName, writeEvidence } from "../io/files/evidence.js";
-import { escapeMarkdownLines, renderReport } from "../present/markdown.js";
+import { escapeMarkdownLines, renderReport, type ReportContext } from "../present/markdown.js";
 import { registerEnvironmentSecrets, registerSecret } from "../core/secrets.js";
 import { type InputReader, readSettings, type Settings } from "./settings.js";
 
@@ -54,6 +56,8 @@ export interface GateRun {
   outcome: Outcome;
   evidence: string;
   report: string;
+  /** What the report was rendered with, for the job summary to render it again within its limit. */
+  context: ReportContext;
   /** The writes behind the drift, from the Activity Log; absent when nothing was looked up. */
   changes?: ChangeLookup;
 }
@@ -64,7 +68,7 @@ async function publish(settings: Settings, outcome: Outcome, io: GateIO, changes
   const folder = path.join(settings.evidenceDir, name);
   const { verdict } = outcome;
   const results = verdict.clusters.map((cluster) => cluster.result);
-  const report = renderReport(verdict, {
+  const context: ReportContext = {
     mode: settings.mode,
     baselineFile: settings.baselineFile,
     runUrl: settings.run.runUrl,
@@ -75,7 +79,9 @@ async function publish(settings: Settings, outcome: Outcome, io: GateIO, changes
         ? `shard ${settings.shard.index}/${settings.shard.count}: ${results.length} of the baseline's ${outcome.fleetSize} clusters`
         : undefined,
     ...(changes ? { changes: changes.clusters } : {}),
-  });
+    ...(outcome.fleet ? { fleet: outcome.fleet } : {}),
+  };
+  const report = renderReport(verdict, context);
   const evidence = await writeEvidence({
     root: settings.evidenceDir,
     name,
@@ -86,22 +92,22 @@ async function publish(settings: Settings, outcome: Outcome, io: GateIO, changes
     results,
     statuses: new Map(verdict.clusters.map((cluster) => [cluster.result.clusterId.toLowerCase(), cluster.status])),
     ...(changes ? { changes } : {}),
+    ...(outcome.fleet ? { fleet: outcome.fleet } : {}),
     report,
     sarif: codeScanningLog(settings, results, outcome.baseline),
     createdAt,
   });
   io.logger.info(`Result: ${verdict.result}, ${verdict.findings.length} finding(s). Evidence: ${evidence}`);
-  return { outcome, evidence, report, ...(changes ? { changes } : {}) };
+  return { outcome, evidence, report, context, ...(changes ? { changes } : {}) };
 }
 
-/** The action's outputs of a run (a gate's or a plan's), and its report as the job summary. */
-async function reportRun(io: ActionIO, result: GateResult, findings: number, evidence: string, report: string) {
+/** The action's outputs of a run (a gate's or a plan's). */
+function reportRun(io: ActionIO, result: GateResult, findings: number, evidence: string) {
   io.setOutput("result", result);
   io.setOutput("findings", String(findings));
   io.setOutput("report", path.join(evidence, "report.md"));
   io.setOutput("sarif", path.join(evidence, "findings.sarif"));
   io.setOutput("evidence", evidence);
-  await io.writeSummary(report);
 }
 
 /** The evidence as a workflow artifact, once written: its outcome never changes the gate's result. */
@@ -116,8 +122,6 @@ async function keepEvidence(
   const deps = { logger: io.logger, env: io.env, run, deadline };
   const publication = await uploadEvidence(settings.artifacts, evidence, deps);
   for (const [name, value] of Object.entries(artifactOutputs(publication))) io.setOutput(name, value);
-  const summary = renderArtifactSummary(publication, path.relative(settings.workspace, evidence));
-  if (summary !== "") await io.writeSummary(summary);
   return publication;
 }
 
@@ -163,8 +167,8 @@ async function fileIssues(
   io: ActionIO,
   deadline: Deadline,
   changes?: ChangeLookup,
-): Promise<void> {
-  if (outcome.baseline === undefined) return;
+): Promise<IssuePublication | undefined> {
+  if (outcome.baseline === undefined) return undefined;
   const inputs = {
     verdict: outcome.verdict,
     baseline: outcome.baseline.baseline,
@@ -175,8 +179,29 @@ async function fileIssues(
   };
   const publication = await publishIssues(inputs, { logger: io.logger, now: () => io.now(), deadline });
   for (const [name, value] of Object.entries(issueOutputs(publication))) io.setOutput(name, value);
-  const summary = renderIssueSummary(publication);
-  if (summary !== "") await io.writeSummary(summary);
+  return publication;
+}
+
+/** The job summary of a check, written once the artifact and the issues are known: owners and issue links near the top. */
+async function summarizeCheck(
+  settings: Settings,
+  gate: GateRun,
+  artifact: ArtifactPublication | undefined,
+  issues: IssuePublication | undefined,
+): Promise<string> {
+  const { baseline } = gate.outcome;
+  const evidencePath = path.relative(settings.workspace, gate.evidence);
+  const links = issueLinks(settings, evidencePath, artifact);
+  return renderJobSummary({
+    verdict: gate.outcome.verdict,
+    context: gate.context,
+    ...(baseline
+      ? { owners: ownerResolver(baseline.baseline, await ownerSources(settings), settings.baselineFile) }
+      : {}),
+    ...(issues ? { issues } : {}),
+    fullReport: { path: `${evidencePath}/report.md`, artifact: links.artifact },
+    tail: [artifact ? renderArtifactSummary(artifact, evidencePath) : "", issues ? renderIssueSummary(issues) : ""],
+  });
 }
 
 /** A secret the run now holds: masked in the log, and redacted from every text the gate writes (src/secrets.ts). */
@@ -212,8 +237,10 @@ async function gateDeps(
     deadline,
   );
   const reader = new SdkArmReader(credential, cloud, { ...reading, deadline });
+  const graph = settings.fleet.scopes.length > 0 || settings.fleet.dataSource === "resource-graph";
   const deps = {
     reader,
+    ...(graph ? await resourceGraphDeps(reader, deadline, () => io.now()) : {}),
     logger: io.logger,
     now: () => io.now(),
     signal: budget,
@@ -221,6 +248,34 @@ async function gateDeps(
     progress: io.progress,
   };
   return deps;
+}
+
+/**
+ * Azure Resource Graph for a fleet run: discovery of the scopes, and the
+ * reader of `data-source: resource-graph`. Loaded only by a run that needs
+ * it, so that a gate over a baseline alone never loads its client.
+ */
+async function resourceGraphDeps(
+  reader: SdkArmReader,
+  deadline: Deadline,
+  now: () => Date,
+): Promise<Pick<GateDeps, "fleet" | "graph">> {
+  const [{ ResourceGraph }, { ResourceGraphFleetReader }, { GraphBackedReader }] = await Promise.all([
+    import("../io/azure/resource-graph.js"),
+    import("../io/azure/graph-discovery.js"),
+    import("../io/azure/graph-reader.js"),
+  ]);
+  const graph = ResourceGraph.over(reader, deadline);
+  return {
+    fleet: new ResourceGraphFleetReader(graph, now),
+    graph: {
+      readerFor: async (clusterIds) => {
+        const backed = new GraphBackedReader(reader, graph, now);
+        await backed.prefetch(clusterIds);
+        return backed;
+      },
+    },
+  };
 }
 
 /**
@@ -291,8 +346,11 @@ async function runPlan(settings: Settings, io: ActionIO, deadline: Deadline, con
   io.logger.info(
     `Result: ${verdict.result}, ${verdict.findings.length} rule finding(s) of the new plan. Evidence: ${evidence}`,
   );
-  await reportRun(io, verdict.result, verdict.findings.length, evidence, report);
+  reportRun(io, verdict.result, verdict.findings.length, evidence);
+  await io.writeSummary(report);
   const artifact = await keepEvidence(settings, evidence, io, deadline);
+  const artifactSummary = renderArtifactSummary(artifact, evidencePath);
+  if (artifactSummary !== "") await io.writeSummary(artifactSummary);
   const comment = renderPlanComment(made.plan, words(artifact));
   await io.writeSummary(renderCommentOutcome(await postPlanComment(settings, context, comment, io.logger)));
   if (verdict.failure !== undefined) io.fail(verdict.failure);
@@ -314,11 +372,17 @@ export async function run(io: ActionIO): Promise<void> {
     const planning = await planContext(settings, io.env, { logger: io.logger, deadline });
     if (planning !== undefined) return await runPlan(settings, io, deadline, planning);
     const gate = await runGate(settings, io, {}, deadline);
-    const { outcome, evidence, report } = gate;
-    await reportRun(io, outcome.verdict.result, outcome.verdict.findings.length, evidence, report);
-    const artifact = await keepEvidence(settings, evidence, io, deadline);
-    const links = issueLinks(settings, path.relative(settings.workspace, evidence), artifact);
-    await fileIssues(settings, outcome, links, io, deadline, gate.changes);
+    const { outcome, evidence } = gate;
+    reportRun(io, outcome.verdict.result, outcome.verdict.findings.length, evidence);
+    let artifact: ArtifactPublication | undefined;
+    let issues: IssuePublication | undefined;
+    try {
+      artifact = await keepEvidence(settings, evidence, io, deadline);
+      const links = issueLinks(settings, path.relative(settings.workspace, evidence), artifact);
+      issues = await fileIssues(settings, outcome, links, io, deadline, gate.changes);
+    } finally {
+      await io.writeSummary(await summarizeCheck(settings, gate, artifact, issues));
+    }
     const { failure } = outcome.verdict;
     if (failure !== undefined) io.fail(failure);
   } catch (error) {

@@ -14,9 +14,21 @@ import type { Shard } from "../core/shard.js";
 import type { OwnerHandle } from "../core/issues/owner.js";
 import type { ArtifactSettings } from "../io/github/artifact.js";
 import { INPUT_WORDS, type OptionSource, OptionValues } from "./option-values.js";
-import { type FailOn, type Mode, OPTIONS, type PrPlan } from "./options.js";
+import { type DataSource, type FailOn, type Mode, OPTIONS, type PrPlan } from "./options.js";
+import { type FleetScope, SCOPE_EXAMPLES, scopeOf, scopeTagOf, type ScopeTag } from "../core/fleet/scope.js";
+import type { Severity } from "../core/model.js";
 
-export type { FailOn, IssueOnError, Mode, PrPlan } from "./options.js";
+export type { DataSource, FailOn, IssueOnError, Mode, PrPlan } from "./options.js";
+
+/** The fleet a run covers (`scope`, `scope-tags`) and how its clusters are read and reported. */
+export interface FleetSettings {
+  /** Empty: no fleet, the baseline alone says what is checked (and `capture` takes one cluster). */
+  scopes: FleetScope[];
+  tags: ScopeTag[];
+  dataSource: DataSource;
+  unbaselined: Severity;
+  removed: Severity;
+}
 
 /** Reads one action input by name; an unset input reads as "". */
 export type InputReader = (name: string) => string;
@@ -61,6 +73,7 @@ export interface Settings {
   artifacts: ArtifactSettings;
   /** `pr-plan`: on a pull request, the plan of a baseline change instead of a check (app/pr-plan.ts). */
   prPlan: PrPlan;
+  fleet: FleetSettings;
 }
 
 export interface IssueSettings {
@@ -111,11 +124,21 @@ function authSettings(options: OptionValues, cloud: CloudSettings): AuthSettings
   return { kind: "oidc", clientId, tenantId, audience: options.optionalText("audience") ?? cloud.oidcAudience };
 }
 
-function selectorSettings(options: OptionValues, mode: Mode): ClusterSelector {
+function selectorSettings(options: OptionValues, mode: Mode, fleet: boolean): ClusterSelector {
+  const names = ["subscription", "resource-group", "cluster-name"] as const;
+  const given = names.filter((name) => options.given(name) !== "");
+  if (fleet && mode === "capture" && given[0] !== undefined) {
+    options.fail(given[0], options.given(given[0]), {
+      kind: "conflict",
+      other: "scope",
+      why: "a capture takes either every cluster of the scope or one cluster named by subscription, resource group and cluster name",
+    });
+  }
   const [first, ...others] = OPTIONS.filter(
     (option) => "requiredFor" in option && option.requiredFor === mode && options.given(option.name) === "",
   ).map((option) => option.name);
-  if (first !== undefined) options.fail(first, "", { kind: "required", when: { option: "mode", value: mode }, others });
+  if (first !== undefined && !fleet)
+    options.fail(first, "", { kind: "required", when: { option: "mode", value: mode }, others });
   return {
     subscriptionId: options.optionalText("subscription"),
     resourceGroup: options.optionalText("resource-group"),
@@ -152,17 +175,57 @@ function issueSettings(options: OptionValues, env: NodeJS.ProcessEnv): IssueSett
   };
 }
 
+function fleetSettings(options: OptionValues): FleetSettings {
+  const scopes = options.lines("scope").map(
+    (line, index) =>
+      scopeOf(line) ??
+      options.fail("scope", options.given("scope"), {
+        kind: "line",
+        line: index + 1,
+        item: line,
+        not: "an ARM scope",
+        expected: `one scope per line: ${SCOPE_EXAMPLES}`,
+      }),
+  );
+  const tags = options.lines("scope-tags").map(
+    (line, index) =>
+      scopeTagOf(line) ??
+      options.fail("scope-tags", options.given("scope-tags"), {
+        kind: "line",
+        line: index + 1,
+        item: line,
+        not: "a tag",
+        expected: "'key=value', one per line",
+      }),
+  );
+  if (tags.length > 0 && scopes.length === 0) {
+    options.fail("scope-tags", options.given("scope-tags"), {
+      kind: "needs",
+      other: "scope",
+      why: "the tags narrow the clusters of a scope",
+    });
+  }
+  return {
+    scopes,
+    tags,
+    dataSource: options.choice("data-source"),
+    unbaselined: options.choice("unbaselined-severity"),
+    removed: options.choice("removed-severity"),
+  };
+}
+
 /** The settings from the options either front end was given. */
 export function settingsFrom(source: OptionSource, env: NodeJS.ProcessEnv): Settings {
   const options = new OptionValues(source);
   const mode = options.choice("mode");
   const baseline = options.path("baseline");
   const cloud = cloudOptions(options, env);
+  const fleet = fleetSettings(options);
   return {
     mode,
     baselinePath: baseline.resolved,
     baselineFile: baseline.given,
-    selector: selectorSettings(options, mode),
+    selector: selectorSettings(options, mode, fleet.scopes.length > 0),
     cloud,
     auth: authSettings(options, cloud),
     failOn: options.choice("fail-on"),
@@ -176,6 +239,7 @@ export function settingsFrom(source: OptionSource, env: NodeJS.ProcessEnv): Sett
     issues: issueSettings(options, env),
     artifacts: { upload: options.boolean("upload-evidence"), retentionDays: options.optionalInteger("retention-days") },
     prPlan: options.choice("pr-plan"),
+    fleet,
   };
 }
 

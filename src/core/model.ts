@@ -1,3 +1,5 @@
+import type { DiscoveredCluster, FactSource } from "./fleet/discovery.js";
+
 /**
  * The plain data of the gate: what a capture produces (Snapshot), what the
  * baseline file holds (Baseline) and what a comparison returns (Finding).
@@ -100,6 +102,8 @@ export interface ClusterSnapshot {
   capturedAt: string;
   /** Every ARM resource ID the capture read, for the evidence manifest. */
   resourceIdsRead: string[];
+  /** Where each resource's facts came from and when that source was current; absent: all from Resource Manager at `capturedAt`. */
+  sources?: FactSource[];
 }
 
 /**
@@ -186,9 +190,20 @@ export interface BaselineCluster {
   suppressions: Suppression[];
 }
 
+/**
+ * A cluster in the fleet's scope that the team deliberately does not gate (a
+ * sandbox, a cluster another team owns), with the reason the report shows.
+ */
+export interface Exclusion {
+  id: string;
+  reason: string;
+}
+
 export interface Baseline {
   version: 1;
   clusters: BaselineCluster[];
+  /** Hand-written: the file's `exclude` section; empty when it has none. */
+  exclusions: Exclusion[];
 }
 
 /** Where a baseline value sits in its file, for annotations and errors. */
@@ -214,6 +229,20 @@ export interface Finding {
   message: string;
   /** Set when the rule is silenced by the baseline; the finding is then reported only. */
   suppressed?: string;
+  /**
+   * The findings this one causes, folded into it (every node route outside a
+   * changed pod CIDR): the message names their count and a few examples, and
+   * `all` keeps every one for the evidence's findings.json.
+   */
+  consequences?: Consequences;
+}
+
+/** What a cause finding carries of the findings it causes. */
+export interface Consequences {
+  count: number;
+  /** What the report shows of them: the first few, as `rule actual`. */
+  examples: string[];
+  all: Finding[];
 }
 
 /** The outcome of checking one cluster. */
@@ -225,7 +254,13 @@ export type ClusterResult =
       expected: BaselineCluster;
       findings: Finding[];
     }
-  | { kind: "error"; clusterId: string; message: string };
+  | { kind: "error"; clusterId: string; message: string }
+  /**
+   * A cluster of the fleet's scope the gate reports by its presence alone:
+   * in scope but not in the baseline (`inventory.unbaselined`, with what
+   * discovery saw of it), or in the baseline but gone (`inventory.removed`).
+   */
+  | { kind: "inventory"; clusterId: string; findings: Finding[]; discovered: DiscoveredCluster | undefined };
 
 export type GateResult = "pass" | "drift" | "error";
 
@@ -242,4 +277,9 @@ export interface RunContext {
   workflow: string | undefined;
   runId: string | undefined;
   runAttempt: string | undefined;
+}
+
+/** A result's findings: a checked cluster's and an inventory result's; none for a cluster that could not be read. */
+export function findingsOf(result: ClusterResult): Finding[] {
+  return result.kind === "error" ? [] : result.findings;
 }

@@ -20,7 +20,7 @@
  *   a passing one has none. An unreadable cluster gets an error issue when
  *   `issue-on-error` asks for it, and its drift issue is left as it is.
  */
-import type { ClusterResult, Finding, GateResult } from "./model.js";
+import { type ClusterResult, type Finding, findingsOf, type GateResult } from "./model.js";
 import { lastSegment } from "./arm-ids.js";
 
 export type FailOn = "error" | "warning" | "never";
@@ -106,7 +106,7 @@ function counts(policy: VerdictPolicy, item: Finding): boolean {
 }
 
 function clusterVerdict(policy: VerdictPolicy, result: ClusterResult): ClusterVerdict {
-  const findings = result.kind === "checked" ? result.findings : [];
+  const findings = findingsOf(result);
   const active = findings.filter((item) => !item.suppressed);
   const counted = active.filter((item) => counts(policy, item));
   const failing = policy.failOn === "never" ? [] : counted;

@@ -1,6 +1,7 @@
 import { lastSegment } from "../core/arm-ids.js";
 import { prefixKey } from "../core/check/values.js";
 import type { BaselineCluster } from "../core/model.js";
+import type { AnnotationLevel } from "../core/verdict.js";
 
 type Segment = string | number;
 
@@ -40,4 +41,49 @@ export function baselinePath(entry: BaselineCluster, path: string): Segment[] {
     node = node[index];
   }
   return segments;
+}
+
+/**
+ * What GitHub shows of a step's annotations: 10 errors and 10 warnings; the
+ * rest are dropped without a word ("10 warning annotations and 10 error
+ * annotations per step", github.community thread 39085, quoted by reviewdog;
+ * github/community discussion 68471). One error is the job's own failure
+ * message (core.setFailed), printed last.
+ */
+export const SHOWN_ANNOTATIONS: Readonly<Record<AnnotationLevel, number>> = { error: 10 - 1, warning: 10 };
+
+/** The annotations a run prints, most severe first, and the one line that counts the rest. */
+export interface AnnotationPick<T> {
+  shown: T[];
+  more: { level: AnnotationLevel; message: string } | undefined;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/**
+ * Errors first, then warnings, each in the verdict's order, as many as GitHub
+ * shows; when some do not fit, the last place of the level that overflows
+ * goes to one annotation that says how many more there are and where.
+ */
+export function pickAnnotations<T extends { level: AnnotationLevel }>(
+  all: readonly T[],
+  room: Readonly<Record<AnnotationLevel, number>> = SHOWN_ANNOTATIONS,
+): AnnotationPick<T> {
+  const errors = all.filter((item) => item.level === "error");
+  const warnings = all.filter((item) => item.level === "warning");
+  const overflow: AnnotationLevel | undefined =
+    errors.length > room.error ? "error" : warnings.length > room.warning ? "warning" : undefined;
+  if (overflow === undefined) return { shown: [...errors, ...warnings], more: undefined };
+  const shown = [
+    ...errors.slice(0, room.error - (overflow === "error" ? 1 : 0)),
+    ...warnings.slice(0, room.warning - (overflow === "warning" ? 1 : 0)),
+  ];
+  const hiddenErrors = errors.length - shown.filter((item) => item.level === "error").length;
+  const hiddenWarnings = warnings.length - shown.filter((item) => item.level === "warning").length;
+  const message =
+    `${plural(hiddenErrors + hiddenWarnings, "more finding")} (${plural(hiddenErrors, "error")}, ${plural(hiddenWarnings, "warning")}) ` +
+    "are not annotated: GitHub shows 10 error and 10 warning annotations per step. The job summary and the evidence's findings.json list every finding.";
+  return { shown, more: { level: overflow, message } };
 }

@@ -12,6 +12,7 @@ import type { BaselineCluster, ClusterSnapshot, Finding } from "../core/model.js
 import { addressPlanMarkdown } from "./address-plan.js";
 import { showControls } from "../core/escape.js";
 import { code, escapeMarkdown, findingsTable } from "./markdown.js";
+import { type Budget, cutAtLine, fitWithin } from "./budget.js";
 import { breakReferences } from "./markdown-text.js";
 import { redact } from "../core/secrets.js";
 import { ACCEPT_INSTEAD, errorVerifyCommands, type Remedy, remedyFor } from "./commands.js";
@@ -60,6 +61,12 @@ export interface DriftIssueInput extends IssueInput {
 export interface ErrorIssueInput extends IssueInput {
   clusterId: string;
   message: string;
+}
+
+/** A cluster the fleet's scope and the baseline disagree about: unbaselined or removed. */
+export interface InventoryIssueInput extends IssueInput {
+  clusterId: string;
+  findings: Finding[];
 }
 
 export interface RenderedIssue {
@@ -408,31 +415,16 @@ function driftBody(input: DriftIssueInput, parts: DriftParts, level: DriftLevel)
   return lines.join("\n");
 }
 
+/** The issue's budget: GitHub's limit on an issue body or comment. */
+const BODY_BUDGET: Budget = { limit: GITHUB_BODY_LIMIT, unit: "characters" };
+
 /** The last resort: a hard cut at a line, with open fences and details closed. */
 export function hardCut(body: string, links: IssueLinks): string {
-  const note = `\n\n${cutNote("the rest of this body", "report.md", links)}\n`;
-  const room = GITHUB_BODY_LIMIT - note.length - 200;
-  const kept = body.slice(0, body.lastIndexOf("\n", room));
-  let fence: string | undefined;
-  let open = 0;
-  for (const line of kept.split("\n")) {
-    const marker = /^(`{3,})/.exec(line)?.[1];
-    if (marker && fence === undefined) fence = marker;
-    else if (marker && marker === fence && line.trim() === marker) fence = undefined;
-    else if (fence === undefined)
-      open += (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0);
-  }
-  const closing = `${fence ? `\n${fence}` : ""}${"\n\n</details>".repeat(Math.max(0, open))}`;
-  return `${kept}${closing}${note}`;
+  return cutAtLine(body, cutNote("the rest of this body", "report.md", links), BODY_BUDGET);
 }
 
 function fit(render: (level: number) => string, levels: number, links: IssueLinks): string {
-  let body = "";
-  for (let level = 0; level < levels; level++) {
-    body = render(level);
-    if (body.length <= GITHUB_BODY_LIMIT) return body;
-  }
-  return hardCut(body, links);
+  return fitWithin(render, levels, BODY_BUDGET, cutNote("the rest of this body", "report.md", links));
 }
 
 export function renderDriftIssue(input: DriftIssueInput): RenderedIssue {
@@ -472,6 +464,26 @@ export function renderErrorIssue(input: ErrorIssueInput): RenderedIssue {
 }
 
 /* ------------------------------------------------------------------ comments */
+
+/** The issue of a cluster that is in scope but not in the baseline, or in the baseline but gone. */
+export function renderInventoryIssue(input: InventoryIssueInput): RenderedIssue {
+  const name = lastSegment(input.clusterId);
+  const render = () =>
+    [
+      renderMarker(input.state),
+      `## AKS network inventory: ${escapeMarkdown(name)}`,
+      "",
+      `The fleet's scope and the baseline ${code(input.links.baselineFile)} disagree about cluster ${code(input.clusterId)}.`,
+      "",
+      ...findingsTable(input.findings),
+      "",
+      "A fleet capture (`mode: capture` with the same `scope`) writes every cluster of the scope into the baseline and removes the entries of clusters that are gone, as one change to review. A cluster the team does not gate belongs under `exclude:` in the baseline, with a reason.",
+      "",
+      ...ownerSection(input.owner),
+      ...linksSection(input.links, input.previous),
+    ].join("\n");
+  return { title: driftTitle(input.clusterId, input.findings.length), body: fit(render, 1, input.links) };
+}
 
 function runRef(links: IssueLinks): string {
   const run = links.runUrl ? `[run ${links.runId ?? ""}](${links.runUrl})`.replace(" ]", "]") : "a local run";

@@ -4,6 +4,7 @@ import { addressPlanMarkdown } from "./address-plan.js";
 import { code, codeCell, escapeMarkdown, escapeMarkdownLines } from "./markdown-text.js";
 import { idKey, lastSegment } from "../core/arm-ids.js";
 import type { ClusterChanges } from "../core/changes/attribute.js";
+import type { FleetFacts } from "../core/fleet/discovery.js";
 import { reportChanges } from "./changes.js";
 
 export { code, codeCell, escapeMarkdown, escapeMarkdownLines };
@@ -18,16 +19,61 @@ export interface ReportContext {
   evidencePath: string | undefined;
   /** Set when this job checks one shard of the fleet: "shard 2/8, 13 of 100 clusters". */
   slice: string | undefined;
+  /** A run with `scope`: what discovery found, and where the facts were read. */
+  fleet?: FleetFacts;
   /** The writes behind each drifting cluster's findings (app/changes.ts), when they were looked up. */
   changes?: readonly ClusterChanges[];
 }
 
-function overviewRow(cluster: ClusterVerdict): string {
+/** What a report leaves out to fit a budget (present/job-summary.ts); the evidence's report.md leaves out nothing. */
+export interface ReportCut {
+  addressPlans: boolean;
+  /** The sections of clusters that pass (their overview row stays). */
+  passingSections: boolean;
+  /** The writes behind the findings and the silenced findings under each cluster. */
+  details: boolean;
+  /** Finding rows per cluster. */
+  rows: number;
+  /** Any cluster's section. */
+  sections: boolean;
+}
+
+export const FULL_REPORT: ReportCut = {
+  addressPlans: true,
+  passingSections: true,
+  details: true,
+  rows: Infinity,
+  sections: true,
+};
+
+/** Who acts on a cluster and where: the suggested owner and the issue, as the job summary's overview shows them. */
+export interface ClusterPeople {
+  owner: string;
+  issue: string;
+}
+
+/** How the report is shown: what it cuts, the overview's owner and issue columns (by cluster ID key), the lines under it. */
+export interface ReportView {
+  cut: ReportCut;
+  people?: ReadonlyMap<string, ClusterPeople>;
+  notes: string[];
+}
+
+function overviewRow(cluster: ClusterVerdict, people: ReadonlyMap<string, ClusterPeople> | undefined): string {
   const name = escapeMarkdown(lastSegment(cluster.result.clusterId));
-  if (cluster.status === "error") return `| ${name} | ${MARK[cluster.tone]} error | – | – | – |`;
+  const who = people?.get(idKey(cluster.result.clusterId));
+  const tail = people ? ` ${who?.owner ?? "–"} | ${who?.issue ?? "–"} |` : "";
+  if (cluster.status === "error") return `| ${name} | ${MARK[cluster.tone]} error | – | – | – |${tail}`;
   const { errors, warnings, silenced } = cluster;
   const status = `${MARK[cluster.tone]} ${cluster.status}${cluster.status === "pass" && warnings > 0 ? " (warnings)" : ""}`;
-  return `| ${name} | ${status} | ${errors} | ${warnings} | ${silenced.length} |`;
+  return `| ${name} | ${status} | ${errors} | ${warnings} | ${silenced.length} |${tail}`;
+}
+
+function overview(verdict: Verdict, people: ReadonlyMap<string, ClusterPeople> | undefined): string[] {
+  const head = people
+    ? ["| Cluster | Result | Errors | Warnings | Silenced | Owner | Issue |", "|---|---|---|---|---|---|---|"]
+    : ["| Cluster | Result | Errors | Warnings | Silenced |", "|---|---|---|---|---|"];
+  return [...head, ...verdict.clusters.map((cluster) => overviewRow(cluster, people)), ""];
 }
 
 export function findingsTable(findings: Finding[]): string[] {
@@ -60,15 +106,31 @@ function addressPlanSection(result: Extract<ClusterResult, { kind: "checked" }>)
 
 /** The clusters whose address plan the report draws: those with findings first, up to the limit. */
 function plannedClusters(results: ClusterResult[]): Set<ClusterResult> {
-  const checked = results.filter((result) => result.kind === "checked");
+  const checked = results.filter(
+    (result): result is Extract<ClusterResult, { kind: "checked" }> => result.kind === "checked",
+  );
   const failing = checked.filter((result) => result.findings.some((item) => !item.suppressed));
   const passing = checked.filter((result) => !failing.includes(result));
   return new Set([...failing, ...passing].slice(0, MAX_ADDRESS_PLANS));
 }
 
-function clusterSection(result: ClusterResult, planned: Set<ClusterResult>, changes?: ClusterChanges): string[] {
+/** The findings table of a cluster, its rows cut to the view's number. */
+function findingRows(active: Finding[], cut: ReportCut): string[] {
+  if (active.length === 0) return ["No findings."];
+  const table = findingsTable(active.slice(0, cut.rows));
+  const more = active.length - cut.rows;
+  return more > 0 ? [...table, "", `_${more} more findings of this cluster are in the full report._`] : table;
+}
+
+function clusterSection(
+  result: ClusterResult,
+  planned: Set<ClusterResult>,
+  cut: ReportCut,
+  changes?: ClusterChanges,
+): string[] {
   const lines = [`### ${escapeMarkdown(lastSegment(result.clusterId))}`, "", code(result.clusterId), ""];
   if (result.kind === "error") return [...lines, `⚠️ ${escapeMarkdown(result.message)}`, ""];
+  if (result.kind === "inventory") return [...lines, ...inventoryLines(result)];
   const { snapshot } = result;
   const routes = snapshot.routeTables.reduce((sum, table) => sum + table.routes.length, 0);
   lines.push(
@@ -78,9 +140,9 @@ function clusterSection(result: ClusterResult, planned: Set<ClusterResult>, chan
   );
   const active = result.findings.filter((item) => !item.suppressed);
   const suppressed = result.findings.filter((item) => item.suppressed);
-  lines.push(...(active.length > 0 ? findingsTable(active) : ["No findings."]), "");
-  lines.push(...reportChanges(changes));
-  if (suppressed.length > 0) {
+  lines.push(...findingRows(active, cut), "");
+  if (cut.details) lines.push(...reportChanges(changes));
+  if (cut.details && suppressed.length > 0) {
     lines.push("Silenced by the baseline:", "");
     for (const item of suppressed) {
       lines.push(
@@ -89,28 +151,71 @@ function clusterSection(result: ClusterResult, planned: Set<ClusterResult>, chan
     }
     lines.push("");
   }
-  if (planned.has(result)) lines.push(...addressPlanSection(result));
+  if (cut.addressPlans && planned.has(result)) lines.push(...addressPlanSection(result));
   return lines;
 }
 
-/** The run's report: the job summary and the evidence package's report.md. */
-export function renderReport(verdict: Verdict, context: ReportContext): string {
+/** A cluster reported by its presence alone: what discovery saw of it, and its findings (or silenced notes). */
+function inventoryLines(result: Extract<ClusterResult, { kind: "inventory" }>): string[] {
+  const seen = result.discovered;
+  const lines = seen
+    ? [
+        `Discovered by Resource Graph: plugin ${escapeMarkdown(seen.networkPlugin ?? "none")} in ${escapeMarkdown(seen.location ?? "unknown location")}.`,
+        "",
+      ]
+    : [];
+  const active = result.findings.filter((item) => !item.suppressed);
+  if (active.length > 0) lines.push(...findingsTable(active), "");
+  for (const item of result.findings.filter((each) => each.suppressed)) {
+    lines.push(`- ${code(item.rule)}: ${escapeMarkdown(item.message)} ${escapeMarkdown(item.suppressed ?? "")}`, "");
+  }
+  return lines;
+}
+
+/** One line on the fleet: its scopes, what Resource Graph found and when, and where the network was read. */
+function fleetLine(fleet: FleetFacts): string {
+  const tags = fleet.tags.length > 0 ? ` with tags ${fleet.tags.map(code).join(", ")}` : "";
+  const found =
+    fleet.queriedAt !== undefined
+      ? `${fleet.discovered} cluster(s) in it per Azure Resource Graph at ${fleet.queriedAt}`
+      : `${fleet.discovered} cluster(s) in it`;
+  const excluded = fleet.excluded.length > 0 ? `, ${fleet.excluded.length} excluded by the baseline` : "";
+  const source =
+    fleet.dataSource === "resource-graph"
+      ? "network read from Resource Graph where it holds it (nodes from Resource Manager)"
+      : "network read live from Resource Manager";
+  return `Fleet: ${fleet.scopes.map(code).join(", ")}${tags}: ${found}${excluded}; ${source}.`;
+}
+
+/** The clusters whose section the view shows. */
+function shownClusters(verdict: Verdict, cut: ReportCut): ClusterResult[] {
+  if (!cut.sections) return [];
+  const shown = cut.passingSections
+    ? verdict.clusters
+    : verdict.clusters.filter((cluster) => cluster.status !== "pass");
+  return shown.map((cluster) => cluster.result);
+}
+
+/** The run's report: the evidence package's report.md, and the job summary in the view present/job-summary.ts fits. */
+export function renderReport(
+  verdict: Verdict,
+  context: ReportContext,
+  view: ReportView = { cut: FULL_REPORT, notes: [] },
+): string {
   const { headline } = verdict;
   const results = verdict.clusters.map((cluster) => cluster.result);
   const lines = [`## AKS Network Gate: ${MARK[headline.tone]} ${headline.text}`, ""];
   const slice = context.slice ? ` (${context.slice})` : "";
   lines.push(`Baseline ${code(context.baselineFile)}, ${results.length} cluster(s) checked${slice}.`, "");
-  lines.push(
-    "| Cluster | Result | Errors | Warnings | Silenced |",
-    "|---|---|---|---|---|",
-    ...verdict.clusters.map(overviewRow),
-    "",
-  );
+  if (context.fleet) lines.push(fleetLine(context.fleet), "");
+  lines.push(...overview(verdict, view.people), ...view.notes);
   const planned = plannedClusters(results);
   const changes = new Map(context.changes?.map((cluster) => [idKey(cluster.clusterId), cluster]));
-  for (const result of results) lines.push(...clusterSection(result, planned, changes.get(idKey(result.clusterId))));
+  for (const result of shownClusters(verdict, view.cut)) {
+    lines.push(...clusterSection(result, planned, view.cut, changes.get(idKey(result.clusterId))));
+  }
   const unplanned = results.filter((result) => result.kind === "checked" && !planned.has(result)).length;
-  if (unplanned > 0) {
+  if (view.cut.addressPlans && unplanned > 0) {
     lines.push(
       `Address plans are drawn for ${MAX_ADDRESS_PLANS} clusters (those with findings first); ${unplanned} more are in the evidence package's ${code("snapshot.json")}.`,
       "",

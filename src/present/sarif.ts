@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { DRIFT_RULES } from "../core/check/drift-rules.js";
+import { INVENTORY_RULES } from "../core/fleet/inventory.js";
 import { NETWORK_RULES } from "../core/check/rules/index.js";
 import type { RuleDoc } from "../core/check/rules/rule.js";
 import type { ClusterResult, Finding } from "../core/model.js";
@@ -26,7 +27,7 @@ export const MAX_SARIF_RESULTS = 25_000;
 export const FINGERPRINT_KEY = "aksNetworkGateFinding/v1";
 
 /** Every rule a finding can name: the drift rules, then the network rules, as docs/rules.md lists them. */
-export const RULE_CATALOG: readonly RuleDoc[] = [...DRIFT_RULES, ...NETWORK_RULES];
+export const RULE_CATALOG: readonly RuleDoc[] = [...DRIFT_RULES, ...NETWORK_RULES, ...INVENTORY_RULES];
 
 /**
  * The rules whose findings are security results (GitHub's Security tab, ranked
@@ -237,7 +238,7 @@ export function renderSarif(input: SarifInput): Json {
         },
         invocations: [
           {
-            executionSuccessful: input.results.every((result) => result.kind === "checked"),
+            executionSuccessful: input.results.every((result) => result.kind !== "error"),
             ...(notes.length > 0 ? { toolExecutionNotifications: notes } : {}),
           },
         ],

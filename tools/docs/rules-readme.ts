@@ -5,6 +5,7 @@
  * and `npm run docs -- --check` fail when docs/rules.md differs.
  */
 import { DRIFT_RULES } from "../../src/core/check/drift-rules.js";
+import { INVENTORY_RULES } from "../../src/core/fleet/inventory.js";
 import { type GeneratedSection, replaceSection, sectionEnd, sectionStart } from "./section.js";
 import { NETWORK_RULES } from "../../src/core/check/rules/index.js";
 import type { RuleDoc, RuleFamily } from "../../src/core/check/rules/rule.js";
@@ -22,9 +23,10 @@ const HEADINGS: Record<RuleFamily, string> = {
   capacity: "Capacity",
   "route table": "Route table health",
   lifecycle: "Lifecycle",
+  inventory: "Inventory of a fleet (with `scope`)",
 };
 
-export const ALL_RULES: readonly RuleDoc[] = [...DRIFT_RULES, ...NETWORK_RULES];
+export const ALL_RULES: readonly RuleDoc[] = [...DRIFT_RULES, ...NETWORK_RULES, ...INVENTORY_RULES];
 
 function cell(text: string): string {
   return text.replace(/[|<>]/gu, (char) => `\\${char}`);

@@ -1,20 +1,25 @@
 /**
  * Writing the baseline file (mode: capture). An existing file is edited in
- * place as text: only the captured sections of one cluster entry change, so
- * every other byte (other clusters, comments, the hand-written `owner`,
- * `alsoRoutedHere`, `plannedMigration` and `suppress`) stays as it was.
+ * place as text: only the captured sections of the captured cluster entries
+ * change (all of them in one pass, for a fleet), so every other byte (other
+ * clusters, comments, `exclude`, the hand-written `owner`, `alsoRoutedHere`,
+ * `plannedMigration` and `suppress`) stays as it was. Entries can be removed
+ * the same way. Every result is parsed again and compared with what was meant
+ * before it is returned; a file is never written otherwise.
  *
  * Route table modes: a table the file marks `managedRoutes: exact` stays
  * `exact`. With `exact` the managed (per-node) routes are pinned too, so the
  * caller must capture all routes of such a table: it learns the modes first
- * with `existingManagedRoutes(text, clusterId)` and builds the entry with them.
+ * (`managedRoutesByCluster(text)` for a fleet, one parse; or
+ * `existingManagedRoutes(text, clusterId)`) and builds the entries with them.
  */
 import { isDeepStrictEqual } from "node:util";
 import { isMap, isNode, isScalar, LineCounter, type Pair, type YAMLMap } from "yaml";
+import { idKey } from "../arm-ids.js";
 import { GateError } from "../errors.js";
-import type { BaselineCluster, ManagedRoutesMode } from "../model.js";
-import { parseBaseline, readDocument } from "./parse.js";
-import { CLUSTER_SPEC, renderYaml, toFileEntry, type PlainMap } from "./render.js";
+import type { Baseline, BaselineCluster, ManagedRoutesMode } from "../model.js";
+import { parseBaseline, readDocument, type ParsedBaseline } from "./parse.js";
+import { CLUSTER_SPEC, renderYaml, toFileBaseline, toFileEntry, type PlainMap } from "./render.js";
 import { BASELINE_SCHEMA_URL, DEFAULT_BASELINE_FILE } from "./spec.js";
 
 /** Keys of an entry that people write; an existing value is never replaced. */
@@ -27,19 +32,30 @@ export interface UpsertOptions {
   schemaUrl?: string;
 }
 
-/** The `managedRoutes` mode of each route table of a cluster in the file, keyed by lowercase table ID. */
+/** Route table modes of every cluster in the file: lowercase cluster ID → lowercase table ID → mode. */
+export type ManagedRoutesByCluster = ReadonlyMap<string, ReadonlyMap<string, ManagedRoutesMode>>;
+
+/** The `managedRoutes` mode of each route table of each cluster in the file, from one parse of it. */
+export function managedRoutesByCluster(
+  existingText: string | null,
+  file: string = DEFAULT_BASELINE_FILE,
+): ManagedRoutesByCluster {
+  const clusters = existingText === null ? [] : parseBaseline(existingText, file).baseline.clusters;
+  return new Map(
+    clusters.map((cluster) => [
+      idKey(cluster.id),
+      new Map((cluster.routeTables ?? []).map((table) => [idKey(table.id), table.managedRoutes])),
+    ]),
+  );
+}
+
+/** The `managedRoutes` mode of each route table of one cluster in the file, keyed by lowercase table ID. */
 export function existingManagedRoutes(
   existingText: string | null,
   clusterId: string,
   file: string = DEFAULT_BASELINE_FILE,
 ): Map<string, ManagedRoutesMode> {
-  const modes = new Map<string, ManagedRoutesMode>();
-  if (existingText === null) return modes;
-  const cluster = findCluster(parseBaseline(existingText, file).baseline.clusters, clusterId);
-  for (const table of cluster?.routeTables ?? []) {
-    modes.set(table.id.toLowerCase(), table.managedRoutes);
-  }
-  return modes;
+  return new Map(managedRoutesByCluster(existingText, file).get(idKey(clusterId)));
 }
 
 /**
@@ -53,22 +69,180 @@ export function upsertCluster(
   entry: BaselineCluster,
   options: UpsertOptions = {},
 ): string {
+  return upsertClusters(existingText, file, [entry], options);
+}
+
+/**
+ * The file text with every entry written in one pass: an entry whose cluster
+ * ID (ignoring case) is in the file replaces that entry's captured sections in
+ * place; the others are appended after the last entry, sorted by ID, so the
+ * same capture always makes the same file. Throws a GateError when the
+ * existing text is not a valid baseline, when two entries have one ID, or when
+ * an entry's cluster is excluded in the file.
+ */
+export function upsertClusters(
+  existingText: string | null,
+  file: string,
+  entries: readonly BaselineCluster[],
+  options: UpsertOptions = {},
+): string {
+  refuseRepeatedIds(file, entries);
   if (existingText === null) {
-    const text = newFileText(entry, options.schemaUrl ?? BASELINE_SCHEMA_URL);
-    return verified(text, file, entry);
+    if (entries.length === 0) throw new GateError(`No cluster entry to write, so ${file} was not created.`);
+    const baseline: Baseline = { version: 1, clusters: sortedById(entries), exclusions: [] };
+    return verified(newFileText(baseline, options.schemaUrl ?? BASELINE_SCHEMA_URL), file, baseline);
   }
-  const existing = findCluster(parseBaseline(existingText, file).baseline.clusters, entry.id);
-  const merged = existing === undefined ? entry : mergeEntry(existing, entry);
-  return verified(editText(existingText, file, merged), file, merged);
+  const parsed = parseBaseline(existingText, file);
+  refuseExcluded(file, parsed, entries);
+  const byId = new Map(parsed.baseline.clusters.map((cluster) => [idKey(cluster.id), cluster]));
+  const merged = entries.map((entry) => {
+    const existing = byId.get(idKey(entry.id));
+    return existing === undefined ? entry : mergeEntry(existing, entry);
+  });
+  const text = editText(existingText, file, merged, byId);
+  return verified(text, file, expectedAfterUpsert(parsed.baseline, merged));
 }
 
-function findCluster(clusters: readonly BaselineCluster[], id: string): BaselineCluster | undefined {
-  return clusters.find((cluster) => cluster.id.toLowerCase() === id.toLowerCase());
+/** The baseline an upsert means: existing entries in place (replaced where merged), new ones after, sorted. */
+function expectedAfterUpsert(before: Baseline, merged: readonly BaselineCluster[]): Baseline {
+  const byId = new Map(merged.map((entry) => [idKey(entry.id), entry]));
+  const clusters = before.clusters.map((cluster) => byId.get(idKey(cluster.id)) ?? cluster);
+  const known = new Set(before.clusters.map((cluster) => idKey(cluster.id)));
+  const added = sortedById(merged.filter((entry) => !known.has(idKey(entry.id))));
+  return { ...before, clusters: [...clusters, ...added] };
 }
 
-function newFileText(entry: BaselineCluster, schemaUrl: string): string {
+/** Entries ordered by ID ignoring case (then by spelling), independent of the order they were captured in. */
+function sortedById(entries: readonly BaselineCluster[]): BaselineCluster[] {
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...entries].sort((a, b) => compare(idKey(a.id), idKey(b.id)) || compare(a.id, b.id));
+}
+
+function refuseRepeatedIds(file: string, entries: readonly BaselineCluster[]): void {
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (seen.has(idKey(entry.id))) {
+      throw new GateError(
+        `Two captured entries are for ${entry.id} (IDs compare ignoring case), so ${file} was left as it was. This is a defect of the gate.`,
+      );
+    }
+    seen.add(idKey(entry.id));
+  }
+}
+
+function refuseExcluded(file: string, parsed: ParsedBaseline, entries: readonly BaselineCluster[]): void {
+  const excluded = new Map(parsed.baseline.exclusions.map((exclusion) => [idKey(exclusion.id), exclusion]));
+  for (const entry of entries) {
+    const exclusion = excluded.get(idKey(entry.id));
+    if (exclusion === undefined) continue;
+    const line = parsed.locateExclusion(entry.id)?.line ?? 1;
+    throw new GateError(
+      `${file}:${line}: ${entry.id} is excluded (${exclusion.reason}), so its entry was not written and the file was left as it was.`,
+      "To gate the cluster, remove it from exclude; otherwise leave it out of the capture.",
+    );
+  }
+}
+
+function newFileText(baseline: Baseline, schemaUrl: string): string {
   const header = `${BASELINE_HEADER}\n# yaml-language-server: $schema=${schemaUrl}\n`;
-  return header + renderYaml({ version: 1, clusters: { [entry.id]: toFileEntry(entry) } }, "");
+  return header + renderYaml(toFileBaseline(baseline), "");
+}
+
+/**
+ * The file text without the entries of `ids` (compared ignoring case). An entry
+ * goes with its lines, the comments inside and below it that are indented
+ * deeper than its key, and the comment lines directly above its key at the
+ * key's indentation (no blank line between: they are about it); every other
+ * byte stays, and of the blank lines around a removed entry one is kept. An ID
+ * the file does not list is ignored. Throws a GateError when the text is not a
+ * valid baseline or when no entry would be left.
+ */
+export function removeClusters(existingText: string, file: string, ids: readonly string[]): string {
+  const before = parseBaseline(existingText, file).baseline;
+  const removed = new Set(ids.map(idKey));
+  const kept = before.clusters.filter((cluster) => !removed.has(idKey(cluster.id)));
+  if (kept.length === before.clusters.length) return existingText;
+  if (kept.length === 0) {
+    throw new GateError(
+      `Removing every cluster entry would leave ${file} with none, so it was left as it was.`,
+      "A baseline lists at least one cluster: delete the file instead when the gate should check none.",
+    );
+  }
+  const pairs = clustersMap(existingText, file).items.filter((pair) => removed.has(idKey(keyText(pair) ?? "")));
+  const regions = mergedRegions(
+    existingText,
+    pairs.map((pair) => entryRegion(existingText, pair)),
+  );
+  const edits = regions.map((region) => ({ ...withBlankLines(existingText, region), text: "" }));
+  return verified(applyEdits(existingText, edits), file, { ...before, clusters: kept });
+}
+
+interface Region {
+  start: number;
+  end: number;
+}
+
+function nextLineStart(text: string, offset: number): number {
+  const newline = text.indexOf("\n", offset);
+  return newline === -1 ? text.length : newline + 1;
+}
+
+function depthOf(line: string): number {
+  return line.length - line.trimStart().length;
+}
+
+function isComment(line: string): boolean {
+  return line.trimStart().startsWith("#");
+}
+
+function isBlank(line: string): boolean {
+  return line.trim() === "";
+}
+
+/** The lines of one cluster entry: see removeClusters. */
+function entryRegion(text: string, pair: Pair): Region {
+  const keyStart = startOf(pair);
+  const indent = keyStart - lineStart(text, keyStart);
+  let start = lineStart(text, keyStart);
+  while (start > 0) {
+    const above = lineStart(text, start - 1);
+    const line = text.slice(above, start);
+    if (!isComment(line) || depthOf(line) !== indent) break;
+    start = above;
+  }
+  const range = isNode(pair.value) ? pair.value.range : undefined;
+  let valueEnd = range ? range[1] : nextLineStart(text, keyStart);
+  while (valueEnd > keyStart && /\s/u.test(text.charAt(valueEnd - 1))) valueEnd -= 1;
+  let end = nextLineStart(text, valueEnd);
+  for (let next = end; next < text.length; next = nextLineStart(text, next)) {
+    const line = text.slice(next, nextLineStart(text, next));
+    if (isBlank(line)) continue;
+    if (!isComment(line) || depthOf(line) <= indent) break;
+    end = nextLineStart(text, next);
+  }
+  return { start, end };
+}
+
+/** Regions in text order, those with only blank lines between them made one. */
+function mergedRegions(text: string, regions: readonly Region[]): Region[] {
+  const merged: Region[] = [];
+  for (const region of [...regions].sort((a, b) => a.start - b.start)) {
+    const last = merged.at(-1);
+    if (last !== undefined && isBlank(text.slice(last.end, region.start))) last.end = Math.max(last.end, region.end);
+    else merged.push({ ...region });
+  }
+  return merged;
+}
+
+/** A region with the blank lines after it (when blank lines are before it too) or before it (at the end of the text). */
+function withBlankLines(text: string, region: Region): Region {
+  let before = region.start;
+  while (before > 0 && isBlank(text.slice(lineStart(text, before - 1), before))) before = lineStart(text, before - 1);
+  let after = region.end;
+  while (after < text.length && isBlank(text.slice(after, nextLineStart(text, after))))
+    after = nextLineStart(text, after);
+  if (after === text.length) return { start: before, end: after };
+  return before < region.start ? { start: region.start, end: after } : region;
 }
 
 /**
@@ -102,17 +276,31 @@ function keptHandWritten(existing: BaselineCluster): Pick<BaselineCluster, "also
   };
 }
 
-/** Checks that the text parses and holds exactly `entry`; the file is never written otherwise. */
-function verified(text: string, file: string, entry: BaselineCluster): string {
-  let written: BaselineCluster | undefined;
+/**
+ * Checks that the text parses and holds exactly `expected`: the same entries in
+ * the same order with the same IDs, and the same exclusions. A file is never
+ * written otherwise.
+ */
+function verified(text: string, file: string, expected: Baseline): string {
+  let written: Baseline;
   try {
-    written = findCluster(parseBaseline(text, file).baseline.clusters, entry.id);
+    written = parseBaseline(text, file).baseline;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new GateError(`Updating ${file} would make it invalid, so it was left as it was: ${reason}`);
   }
-  if (written?.id !== entry.id || !isDeepStrictEqual(toFileEntry(written), toFileEntry(entry))) {
-    throw new GateError(`Updating ${file} did not reproduce the entry of ${entry.id}, so it was left as it was.`);
+  const differing = expected.clusters.find((entry, index) => {
+    const actual = written.clusters[index];
+    return actual?.id !== entry.id || !isDeepStrictEqual(toFileEntry(actual), toFileEntry(entry));
+  });
+  if (differing !== undefined) {
+    throw new GateError(`Updating ${file} did not reproduce the entry of ${differing.id}, so it was left as it was.`);
+  }
+  if (
+    written.clusters.length !== expected.clusters.length ||
+    !isDeepStrictEqual(written.exclusions, expected.exclusions)
+  ) {
+    throw new GateError(`Updating ${file} changed more than the entries it was meant to, so it was left as it was.`);
   }
   return text;
 }
@@ -123,22 +311,36 @@ interface Edit {
   text: string;
 }
 
-function editText(text: string, file: string, entry: BaselineCluster): string {
-  const doc = readDocument(text, file, new LineCounter());
-  const clusters = doc.get("clusters", true);
+/** The block map of `clusters` in the document of the text. */
+function clustersMap(text: string, file: string): YAMLMap {
+  const clusters = readDocument(text, file, new LineCounter()).get("clusters", true);
   if (!isMap(clusters) || clusters.flow) throw unsupportedLayout(file, "clusters");
-  const pair = clusters.items.find((item) => keyText(item)?.toLowerCase() === entry.id.toLowerCase());
-  const edits = pair === undefined ? [appendEntry(text, file, clusters, entry)] : entryEdits(text, file, pair, entry);
-  const eol = text.includes("\r\n") ? "\r\n" : "\n";
-  return applyEdits(
-    text,
-    edits.map((edit) => ({ ...edit, text: edit.text.replaceAll("\n", eol) })),
-  );
+  return clusters;
 }
 
-function entryEdits(text: string, file: string, pair: Pair, entry: BaselineCluster): Edit[] {
+/** The text with `entries` written; `existing` has the file's entries by lowercase ID. */
+function editText(
+  text: string,
+  file: string,
+  entries: readonly BaselineCluster[],
+  existing: ReadonlyMap<string, BaselineCluster>,
+): string {
+  const clusters = clustersMap(text, file);
+  const pairs = new Map(clusters.items.map((pair) => [keyText(pair)?.toLowerCase(), pair]));
+  const edits: Edit[] = [];
+  const added: BaselineCluster[] = [];
+  for (const entry of entries) {
+    const pair = pairs.get(idKey(entry.id));
+    if (pair === undefined) added.push(entry);
+    else edits.push(...entryEdits(text, file, pair, entry, existing.get(idKey(entry.id))));
+  }
+  if (added.length > 0) edits.push(appendEntries(text, file, clusters, sortedById(added)));
+  return applyEdits(text, edits);
+}
+
+function entryEdits(text: string, file: string, pair: Pair, entry: BaselineCluster, was?: BaselineCluster): Edit[] {
   if (!isMap(pair.value) || pair.value.flow) throw unsupportedLayout(file, `the entry of ${entry.id}`);
-  return sectionEdits(text, pair.value, toFileEntry(entry));
+  return sectionEdits(text, pair.value, toFileEntry(entry), was === undefined ? {} : toFileEntry(was));
 }
 
 function unsupportedLayout(file: string, what: string): GateError {
@@ -152,19 +354,24 @@ function keyText(pair: Pair): string | undefined {
   return isScalar(pair.key) && typeof pair.key.value === "string" ? pair.key.value : undefined;
 }
 
-function appendEntry(text: string, file: string, clusters: YAMLMap, entry: BaselineCluster): Edit {
+function appendEntries(text: string, file: string, clusters: YAMLMap, entries: readonly BaselineCluster[]): Edit {
   const last = clusters.items.at(-1);
   const lastKey = last && (isScalar(last.key) ? last.key : undefined);
   if (last === undefined || lastKey?.range === undefined || lastKey.range === null) {
     throw unsupportedLayout(file, "clusters");
   }
-  const at = endOf(text, last);
-  const rendered = renderYaml({ [entry.id]: toFileEntry(entry) }, indentAt(text, lastKey.range[0]));
+  const at = entryRegion(text, last).end;
+  const body = Object.fromEntries(entries.map((entry) => [entry.id, toFileEntry(entry)]));
+  const rendered = renderYaml(body, indentAt(text, lastKey.range[0]));
   return { start: at, end: at, text: (text.slice(0, at).endsWith("\n") ? "" : "\n") + rendered };
 }
 
-/** The edits that make an existing entry hold `body`'s captured sections (and hand-written ones it lacks). */
-function sectionEdits(text: string, entryMap: YAMLMap, body: PlainMap): Edit[] {
+/**
+ * The edits that make an existing entry hold `body`'s captured sections (and
+ * hand-written ones it lacks). A section whose value is what the file already
+ * holds (`was`) stays as written, with its comments.
+ */
+function sectionEdits(text: string, entryMap: YAMLMap, body: PlainMap, was: PlainMap): Edit[] {
   const present = new Map(
     entryMap.items.flatMap((pair) => (keyText(pair) === undefined ? [] : [[keyText(pair), pair]])),
   );
@@ -176,7 +383,7 @@ function sectionEdits(text: string, entryMap: YAMLMap, body: PlainMap): Edit[] {
   for (const key of Object.keys(CLUSTER_SPEC.fields)) {
     const pair = present.get(key);
     const value = body[key];
-    if (pair !== undefined && HAND_WRITTEN.has(key)) {
+    if (pair !== undefined && (HAND_WRITTEN.has(key) || isDeepStrictEqual(was[key], value))) {
       anchor = endOf(text, pair);
     } else if (pair !== undefined) {
       const start = lineStart(text, startOf(pair));
@@ -214,9 +421,21 @@ function indentAt(text: string, offset: number): string {
   return " ".repeat(offset - lineStart(text, offset));
 }
 
-/** Applies edits from the end of the text backwards; edits at one offset keep their order. */
+/**
+ * Applies edits that do not overlap in one pass over the text (a fleet's
+ * capture makes thousands), in the text's line ends; edits at one offset keep
+ * their order.
+ */
 function applyEdits(text: string, edits: readonly Edit[]): string {
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const order = edits.map((edit, index) => ({ edit, index }));
-  order.sort((a, b) => b.edit.start - a.edit.start || b.index - a.index);
-  return order.reduce((result, { edit }) => result.slice(0, edit.start) + edit.text + result.slice(edit.end), text);
+  order.sort((a, b) => a.edit.start - b.edit.start || a.index - b.index);
+  const pieces: string[] = [];
+  let cursor = 0;
+  for (const { edit } of order) {
+    pieces.push(text.slice(cursor, edit.start), edit.text.replaceAll("\n", eol));
+    cursor = Math.max(cursor, edit.end);
+  }
+  pieces.push(text.slice(cursor));
+  return pieces.join("");
 }

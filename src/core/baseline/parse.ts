@@ -10,6 +10,7 @@ import type {
   BaselineNodePool,
   BaselineRouteTable,
   BaselineSubnet,
+  Exclusion,
   ManagedRoutesMode,
   NetworkProfile,
   PlannedMigration,
@@ -28,6 +29,8 @@ export interface ParsedBaseline {
   baseline: Baseline;
   /** The line of a field of a cluster entry (model path), or of its nearest existing parent. */
   locate(clusterId: string, path: readonly PathSegment[]): SourceLocation | undefined;
+  /** The line of a cluster's item in `exclude` (its ID compared ignoring case). */
+  locateExclusion(clusterId: string): SourceLocation | undefined;
 }
 
 export interface BaselineProblem extends Problem {
@@ -81,7 +84,11 @@ export function parseBaseline(text: string, file: string): ParsedBaseline {
   const source: Source = { doc: readDocument(text, file, lines), lines };
   const { value, problems } = validated(source);
   if (problems.length > 0) throw new BaselineError(file, distinctProblems(problems));
-  return { baseline: toBaseline(value), locate: (clusterId, path) => locate(source, file, clusterId, path) };
+  return {
+    baseline: toBaseline(value),
+    locate: (clusterId, path) => locate(source, file, clusterId, path),
+    locateExclusion: (clusterId) => locateExclusion(source, file, clusterId),
+  };
 }
 
 /** The text as a YAML document; problems of the YAML itself are left in `doc.errors`. */
@@ -149,8 +156,12 @@ interface RawCluster {
 }
 
 function toBaseline(value: Plain): Baseline {
-  const raw = value as unknown as { clusters: Record<string, RawCluster> };
-  return { version: 1, clusters: Object.entries(raw.clusters).map(([id, cluster]) => toCluster(id, cluster)) };
+  const raw = value as unknown as { clusters: Record<string, RawCluster>; exclude?: Exclusion[] };
+  return {
+    version: 1,
+    clusters: Object.entries(raw.clusters).map(([id, cluster]) => toCluster(id, cluster)),
+    exclusions: (raw.exclude ?? []).map(({ id, reason }) => ({ id, reason })),
+  };
 }
 
 function toCluster(id: string, raw: RawCluster): BaselineCluster {
@@ -222,6 +233,12 @@ function locate(
     position = child;
   }
   return { file, line: position.line };
+}
+
+function locateExclusion(source: Source, file: string, clusterId: string): SourceLocation | undefined {
+  const exclude = childOf(source, { node: source.doc.contents, line: 1 }, "exclude");
+  const item = exclude && childOf(source, exclude, clusterId);
+  return item === undefined ? undefined : { file, line: item.line };
 }
 
 /** A field path as a Finding carries it ("routeTables[0].routes[1]", 'nodePools["np1"]') as segments. */

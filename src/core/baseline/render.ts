@@ -1,9 +1,9 @@
 /**
- * A baseline cluster entry as the file spells it (YAML keys, key order of the
- * spec, defaults made explicit) and as YAML text.
+ * A baseline (or one cluster entry of it) as the file spells it (YAML keys,
+ * key order of the spec, defaults made explicit) and as YAML text.
  */
 import { Document, isScalar, visit } from "yaml";
-import type { BaselineCluster, BaselineRouteTable, Route } from "../model.js";
+import type { Baseline, BaselineCluster, BaselineRouteTable, Route } from "../model.js";
 import { BASELINE_SPEC, type FieldSpec, type MapSpec, type Plain } from "./spec.js";
 
 export type PlainMap = { [key: string]: Plain };
@@ -17,6 +17,14 @@ function clusterSpec(): MapSpec {
     throw new Error("BASELINE_SPEC.clusters must be a dictionary of maps");
   }
   return clusters.value;
+}
+
+/** A whole baseline in file form: `exclude` only when it has items, after `clusters` as in the spec. */
+export function toFileBaseline(baseline: Baseline): PlainMap {
+  const clusters: PlainMap = {};
+  for (const entry of baseline.clusters) clusters[entry.id] = toFileEntry(entry);
+  const exclude = baseline.exclusions.map(({ id, reason }) => ({ id, reason }));
+  return { version: baseline.version, clusters, ...(exclude.length > 0 ? { exclude } : {}) };
 }
 
 /** The body of a cluster entry (without its ID) in file form. */

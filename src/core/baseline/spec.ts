@@ -12,9 +12,14 @@ import type { FormatName } from "./formats.js";
 /** A plain value after validation, as the YAML holds it. */
 export type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
 
-/** A problem a map-level check finds, reported at `field` (or the map). */
+/**
+ * A problem a map-level check finds, reported at `field` (or the map), and only
+ * when the map has no other problem. With `at` (a path below the map) it is
+ * reported there, whenever that part has no other problem.
+ */
 export interface Refinement {
   field?: string;
+  at?: readonly (string | number)[];
   message: string;
 }
 
@@ -238,11 +243,35 @@ const cluster: MapSpec = {
   },
 };
 
+/** An intentional exclusion: a cluster in scope the team does not gate, and why. */
+const exclusion: MapSpec = {
+  kind: "map",
+  required: ["id", "reason"],
+  fields: { id: { kind: "string", format: "clusterId" }, reason: text },
+};
+
+// A schema cannot compare list items with the keys of another map, nor ignore case doing so.
+function excludedAndGated(root: { [key: string]: Plain }): Refinement[] {
+  const { clusters, exclude } = root;
+  if (clusters === null || typeof clusters !== "object" || Array.isArray(clusters) || !Array.isArray(exclude)) {
+    return [];
+  }
+  const gated = new Set(Object.keys(clusters).map((id) => id.toLowerCase()));
+  return exclude.flatMap((item, index) => {
+    const id = item !== null && typeof item === "object" && !Array.isArray(item) ? item["id"] : undefined;
+    if (typeof id !== "string" || !gated.has(id.toLowerCase())) return [];
+    const message = `${JSON.stringify(id)} is also in clusters: a cluster is either gated or excluded, not both`;
+    return [{ at: ["exclude", index, "id"], message }];
+  });
+}
+
 export const BASELINE_SPEC: MapSpec = {
   kind: "map",
   required: ["version", "clusters"],
   fields: {
     version: { kind: "literal", value: 1 },
     clusters: { kind: "dictionary", key: "clusterId", value: cluster, caseInsensitiveKeys: true, minEntries: 1 },
+    exclude: { kind: "list", item: exclusion, uniqueBy: "id" },
   },
+  refine: excludedAndGated,
 };

@@ -212,8 +212,9 @@ function beyondSchema(
     for (const [key, field] of Object.entries(spec.fields)) {
       if (key in value) problems.push(...beyondSchema(source, value[key] ?? null, field, [...path, key], dirty));
     }
-    for (const { field, message } of clean(path) ? (spec.refine?.(value) ?? []) : []) {
-      problems.push(atKey(source, field === undefined ? path : [...path, field], message));
+    for (const { field, at, message } of spec.refine?.(value) ?? []) {
+      const target = at === undefined ? [...path, ...(field === undefined ? [] : [field])] : [...path, ...at];
+      if (clean(at === undefined ? path : target)) problems.push(atKey(source, target, message));
     }
   } else if (spec.kind === "list" && Array.isArray(value)) {
     value.forEach((item, index) => problems.push(...beyondSchema(source, item, spec.item, [...path, index], dirty)));

@@ -11,6 +11,7 @@ import type { Finding } from "../model.js";
 import { type AksIdentity, type Caller, classifyCaller, clientTypeOf } from "./caller.js";
 import { type ActivityEvent, isDeployment, isFinalWrite } from "./events.js";
 import type { LookupWindow } from "./window.js";
+import { unfolded } from "../check/consequences.js";
 
 /** The newest writes kept per resource; older ones are counted, not kept. */
 export const MAX_CHANGES_PER_GROUP = 200;
@@ -49,7 +50,7 @@ export interface ClusterChanges {
 /** The findings grouped by the resource they are about, in the order they come. */
 export function findingGroups(findings: readonly Finding[]): ChangeGroup[] {
   const groups = new Map<string, ChangeGroup>();
-  for (const finding of findings) {
+  for (const finding of unfolded(findings)) {
     if (finding.resourceId === "") continue;
     const key = idKey(finding.resourceId);
     const group = groups.get(key) ?? { resourceId: finding.resourceId, rules: [], paths: [], changes: [], omitted: 0 };

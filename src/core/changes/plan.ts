@@ -9,6 +9,7 @@ import { idKey, parseResourceId } from "../arm-ids.js";
 import type { Finding } from "../model.js";
 import type { ClusterChanges } from "./attribute.js";
 import { type LookupWindow, resourceGroupFilter } from "./window.js";
+import { unfolded } from "../check/consequences.js";
 
 /** A drifting cluster's findings and the window its writes are looked up in. */
 export interface ClusterLookup {
@@ -38,7 +39,7 @@ export interface ChangeLookup {
 /** The subscriptions and resource groups of a cluster's finding resources. */
 function groupsOf(findings: readonly Finding[]): { subscriptionId: string; resourceGroup: string }[] {
   const seen = new Map<string, { subscriptionId: string; resourceGroup: string }>();
-  for (const finding of findings) {
+  for (const finding of unfolded(findings)) {
     const parts = parseResourceId(finding.resourceId);
     if (!parts) continue;
     seen.set(idKey(`${parts.subscriptionId}/${parts.resourceGroup}`), parts);

@@ -3,16 +3,18 @@ import { checkClusterRules, checkFleetRules, fleetOf } from "./rules/index.js";
 import { diffCluster } from "./diff.js";
 import { applySuppressions } from "./findings.js";
 import { applyPlannedMigration } from "./migration.js";
+import { foldConsequences } from "./consequences.js";
 
 /**
  * Every finding for one cluster on its own: drift from the baseline (a planned
  * migration's expected change marked as planned) and the network rules,
- * suppressions applied.
+ * suppressions applied, and the many findings one change causes folded into
+ * it (check/consequences.ts).
  */
 export function compareCluster(expected: BaselineCluster, live: ClusterSnapshot): Finding[] {
   const drift = applyPlannedMigration(diffCluster(expected, live), expected, live);
   const rules = checkClusterRules({ live, expected, fleet: [] });
-  return applySuppressions([...drift, ...rules], expected.suppressions);
+  return foldConsequences(applySuppressions([...drift, ...rules], expected.suppressions));
 }
 
 /**

@@ -155,9 +155,11 @@ function readFlag(token: Extract<Token, { kind: "option" }>, line: CommandLine):
   }
   const name = token.name as ValueFlag | CliValueFlag;
   const value = token.value ?? "";
-  if (line.values.has(name)) throw new UsageError(`Option --${name} is given twice.`);
+  const repeatable = cliOptions().some((option) => option.name === name && option.kind === "lines");
+  if (line.values.has(name) && !repeatable) throw new UsageError(`Option --${name} is given twice.`);
   if (value.trim() === "") throw new UsageError(`Option --${name} is given an empty value.`);
-  line.values.set(name, value);
+  const before = line.values.get(name);
+  line.values.set(name, before === undefined ? value : `${before}\n${value}`);
 }
 
 /** Reads argv (without node and the script); throws UsageError for anything it cannot take. */

@@ -3,7 +3,7 @@
  * (`version`) and documented in docs/cli.md; fields are added, never renamed
  * or removed, within a version. Absent values are null, never left out.
  */
-import type { Finding, GateResult } from "../../core/model.js";
+import { type Finding, findingsOf, type GateResult } from "../../core/model.js";
 import type { ClusterVerdict, FailOn } from "../../core/verdict.js";
 import type { Mode } from "../../app/settings.js";
 import { lastSegment } from "../../core/arm-ids.js";
@@ -62,17 +62,16 @@ function jsonFinding(item: Finding): JsonFinding {
 
 function jsonCluster(cluster: ClusterVerdict): JsonCluster {
   const { result, status, errors, warnings, silenced } = cluster;
-  const checked = result.kind === "checked";
   return {
     id: result.clusterId,
     name: lastSegment(result.clusterId),
     status,
-    error: checked ? null : result.message,
-    capturedAt: checked ? result.snapshot.capturedAt : null,
+    error: result.kind === "error" ? result.message : null,
+    capturedAt: result.kind === "checked" ? result.snapshot.capturedAt : null,
     errors,
     warnings,
     silenced: silenced.length,
-    findings: checked ? result.findings.map(jsonFinding) : [],
+    findings: findingsOf(result).map(jsonFinding),
   };
 }
 

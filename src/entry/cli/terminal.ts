@@ -88,12 +88,12 @@ function clusterLines(style: TerminalStyle, cluster: ClusterVerdict): string[] {
   const name = terminalSafe(lastSegment(result.clusterId));
   const lines = [
     `${paint(style, tone, mark)} ${paint(style, "bold", name)}  ${paint(style, tone, cluster.status)}` +
-      (result.kind === "checked" ? `  ${counts}` : ""),
+      (result.kind !== "error" ? `  ${counts}` : ""),
     paint(style, "dim", `  ${terminalSafe(result.clusterId)}`),
   ];
   if (result.kind === "error")
     return [...lines, ...result.message.split("\n").flatMap((part) => indented(style, "  ", part)), ""];
-  lines.push(...indented(style, "  ", snapshotLine(result.snapshot)));
+  if (result.kind === "checked") lines.push(...indented(style, "  ", snapshotLine(result.snapshot)));
   const findings = inReadingOrder(result.findings);
   if (findings.length === 0) lines.push("  no findings");
   for (const item of findings) lines.push(...findingLines(style, item));

@@ -11,9 +11,16 @@
  */
 export interface ArmRead {
   /** The npm package whose operation makes this request. */
-  sdk: "@azure/arm-containerservice" | "@azure/arm-network" | "@azure/arm-compute" | "@azure/arm-monitor";
+  sdk:
+    | "@azure/arm-containerservice"
+    | "@azure/arm-network"
+    | "@azure/arm-compute"
+    | "@azure/arm-monitor"
+    | "@azure/arm-resourcegraph";
   /** The operation in that package, `group.operation`. */
   operation: string;
+  /** Absent: GET. Resource Graph's query is the one POST, and it only reads. */
+  method?: "POST";
   /** The path template of the request, as the SDK writes it. */
   path: string;
   apiVersion: string;
@@ -86,6 +93,18 @@ export const ARM_READS = {
     operation: "activityLogs.list",
     path: "/subscriptions/{subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values",
     apiVersion: "2015-04-01",
+  },
+  /**
+   * Resource Graph's query (fleet discovery and `data-source: resource-graph`):
+   * @azure/arm-resourcegraph 5 pins the version in its `resources` operation
+   * (Azure/azure-rest-api-specs resourcegraph stable/2024-04-01) and its client takes no other.
+   */
+  resourceGraph: {
+    sdk: "@azure/arm-resourcegraph",
+    operation: "resources",
+    method: "POST",
+    path: "/providers/Microsoft.ResourceGraph/resources",
+    apiVersion: "2024-04-01",
   },
 } as const satisfies Record<string, ArmRead>;
 

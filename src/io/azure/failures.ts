@@ -78,6 +78,24 @@ export class TransientError extends GateError {
   }
 }
 
+/**
+ * ARM's 404: the resource does not exist. ARM tells the two cases apart by
+ * the error code (seen in the Azure CLI's recordings and quoted in the
+ * sandbox's routes): `ResourceNotFound` when the resource group exists and
+ * the resource does not, `ResourceGroupNotFound` when the group is gone too.
+ * A principal that may not read gets 403 AuthorizationFailed instead.
+ */
+export class NotFoundError extends GateError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly code: string | undefined,
+  ) {
+    super(message, hint);
+    this.name = "NotFoundError";
+  }
+}
+
 interface HeadersLike {
   get(name: string): string | undefined;
 }
@@ -144,9 +162,10 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
         `Grant the signed-in identity the 'Reader' role on ${scopeOf(resourceId)} (the cluster, node and VNet resource groups all need it).`,
       );
     case 404:
-      return new GateError(
+      return new NotFoundError(
         `Azure has no resource ${resourceId} (${detail}).`,
         "Check 'subscription', 'resource-group' and 'cluster-name', or the cluster's key in the baseline; a resource deleted during the run also ends here.",
+        error.code,
       );
     case 429:
       return new TransientError(

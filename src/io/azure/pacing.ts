@@ -1,10 +1,18 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { Deadline } from "../../core/deadline.js";
 
-/** ARM refills a subscription's read bucket at about 25 reads a second. */
+/**
+ * ARM's subscription reads: a bucket of 250 tokens refilled at 25 a second
+ * (Microsoft Learn, "Understand how Azure Resource Manager throttles
+ * requests"), so one read every 40 ms is what a drained bucket sustains.
+ */
 export const REFILL_INTERVAL_MS = 40;
-/** Below this many remaining reads, requests of that subscription are paced. */
-export const LOW_WATER = 100;
+/**
+ * Paced once fewer reads than this would be left after the ones in flight
+ * land: one second of refill kept for the principal's other clients, as
+ * ARM's own Retry-After on a 429 can be many seconds.
+ */
+export const LOW_WATER = 25;
 
 export type Sleep = (ms: number) => Promise<void>;
 
@@ -24,15 +32,18 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
 
 interface Bucket {
   remaining: number | undefined;
+  /** Requests sent and not yet answered: each takes a token the last `remaining` may not show. */
+  inFlight: number;
   nextSlot: number;
 }
 
 /**
  * Keeps the gate under ARM's read limits before it is throttled: every
  * response reports the subscription's remaining reads
- * (`x-ms-ratelimit-remaining-subscription-reads`); when they run low, the
- * subscription's requests are spaced at the refill rate, and a 429 holds them
- * all back for its `Retry-After`. One pacer serves every client of a run.
+ * (`x-ms-ratelimit-remaining-subscription-reads`); when they, less the
+ * requests still in flight, run low, the subscription's requests are spaced at
+ * the refill rate, and a 429 holds them all back for its `Retry-After`. One
+ * pacer serves every client of a run.
  */
 export class ReadPacer {
   private readonly buckets = new Map<string, Bucket>();
@@ -52,18 +63,31 @@ export class ReadPacer {
   private bucket(subscription: string): Bucket {
     let bucket = this.buckets.get(subscription);
     if (!bucket) {
-      bucket = { remaining: undefined, nextSlot: 0 };
+      bucket = { remaining: undefined, inFlight: 0, nextSlot: 0 };
       this.buckets.set(subscription, bucket);
     }
     return bucket;
   }
 
-  /** Waits until the subscription may be read again. */
+  /** Waits until the subscription may be read again, and counts the read in flight until `settled`. */
   async beforeRequest(url: string): Promise<void> {
+    await this.admit(this.bucket(subscriptionOf(url)), url);
+  }
+
+  /** The read of `url` was answered, or failed without an answer. */
+  settled(url: string): void {
     const bucket = this.bucket(subscriptionOf(url));
+    bucket.inFlight = Math.max(0, bucket.inFlight - 1);
+  }
+
+  /** Counts the read in flight as soon as it may go: at once, in the same turn, or after its wait. */
+  private async admit(bucket: Bucket, url: string): Promise<void> {
     const now = this.now();
-    const low = bucket.remaining !== undefined && bucket.remaining < LOW_WATER;
-    if (!low && bucket.nextSlot <= now) return;
+    const low = bucket.remaining !== undefined && bucket.remaining - bucket.inFlight < LOW_WATER;
+    if (!low && bucket.nextSlot <= now) {
+      bucket.inFlight += 1;
+      return;
+    }
     const slot = Math.max(now, bucket.nextSlot);
     bucket.nextSlot = slot + (low ? REFILL_INTERVAL_MS : 0);
     if (slot > now) {
@@ -72,6 +96,7 @@ export class ReadPacer {
       this.deadline?.afford(slot - now, what);
       await (this.deadline ? this.deadline.race(this.sleep(slot - now), what) : this.sleep(slot - now));
     }
+    bucket.inFlight += 1;
   }
 
   afterResponse(url: string, status: number, headers: { get(name: string): string | undefined }): void {
@@ -103,9 +128,13 @@ export class ReadPacer {
       name: "aksNetworkGateReadPacing",
       sendRequest: async (request, next) => {
         await this.beforeRequest(request.url);
-        const response = await next(request);
-        this.afterResponse(request.url, response.status, response.headers);
-        return response;
+        try {
+          const response = await next(request);
+          this.afterResponse(request.url, response.status, response.headers);
+          return response;
+        } finally {
+          this.settled(request.url);
+        }
       },
     };
   }

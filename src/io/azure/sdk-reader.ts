@@ -133,8 +133,20 @@ export class SdkArmReader implements ArmReader, ActivityLogReader {
     this.versions = options.apiVersions ?? API_VERSIONS;
   }
 
+  /**
+   * Another client on this reader's pipeline (Resource Graph's, resource-graph.ts): the same credential,
+   * cloud endpoint and token scope, ARM host only, request timeout, retries and abort signal; `pacing`
+   * stands in for the ARM read pacer, and `--record` leaves its POSTs out (a recording holds GETs).
+   */
+  withPipeline<T>(
+    make: (credential: TokenCredential, options: ReturnType<SdkArmReader["clientOptions"]>) => T,
+    pacing: PipelinePolicy,
+  ): { client: T; signal: AbortSignal | undefined } {
+    return { client: make(this.credential, this.clientOptions(false, pacing)), signal: this.signal };
+  }
+
   /** `recorded`: whether `--record` keeps the responses (the network reads; not the Activity Log's). */
-  private clientOptions(recorded = true) {
+  private clientOptions(recorded = true, pacing: PipelinePolicy = this.pacer.policy()) {
     const recorder = recorded ? this.options.recorder : undefined;
     return {
       endpoint: this.cloud.armEndpoint,
@@ -143,7 +155,7 @@ export class SdkArmReader implements ArmReader, ActivityLogReader {
       additionalPolicies: [
         { policy: armHostOnlyPolicy(this.cloud.armEndpoint), position: "perCall" as const },
         ...(recorder ? [{ policy: recorder.policy(), position: "perCall" as const }] : []),
-        { policy: this.pacer.policy(), position: "perRetry" as const },
+        { policy: pacing, position: "perRetry" as const },
         {
           policy: requestTimeoutPolicy(this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
           position: "perRetry" as const,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { FleetFacts } from "../../core/fleet/discovery.js";
 import type { ChangeLookup } from "../../core/changes/plan.js";
 import type { Confirmation } from "../../core/changes/window.js";
 import { idKey } from "../../core/arm-ids.js";
@@ -27,6 +28,8 @@ export interface EvidenceInput {
   report: string;
   /** The SARIF log of the run's findings (src/present/sarif.ts), written as findings.sarif. */
   sarif: unknown;
+  /** A run with `scope`: the fleet's discovery and data source, written as fleet.json. */
+  fleet?: FleetFacts;
   createdAt: Date;
 }
 
@@ -60,16 +63,36 @@ function contentFiles(input: EvidenceInput): EvidenceFile[] {
       name: "findings.json",
       content: json(
         input.results.map((result) =>
-          result.kind === "checked"
-            ? { clusterId: result.clusterId, status: "checked", findings: result.findings }
-            : { clusterId: result.clusterId, status: "error", error: result.message },
+          result.kind === "error"
+            ? { clusterId: result.clusterId, status: "error", error: result.message }
+            : { clusterId: result.clusterId, status: result.kind, findings: result.findings },
         ),
       ),
     },
     { name: "report.md", content: redact(input.report) },
     { name: "findings.sarif", content: json(input.sarif) },
     ...(input.changes ? [{ name: "changes.json", content: json(changesFile(input.changes)) }] : []),
+    ...(input.fleet ? [{ name: "fleet.json", content: json(fleetFile(input.fleet)) }] : []),
   ];
+}
+
+/**
+ * fleet.json: the scopes, what Resource Graph found there and when, and where
+ * each cluster's facts came from; the per-resource sources are in
+ * snapshot.json (`sources`), the nodes always from Resource Manager.
+ */
+function fleetFile(fleet: FleetFacts): unknown {
+  return {
+    ...fleet,
+    sources: {
+      discovery:
+        "Azure Resource Graph: POST /providers/Microsoft.ResourceGraph/resources, api-version 2024-04-01 (@azure/arm-resourcegraph resources); its copy lags the live state by seconds to minutes",
+      network:
+        fleet.dataSource === "resource-graph"
+          ? "clusters, node pools, VNets with subnets, route tables with routes and scale sets from Resource Graph (as of queriedAt) where it held them, else Resource Manager; nodes from Resource Manager"
+          : "Resource Manager GETs, live at each snapshot's capturedAt",
+    },
+  };
 }
 
 /**

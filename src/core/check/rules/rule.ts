@@ -6,7 +6,7 @@
  */
 import type { BaselineCluster, ClusterSnapshot, Finding, Severity } from "../../model.js";
 
-export type RuleFamily = "drift" | "address plan" | "capacity" | "route table" | "lifecycle";
+export type RuleFamily = "drift" | "address plan" | "capacity" | "route table" | "lifecycle" | "inventory";
 
 /** What docs/rules.md says of a rule. */
 export interface RuleDoc {

@@ -1,0 +1,260 @@
+/**
+ * Discovery and the Resource-Graph-backed reader, through the official
+ * @azure/arm-resourcegraph client against the HTTPS sandbox: every scope
+ * kind, tags (hostile ones too), paging, the quota, unreadable scopes, and
+ * the reader answering from Resource Graph with Resource Manager for the rest.
+ */
+import { captureCluster } from "../../src/app/capture-cluster.js";
+import { GateError } from "../../src/core/errors.js";
+import { parseScope, parseScopeTag, type FleetScope } from "../../src/core/fleet/scope.js";
+import { GateDefect } from "../../src/io/azure/failures.js";
+import { ResourceGraphFleetReader } from "../../src/io/azure/graph-discovery.js";
+import { GraphBackedReader } from "../../src/io/azure/graph-reader.js";
+import { kqlString, resetsAfterMs, ResourceGraph } from "../../src/io/azure/resource-graph.js";
+import { throttledFault } from "../../sandbox/arm.js";
+import { azureCniCluster, kubenetCluster, World } from "../../sandbox/world.js";
+import { armInProcess } from "../helpers/arm-in-process.js";
+
+const SUB_A = "aaaaaaaa-0000-0000-0000-000000000001";
+const SUB_B = "bbbbbbbb-0000-0000-0000-000000000002";
+const now = () => new Date("2026-11-23T10:00:00Z");
+
+const arm = armInProcess();
+
+function fleetWorld(): World {
+  return new World(
+    ...kubenetCluster({ subscriptionId: SUB_A, resourceGroup: "rg-one", name: "aks-a1", tags: { env: "prod" } })
+      .resources,
+    ...azureCniCluster({ subscriptionId: SUB_A, resourceGroup: "rg-two", name: "aks-a2", tags: { env: "dev" } })
+      .resources,
+    ...kubenetCluster({ subscriptionId: SUB_B, resourceGroup: "rg-one", name: "aks-b1", tags: { Env: "prod" } })
+      .resources,
+  );
+}
+
+function scopes(...lines: string[]): FleetScope[] {
+  return lines.map((line, index) => parseScope(line, `input 'scope', line ${index + 1}`));
+}
+
+function discovery() {
+  const graph = ResourceGraph.over(arm.reader());
+  return { graph, fleet: new ResourceGraphFleetReader(graph, now) };
+}
+
+async function failure(promise: Promise<unknown>): Promise<GateError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(GateError);
+  return error as GateError;
+}
+
+const names = (result: { clusters: { name: string }[] }) => result.clusters.map((cluster) => cluster.name);
+
+beforeEach(() => {
+  arm.sandbox.world = fleetWorld();
+});
+
+describe("discovery through Resource Graph", () => {
+  it("lists a subscription's clusters with their plugin and tags, and the readable subscriptions", async () => {
+    const result = await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), []);
+    expect(names(result)).toEqual(["aks-a1", "aks-a2"]);
+    expect(result.clusters[0]).toMatchObject({
+      subscriptionId: SUB_A,
+      resourceGroup: "rg-one",
+      location: "eastus",
+      networkPlugin: "kubenet",
+      tags: { env: "prod" },
+    });
+    expect([...result.readableSubscriptions]).toEqual([SUB_A]);
+    expect(result).toMatchObject({ queriedAt: "2026-11-23T10:00:00.000Z", queries: 2 });
+    expect(arm.sandbox.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      "POST /providers/Microsoft.ResourceGraph/resources",
+      "POST /providers/Microsoft.ResourceGraph/resources",
+    ]);
+  });
+
+  it("narrows to a resource group and to one cluster", async () => {
+    const group = await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}/resourceGroups/rg-two`), []);
+    expect(names(group)).toEqual(["aks-a2"]);
+    const cluster = `/subscriptions/${SUB_B}/resourceGroups/rg-one/providers/Microsoft.ContainerService/managedClusters/aks-b1`;
+    expect(names(await discovery().fleet.discover(scopes(cluster), []))).toEqual(["aks-b1"]);
+  });
+
+  it("sends a management group as managementGroups and lists its subscriptions' clusters", async () => {
+    arm.sandbox.graph.managementGroups.set("platform", [SUB_A, SUB_B]);
+    const result = await discovery().fleet.discover(
+      scopes("/providers/Microsoft.Management/managementGroups/platform"),
+      [],
+    );
+    expect(names(result)).toEqual(["aks-a1", "aks-a2", "aks-b1"]);
+    expect(arm.sandbox.graph.queries[0]?.body).toMatchObject({ managementGroups: ["platform"] });
+    expect(arm.sandbox.graph.queries[0]?.body).not.toHaveProperty("subscriptions");
+  });
+
+  it("keeps only the clusters carrying every scope tag: keys ignoring case as Azure's tag names do, values exactly", async () => {
+    const tags = [parseScopeTag("env=prod", "input 'scope-tags', line 1")];
+    const result = await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`, `/subscriptions/${SUB_B}`), tags);
+    expect(names(result)).toEqual(["aks-a1", "aks-b1"]);
+    const upper = [parseScopeTag("env=Prod", "input 'scope-tags', line 1")];
+    expect(names(await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), upper))).toEqual([]);
+  });
+
+  it("follows $skipToken over several pages", async () => {
+    arm.sandbox.graph.pageSize = 1;
+    const { fleet } = discovery();
+    const result = await fleet.discover(scopes(`/subscriptions/${SUB_A}`, `/subscriptions/${SUB_B}`), []);
+    expect(names(result)).toEqual(["aks-a1", "aks-a2", "aks-b1"]);
+    expect(result.queries).toBeGreaterThan(4);
+    const pages = arm.sandbox.graph.queries.map((query) => query.body as { options?: Record<string, unknown> });
+    expect(pages.filter((body) => typeof body.options?.["$skipToken"] === "string").length).toBeGreaterThan(0);
+    expect(
+      pages.every((body) => body.options?.["$top"] === 1000 && body.options?.["resultFormat"] === "objectArray"),
+    ).toBe(true);
+  });
+});
+
+describe("a scope Resource Graph cannot read", () => {
+  it("is an error naming the scope and the role, never an empty fleet", async () => {
+    arm.sandbox.graph.unreadableSubscriptions.add(SUB_B);
+    const error = await failure(
+      discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`, `/subscriptions/${SUB_B}`), []),
+    );
+    expect(error.message).toContain(`'/subscriptions/${SUB_B}'`);
+    expect(error.hint).toContain(`'Reader' role on /subscriptions/${SUB_B}`);
+  });
+
+  it("includes a resource group that Resource Graph does not list, and a management group with no readable subscription", async () => {
+    const group = await failure(
+      discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}/resourceGroups/rg-gone`), []),
+    );
+    expect(group.message).toContain("rg-gone");
+    const empty = await failure(
+      discovery().fleet.discover(scopes("/providers/Microsoft.Management/managementGroups/nobody"), []),
+    );
+    expect(empty.message).toContain("managementGroups/nobody");
+  });
+});
+
+describe("KQL built from user text", () => {
+  it("escapes quotes, backslashes and line breaks so a tag value cannot end its literal", () => {
+    expect(kqlString("x' or type =~ 'y", "t")).toBe("'x\\' or type =~ \\'y'");
+    expect(kqlString("a\\'b\n", "t")).toBe("'a\\\\\\'b\\n'");
+    expect(() => kqlString("bell\u0007", "input 'scope-tags', line 2")).toThrow(/line 2.*control character/);
+  });
+
+  it("keeps a hostile tag value out of the query: it selects nothing and breaks nothing", async () => {
+    const hostile = [parseScopeTag("env=prod' or name =~ 'aks-a2", "input 'scope-tags', line 1")];
+    const result = await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), hostile);
+    expect(result.clusters).toEqual([]);
+    expect(arm.sandbox.graph.queries.every((query) => query.status === 200)).toBe(true);
+    expect(JSON.stringify(arm.sandbox.graph.queries.map((query) => query.body))).not.toContain("aks-a2");
+    const backslash = [parseScopeTag("env=\\", "input 'scope-tags', line 1")];
+    expect((await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), backslash)).clusters).toEqual([]);
+  });
+
+  it("finds a cluster whose tag value holds quotes and backslashes, exactly", async () => {
+    const id = `/subscriptions/${SUB_A}/resourceGroups/rg-two/providers/Microsoft.ContainerService/managedClusters/aks-a2`;
+    arm.sandbox.world.patch(id, (body) => (body.tags = { team: `o'brien "\\ ops` }));
+    const tags = [parseScopeTag(`team=o'brien "\\ ops`, "input 'scope-tags', line 1")];
+    expect(names(await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), tags))).toEqual(["aks-a2"]);
+  });
+
+  it("reports a query Resource Graph cannot parse as the gate's defect", async () => {
+    const { graph } = discovery();
+    const error = await failure(graph.query({ subscriptions: [SUB_A] }, "resources | summarize count()", "a test"));
+    expect(error).toBeInstanceOf(GateDefect);
+    expect(error.message).toMatch(/InvalidQuery/);
+  });
+});
+
+describe("Resource Graph's quota", () => {
+  it("reads hh:mm:ss", () => {
+    expect(resetsAfterMs("00:00:03")).toBe(3000);
+    expect(resetsAfterMs("01:02:03")).toBe(3_723_000);
+    expect(resetsAfterMs("3 s")).toBeUndefined();
+  });
+
+  it("is waited for when spent, so the gate is never throttled", async () => {
+    arm.sandbox.graph.quota = { limit: 2, windowMs: 1000 };
+    arm.sandbox.graph.pageSize = 1;
+    const { graph, fleet } = discovery();
+    const result = await fleet.discover(scopes(`/subscriptions/${SUB_A}`), []);
+    expect(names(result)).toEqual(["aks-a1", "aks-a2"]);
+    expect(arm.sandbox.graph.queries.map((query) => query.status).filter((status) => status !== 200)).toEqual([]);
+    expect(graph.pacer.paced).toBeGreaterThan(0);
+  });
+
+  it("honours a 429's Retry-After and reads on", async () => {
+    arm.sandbox.faults.add(
+      throttledFault({ method: "POST", path: /ResourceGraph\/resources$/, retryAfter: 1, times: 1 }),
+    );
+    const result = await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), []);
+    expect(names(result)).toEqual(["aks-a1", "aks-a2"]);
+    expect(arm.sandbox.requests.map((request) => request.status)).toEqual([429, 200, 200]);
+  });
+});
+
+describe("the Resource-Graph-backed reader", () => {
+  const ref = { subscriptionId: SUB_A, resourceGroup: "rg-one", name: "aks-a1" };
+  const clusterId = `/subscriptions/${SUB_A}/resourceGroups/rg-one/providers/Microsoft.ContainerService/managedClusters/aks-a1`;
+
+  function backed() {
+    const armReader = arm.reader();
+    return new GraphBackedReader(armReader, ResourceGraph.over(armReader), now);
+  }
+
+  it("captures the same snapshot as Resource Manager, reading only what Resource Graph lacks from it", async () => {
+    const direct = await captureCluster(arm.reader(), ref, now);
+    arm.sandbox.requests.length = 0;
+    const reader = backed();
+    await reader.prefetch([clusterId]);
+    const viaGraph = await captureCluster(reader, ref, now);
+    expect(viaGraph).toEqual(direct);
+    const armReads = arm.sandbox.requests.filter((request) => request.method === "GET").map((request) => request.path);
+    expect(armReads.length).toBeGreaterThan(0);
+    expect(armReads.filter((path) => !/\/(virtualMachines|networkInterfaces)$/i.test(path))).toEqual([]);
+    expect(arm.sandbox.graph.queries).toHaveLength(2);
+  });
+
+  it("records where each fact came from and when", async () => {
+    const reader = backed();
+    await reader.prefetch([clusterId]);
+    await captureCluster(reader, ref, now);
+    const sources = reader.sources();
+    expect(sources).toContainEqual({
+      resourceId: clusterId,
+      source: "resource-graph",
+      asOf: "2026-11-23T10:00:00.000Z",
+    });
+    expect(sources).toContainEqual(
+      expect.objectContaining({ resourceId: `${clusterId}/agentPools`, source: "resource-graph" }),
+    );
+    expect(
+      sources.some(
+        (fact) => fact.source === "resource-manager" && /networkInterfaces|virtualMachines$/.test(fact.resourceId),
+      ),
+    ).toBe(true);
+  });
+
+  it("falls back to Resource Manager for what Resource Graph does not hold", async () => {
+    arm.sandbox.graph.unreadableSubscriptions.add(SUB_A);
+    const reader = backed();
+    await reader.prefetch([clusterId]);
+    const snapshot = await captureCluster(reader, ref, now);
+    expect(snapshot).toEqual(await captureCluster(arm.reader(), ref, now));
+    expect(
+      arm.sandbox.requests.some(
+        (request) => request.method === "GET" && /managedClusters\/aks-a1$/i.test(request.path),
+      ),
+    ).toBe(true);
+    expect(reader.sources().find((fact) => fact.resourceId === clusterId)?.source).toBe("resource-manager");
+  });
+
+  it("keeps pool fields the way the agent pools list reads them: type, mode, autoscaler, max surge, subnets", async () => {
+    const reader = backed();
+    await reader.prefetch([clusterId]);
+    expect(await reader.listAgentPools(clusterId)).toEqual(await arm.reader().listAgentPools(clusterId));
+  });
+});

@@ -1,0 +1,418 @@
+/**
+ * A fleet run (`scope`) through the bundled action, against the ARM sandbox
+ * and its Azure Resource Graph stand-in: discovery of two subscriptions, the
+ * inventory findings (a cluster nobody baselined, a baseline cluster that is
+ * gone) told apart from clusters that cannot be read, a fleet capture in one
+ * write, both data sources, the read-only promise and the input errors.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type ArmSandbox, authorizationFailedFault, startArmSandbox } from "../../sandbox/arm.js";
+import { type ActionRun, runAction } from "../../sandbox/run-action.js";
+import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
+import { removeClusters } from "../../src/core/baseline/edit.js";
+import { newWorkspace } from "../helpers/e2e-world.js";
+import { breaksReadOnly } from "../helpers/read-only.js";
+
+const A = "11111111-1111-4111-8111-111111111111";
+const B = "22222222-2222-4222-8222-222222222222";
+/** A subscription the baseline lists a cluster of, outside the checks' scope. */
+const C = "33333333-3333-4333-8333-333333333333";
+const SCOPE = `/subscriptions/${A}\n/subscriptions/${B}`;
+const BASELINE = path.join(".github", "aks-network-baseline.yml");
+const SANDBOX_REASON = "Developers' sandbox, rebuilt every night; not gated.";
+
+function built(subscriptionId: string, resourceGroup: string, name: string): BuiltCluster {
+  return kubenetCluster({
+    subscriptionId,
+    resourceGroup,
+    name,
+    location: "westeurope",
+    pools: [{ name: "nodepool1", count: 2 }],
+    tags: { owner: `@contoso/${name}` },
+  });
+}
+
+function newFleet() {
+  return {
+    payments: built(A, "rg-payments", "aks-payments-prod"),
+    legacy: built(A, "rg-legacy", "aks-legacy-prod"),
+    orders: built(B, "rg-orders", "aks-orders-prod"),
+    batch: built(B, "rg-batch", "aks-batch-prod"),
+    sandbox: built(B, "rg-dev", "aks-sandbox-dev"),
+    other: built(C, "rg-other", "aks-other-prod"),
+    /** Created by hand later: not in the first world. */
+    search: built(B, "rg-search", "aks-search-prod"),
+  };
+}
+
+type Fleet = ReturnType<typeof newFleet>;
+type Name = keyof Fleet;
+
+let sandbox: ArmSandbox;
+let fleet: Fleet;
+/** The baseline of payments, legacy, orders, batch and other, with the sandbox cluster excluded (made once). */
+let bootstrapped: string | undefined;
+
+function freshWorld(): World {
+  fleet = newFleet();
+  const { search: _search, ...first } = fleet;
+  return new World(...Object.values(first).flatMap((cluster) => cluster.resources));
+}
+
+function gate(workspace: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction({ workspace, armEndpoint: sandbox.url, ca: sandbox.ca, inputs });
+}
+
+/** Deletes a cluster with its node resource group; `keep`: a storage account stays in its resource group. */
+function deleteCluster(name: Name, keep: boolean): void {
+  const cluster = fleet[name];
+  for (const resource of cluster.resources) sandbox.world.delete(resource.id);
+  if (!keep) return;
+  const group = cluster.clusterId.split("/providers/")[0] ?? "";
+  sandbox.world.put({
+    id: `${group}/providers/Microsoft.Storage/storageAccounts/st${name}logs`,
+    name: `st${name}logs`,
+    type: "Microsoft.Storage/storageAccounts",
+    location: "westeurope",
+    properties: {},
+  });
+}
+
+function excludeSection(): string {
+  return `exclude:\n  - id: ${fleet.sandbox.clusterId}\n    reason: ${SANDBOX_REASON}\n`;
+}
+
+/** The baseline as a team leaves it after review: the sandbox cluster's entry taken out and excluded with a reason. */
+function withExclusion(text: string): string {
+  return removeClusters(text, BASELINE, [fleet.sandbox.clusterId]) + excludeSection();
+}
+
+/** A workspace whose baseline a fleet capture of A, B and C wrote, the sandbox cluster then excluded. */
+async function baselinedWorkspace(): Promise<string> {
+  const workspace = await newWorkspace("gate-fleet-");
+  const file = path.join(workspace, BASELINE);
+  if (bootstrapped === undefined) {
+    const run = await gate(workspace, { mode: "capture", scope: `${SCOPE}\n/subscriptions/${C}` });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    bootstrapped = withExclusion(await readFile(file, "utf8"));
+    sandbox.requests.length = 0;
+  }
+  await writeFile(file, bootstrapped);
+  return workspace;
+}
+
+interface Entry {
+  clusterId: string;
+  status: string;
+  error?: string;
+  findings?: { rule: string; path: string; severity: string; actual: unknown }[];
+}
+
+async function evidence<T>(run: ActionRun, name: string): Promise<T> {
+  return JSON.parse(await readFile(path.join(run.outputs.evidence ?? "", name), "utf8")) as T;
+}
+
+/** Every finding of the run as `rule severity clusterName`, the kubenet retirement warning left out. */
+async function findingsOf(run: ActionRun): Promise<string[]> {
+  const entries = await evidence<Entry[]>(run, "findings.json");
+  return entries
+    .flatMap((entry) => (entry.findings ?? []).map((item) => ({ ...item, clusterId: entry.clusterId })))
+    .filter((item) => item.rule !== "lifecycle.kubenetRetirement")
+    .map((item) => `${item.rule} ${item.path} ${item.severity} ${item.clusterId.split("/").at(-1) ?? ""}`)
+    .sort();
+}
+
+function inventoryOf(entries: Entry[], rule: string, name: Name): Entry["findings"] {
+  const entry = entries.find((item) => item.clusterId.toLowerCase() === fleet[name].clusterId.toLowerCase());
+  return (entry?.findings ?? []).filter((item) => item.rule === rule);
+}
+
+/** The baseline's cluster entries: ID → the entry's text. */
+function entriesOf(text: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of text.split("\n")) {
+    const key = /^ {2}(\/subscriptions\/\S+):\s*$/.exec(line)?.[1];
+    if (key !== undefined) current = key.toLowerCase();
+    else if (!line.startsWith("   ")) current = undefined;
+    if (current !== undefined) entries.set(current, `${entries.get(current) ?? ""}${line}\n`);
+  }
+  return entries;
+}
+
+function idsOf(text: string): string[] {
+  return [...entriesOf(text).keys()].map((id) => id.split("/").at(-1) ?? "").sort();
+}
+
+function armGets(): number {
+  return sandbox.requests.filter((request) => request.method === "GET").length;
+}
+
+beforeAll(async () => {
+  sandbox = await startArmSandbox(freshWorld());
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+beforeEach(() => {
+  sandbox.world = freshWorld();
+  sandbox.faults.clear();
+  sandbox.graph.reset();
+  sandbox.requests.length = 0;
+});
+
+afterEach(() => {
+  expect(breaksReadOnly(sandbox.requests)).toEqual([]);
+});
+
+describe("check with scope: the inventory of the fleet", () => {
+  it("reports a cluster nobody baselined as a warning and passes; skips the excluded cluster and the one outside the scope", async () => {
+    const workspace = await baselinedWorkspace();
+    sandbox.world.put(...fleet.search.resources);
+    const run = await gate(workspace, { scope: SCOPE });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(await findingsOf(run)).toEqual(["inventory.unbaselined clusters warning aks-search-prod"]);
+    const entries = await evidence<Entry[]>(run, "findings.json");
+    const checked = entries.map((entry) => entry.clusterId.split("/").at(-1)).sort();
+    expect(checked).toEqual([
+      "aks-batch-prod",
+      "aks-legacy-prod",
+      "aks-orders-prod",
+      "aks-payments-prod",
+      "aks-search-prod",
+    ]);
+    expect(run.stdout).not.toContain("aks-sandbox-dev");
+    expect(sandbox.requests.filter((request) => request.path.toLowerCase().includes(C))).toEqual([]);
+    const facts = await evidence<{ excluded: { id: string; reason: string }[] }>(run, "fleet.json");
+    expect(facts.excluded).toEqual([{ id: fleet.sandbox.clusterId, reason: SANDBOX_REASON }]);
+  });
+
+  it("fails on a cluster nobody baselined with unbaselined-severity: error", async () => {
+    const workspace = await baselinedWorkspace();
+    sandbox.world.put(...fleet.search.resources);
+    const run = await gate(workspace, { scope: SCOPE, "unbaselined-severity": "error" });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "drift" } });
+    expect(await findingsOf(run)).toEqual(["inventory.unbaselined clusters error aks-search-prod"]);
+  });
+
+  it("reports removed clusters as errors: one whose resource group stays, one whose group went with it", async () => {
+    const workspace = await baselinedWorkspace();
+    deleteCluster("legacy", true);
+    deleteCluster("batch", false);
+    const run = await gate(workspace, { scope: SCOPE });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "drift" } });
+    expect(await findingsOf(run)).toEqual([
+      "inventory.removed clusters error aks-batch-prod",
+      "inventory.removed clusters error aks-legacy-prod",
+    ]);
+    const entries = await evidence<Entry[]>(run, "findings.json");
+    expect(inventoryOf(entries, "inventory.removed", "legacy")?.[0]?.actual).toMatch(
+      /404 ResourceNotFound.*resource group rg-legacy is present/,
+    );
+    expect(inventoryOf(entries, "inventory.removed", "batch")?.[0]?.actual).toMatch(
+      /404 ResourceGroupNotFound.*resource group rg-batch is gone/,
+    );
+  });
+});
+
+describe("removed is never a cluster that cannot be read", () => {
+  it("ends in an error naming the scope Resource Graph cannot read, and asks for Reader", async () => {
+    const workspace = await baselinedWorkspace();
+    sandbox.graph.unreadableSubscriptions.add(B);
+    const run = await gate(workspace, { scope: SCOPE });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain(`'/subscriptions/${B}'`);
+    expect(run.stdout).toContain(`Grant the signed-in identity the 'Reader' role on /subscriptions/${B}`);
+    expect(run.stdout).not.toContain("inventory.removed");
+    expect(run.summary).not.toContain("inventory.removed");
+  });
+
+  it("ends in an error, not inventory.removed, when ARM answers 403 for a cluster Resource Graph no longer lists", async () => {
+    const workspace = await baselinedWorkspace();
+    deleteCluster("legacy", true);
+    const scope = fleet.legacy.clusterId.split("/providers/")[0] ?? "";
+    const denied = sandbox.faults.add(
+      authorizationFailedFault({
+        method: "GET",
+        path: fleet.legacy.clusterId,
+        action: "Microsoft.ContainerService/managedClusters/read",
+        scope,
+      }),
+    );
+    const run = await gate(workspace, { scope: SCOPE });
+    expect(denied.fired).toBeGreaterThan(0);
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    const entries = await evidence<Entry[]>(run, "findings.json");
+    const legacy = entries.find((entry) => entry.clusterId.toLowerCase() === fleet.legacy.clusterId.toLowerCase());
+    expect(legacy).toMatchObject({ status: "error", error: expect.stringContaining("Azure denied reading") });
+    expect(await findingsOf(run)).toEqual([]);
+  });
+});
+
+describe("capture with scope: the fleet in one change", () => {
+  it("writes every cluster of the scope into a new baseline, and never an excluded one", async () => {
+    const workspace = await newWorkspace("gate-fleet-");
+    const file = path.join(workspace, BASELINE);
+    const first = await gate(workspace, { mode: "capture", scope: SCOPE });
+    expect(first).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(first.stdout).toContain("Wrote 5 cluster(s)");
+    const everything = ["aks-batch-prod", "aks-legacy-prod", "aks-orders-prod", "aks-payments-prod", "aks-sandbox-dev"];
+    expect(idsOf(await readFile(file, "utf8"))).toEqual(everything);
+
+    const reviewed = withExclusion(await readFile(file, "utf8"));
+    await writeFile(file, reviewed);
+    const again = await gate(workspace, { mode: "capture", scope: SCOPE });
+    expect(again).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(again.stdout).toContain("Wrote 4 cluster(s)");
+    const text = await readFile(file, "utf8");
+    expect(idsOf(text)).toEqual(everything.filter((name) => name !== "aks-sandbox-dev"));
+    expect(text).toBe(reviewed);
+  });
+
+  it("writes a new cluster and removes a gone one in one write, other entries unchanged; a check then passes", async () => {
+    const workspace = await baselinedWorkspace();
+    const file = path.join(workspace, BASELINE);
+    const before = entriesOf(await readFile(file, "utf8"));
+    deleteCluster("legacy", true);
+    sandbox.world.put(...fleet.search.resources);
+    const run = await gate(workspace, { mode: "capture", scope: SCOPE });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(run.stdout).toContain(
+      "Wrote 4 cluster(s) to .github/aks-network-baseline.yml and removed 1 that no longer exist.",
+    );
+    const after = entriesOf(await readFile(file, "utf8"));
+    const names = [...after.keys()].map((id) => id.split("/").at(-1)).sort();
+    expect(names).toEqual([
+      "aks-batch-prod",
+      "aks-orders-prod",
+      "aks-other-prod",
+      "aks-payments-prod",
+      "aks-search-prod",
+    ]);
+    for (const name of ["payments", "orders", "batch", "other"] as const) {
+      const id = fleet[name].clusterId.toLowerCase();
+      expect(after.get(id)).toBe(before.get(id));
+    }
+    const check = await gate(workspace, { scope: SCOPE, "unbaselined-severity": "error" });
+    expect(check).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(await findingsOf(check)).toEqual([]);
+  });
+
+  it("lists a cluster it cannot read and leaves its entry byte for byte", async () => {
+    const workspace = await baselinedWorkspace();
+    const file = path.join(workspace, BASELINE);
+    const before = entriesOf(await readFile(file, "utf8"));
+    sandbox.world.patch(fleet.orders.clusterId, (body) => {
+      (body.properties as { networkProfile: { outboundType: string } }).networkProfile.outboundType =
+        "userDefinedRouting";
+    });
+    sandbox.world.put(...fleet.search.resources);
+    const denied = sandbox.faults.add(
+      authorizationFailedFault({
+        method: "GET",
+        path: fleet.orders.clusterId,
+        action: "Microsoft.ContainerService/managedClusters/read",
+        scope: fleet.orders.clusterId,
+      }),
+    );
+    const run = await gate(workspace, { mode: "capture", scope: SCOPE });
+    expect(denied.fired).toBeGreaterThan(0);
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain(fleet.orders.clusterId);
+    const after = entriesOf(await readFile(file, "utf8"));
+    const orders = fleet.orders.clusterId.toLowerCase();
+    expect(after.get(orders)).toBe(before.get(orders));
+    expect(after.has(fleet.search.clusterId.toLowerCase())).toBe(true);
+  });
+});
+
+describe("data-source", () => {
+  async function driftedWorkspace(): Promise<string> {
+    const workspace = await baselinedWorkspace();
+    sandbox.world.patch(fleet.payments.clusterId, (body) => {
+      const profile = (body.properties as { networkProfile: Record<string, unknown> }).networkProfile;
+      profile.podCidr = "10.244.0.0/15";
+      profile.podCidrs = ["10.244.0.0/15"];
+    });
+    const table = sandbox.world.require(fleet.orders.routeTableId ?? "").properties as { routes: unknown[] };
+    table.routes.splice(0, 1);
+    return workspace;
+  }
+
+  async function checkFrom(workspace: string, source: string) {
+    sandbox.requests.length = 0;
+    const run = await gate(workspace, { scope: SCOPE, "data-source": source });
+    const facts = await evidence<{ dataSource: string }>(run, "fleet.json");
+    const snapshots = await evidence<{ sources?: { source: string }[] }[]>(run, "snapshot.json");
+    return { run, findings: await findingsOf(run), gets: armGets(), dataSource: facts.dataSource, snapshots };
+  }
+
+  it("resource-graph finds what arm finds with fewer ARM reads, and says where each fact came from", async () => {
+    const workspace = await driftedWorkspace();
+    const arm = await checkFrom(workspace, "arm");
+    const graph = await checkFrom(workspace, "resource-graph");
+    expect(arm.run).toMatchObject({ code: 1, outputs: { result: "drift" } });
+    expect(graph.run).toMatchObject({ code: 1, outputs: { result: "drift" } });
+    expect(arm.findings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^drift\.networkProfile .*aks-payments-prod$/)]),
+    );
+    expect(arm.findings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^routes\.missing .*aks-orders-prod$/)]),
+    );
+    expect(graph.findings).toEqual(arm.findings);
+    expect(graph.gets).toBeLessThan(arm.gets);
+    expect([arm.dataSource, graph.dataSource]).toEqual(["arm", "resource-graph"]);
+    expect(graph.snapshots).toHaveLength(4);
+    for (const snapshot of graph.snapshots) {
+      expect(snapshot.sources?.map((item) => item.source)).toContain("resource-graph");
+    }
+    expect(arm.snapshots.flatMap((snapshot) => snapshot.sources ?? []).map((item) => item.source)).not.toContain(
+      "resource-graph",
+    );
+  });
+
+  it("auto reads a fleet of two clusters from Resource Manager", async () => {
+    const workspace = await baselinedWorkspace();
+    const run = await gate(workspace, { scope: `/subscriptions/${A}`, "data-source": "auto" });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect((await evidence<{ dataSource: string }>(run, "fleet.json")).dataSource).toBe("arm");
+    expect(run.stdout).toContain("Checking 2 cluster(s) of the fleet from arm.");
+  });
+});
+
+describe("read-only", () => {
+  it("sends only GETs to Resource Manager, Resource Graph's query POSTs and sign-in in a fleet capture and check", async () => {
+    const workspace = await baselinedWorkspace();
+    sandbox.world.put(...fleet.search.resources);
+    await gate(workspace, { mode: "capture", scope: SCOPE });
+    await gate(workspace, { scope: SCOPE, "data-source": "resource-graph" });
+    const methods = new Set(sandbox.requests.map((request) => request.method));
+    expect([...methods].sort()).toEqual(["GET", "POST"]);
+    expect(sandbox.graph.queries.length).toBeGreaterThan(0);
+    expect(breaksReadOnly(sandbox.requests)).toEqual([]);
+  });
+});
+
+describe("input errors stop the run before any read", () => {
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      "a scope line that is not an ARM scope",
+      { scope: `/subscriptions/${A}\n/subscriptions/not-a-guid` },
+      /Input 'scope', line 2: '\/subscriptions\/not-a-guid' is not an ARM scope/,
+    ],
+    ["scope-tags without scope", { "scope-tags": "env=prod" }, /Input 'scope-tags' .*'scope'/],
+    [
+      "a capture given both scope and cluster-name",
+      { mode: "capture", scope: SCOPE, "cluster-name": "aks-payments-prod" },
+      /Input 'cluster-name' cannot be given with 'scope'/,
+    ],
+  ])("%s", async (_, inputs, message) => {
+    const run = await gate(await baselinedWorkspace(), inputs);
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toMatch(message);
+    expect(sandbox.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * The sandbox's Resource Graph endpoint, over raw HTTPS: only the query POST
+ * is served, with Resource Graph's own answers to a wrong api-version, a query
+ * it cannot parse and a spent quota; every other write keeps the 405.
+ */
+import https from "node:https";
+import { entraAccessToken, startArmSandbox, type ArmSandbox } from "../../sandbox/arm.js";
+import { parseKql, evaluate } from "../../sandbox/kql.js";
+import { breaksReadOnly } from "../helpers/read-only.js";
+import { rawRequest, SUBSCRIPTION, twoClusters } from "./fixtures.js";
+
+const BEARER = `Bearer ${entraAccessToken("https://management.azure.com/")}`;
+const QUERY_PATH = "/providers/Microsoft.ResourceGraph/resources";
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, unknown>;
+}
+
+function post(sandbox: ArmSandbox, path: string, body: unknown, authorization = BEARER): Promise<Answer> {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const headers = { Authorization: authorization, "Content-Type": "application/json" };
+  return new Promise((resolve, reject) => {
+    const request = https.request(`${sandbox.url}${path}`, { method: "POST", headers, ca: sandbox.ca }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: JSON.parse(Buffer.concat(chunks).toString() || "{}") as Record<string, unknown>,
+        }),
+      );
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(text);
+  });
+}
+
+const query = (sandbox: ArmSandbox, body: unknown, version = "2024-04-01") =>
+  post(sandbox, `${QUERY_PATH}?api-version=${version}`, body);
+
+describe("the sandbox's Resource Graph endpoint", () => {
+  let sandbox: ArmSandbox;
+
+  beforeAll(async () => {
+    sandbox = await startArmSandbox(twoClusters().world);
+  });
+
+  beforeEach(() => {
+    sandbox.graph.reset();
+    sandbox.requests.length = 0;
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it("answers a query with the spec's QueryResponse, records it, and stamps the quota headers", async () => {
+    const answer = await query(sandbox, {
+      subscriptions: [SUBSCRIPTION],
+      query:
+        "resources | where type =~ 'Microsoft.ContainerService/managedClusters' | project id, name | order by name asc",
+      options: { $top: 1000, resultFormat: "objectArray" },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ totalRecords: 2, count: 2, resultTruncated: "false", facets: [] });
+    expect((answer.body["data"] as { name: string }[]).map((row) => row.name)).toEqual(["aks-cni", "aks-kubenet"]);
+    expect(answer.headers["x-ms-user-quota-remaining"]).toBe("14");
+    expect(answer.headers["x-ms-user-quota-resets-after"]).toMatch(/^00:00:0[1-5]$/);
+    expect(sandbox.requests.map((request) => [request.method, request.path])).toEqual([["POST", QUERY_PATH]]);
+    expect(sandbox.graph.queries[0]?.body).toMatchObject({ subscriptions: [SUBSCRIPTION] });
+  });
+
+  it("pages with $skipToken and refuses a token of another query", async () => {
+    sandbox.graph.pageSize = 1;
+    const body = { subscriptions: [SUBSCRIPTION], query: "resourcecontainers | project id | order by id asc" };
+    const first = await query(sandbox, body);
+    const token = first.body["$skipToken"];
+    expect(typeof token).toBe("string");
+    const second = await query(sandbox, { ...body, options: { $skipToken: token } });
+    expect(second.status).toBe(200);
+    expect(second.body["data"]).not.toEqual(first.body["data"]);
+    const other = await query(sandbox, { ...body, query: "resources | project id", options: { $skipToken: token } });
+    expect(other.status).toBe(400);
+  });
+
+  it("leaves out, silently, the rows of a subscription the caller cannot read", async () => {
+    sandbox.graph.unreadableSubscriptions.add(SUBSCRIPTION.toUpperCase());
+    const answer = await query(sandbox, { subscriptions: [SUBSCRIPTION], query: "resources | project id" });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ totalRecords: 0, data: [] });
+  });
+
+  it("answers a query it cannot parse with Resource Graph's BadRequest, InvalidQuery and ParserFailure", async () => {
+    const answer = await query(sandbox, { query: "resources | summarize count() by type" });
+    expect(answer.status).toBe(400);
+    const error = answer.body["error"] as { code: string; details: { code: string }[] };
+    expect(error.code).toBe("BadRequest");
+    expect(error.details.map((detail) => detail.code)).toEqual(["InvalidQuery", "ParserFailure"]);
+    const unterminated = await query(sandbox, { query: "resources | where name =~ 'x" });
+    expect(unterminated.status).toBe(400);
+  });
+
+  it("answers a version it does not serve with InvalidResourceType naming the served ones", async () => {
+    const answer = await query(sandbox, { query: "resources" }, "2099-01-01");
+    expect(answer.status).toBe(404);
+    const error = answer.body["error"] as { code: string; message: string };
+    expect(error.code).toBe("InvalidResourceType");
+    expect(error.message).toContain("2024-04-01");
+    expect((await post(sandbox, QUERY_PATH, { query: "resources" })).status).toBe(400);
+  });
+
+  it("authenticates like an ARM read", async () => {
+    const answer = await post(sandbox, `${QUERY_PATH}?api-version=2024-04-01`, { query: "resources" }, "");
+    expect(answer.status).toBe(401);
+  });
+
+  it("throttles past the quota with a 429 and Retry-After, and counts per caller", async () => {
+    sandbox.graph.quota = { limit: 2, windowMs: 60_000 };
+    const statuses = [];
+    for (let index = 0; index < 3; index += 1) statuses.push((await query(sandbox, { query: "resources" })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const throttled = await query(sandbox, { query: "resources" });
+    expect(throttled.headers["retry-after"]).toMatch(/^\d+$/);
+    expect(throttled.headers["x-ms-user-quota-remaining"]).toBe("0");
+    expect((throttled.body["error"] as { code: string }).code).toBe("RateLimiting");
+    const other = await post(
+      sandbox,
+      `${QUERY_PATH}?api-version=2024-04-01`,
+      { query: "resources" },
+      `Bearer ${entraAccessToken("https://management.azure.com/", "22222222-2222-2222-2222-222222222222")}`,
+    );
+    expect(other.status).toBe(200);
+  });
+
+  it("refuses every other POST and every write with 405", async () => {
+    const elsewhere = await post(
+      sandbox,
+      `/providers/Microsoft.ResourceGraph/resourceChanges?api-version=2020-09-01-preview`,
+      {},
+    );
+    const action = await post(
+      sandbox,
+      `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute/virtualMachines/x/start`,
+      {},
+    );
+    const put = await rawRequest(sandbox, "PUT", `${QUERY_PATH}?api-version=2024-04-01`, { Authorization: BEARER });
+    expect([elsewhere.status, action.status, put.status]).toEqual([405, 405, 405]);
+  });
+});
+
+describe("the sandbox's KQL subset", () => {
+  const rows = [
+    { id: "/a", name: "a", tags: { env: "prod", "it's": "o'k" } },
+    { id: "/b", name: "b", tags: { env: "dev" } },
+  ];
+
+  it("reads escaped string literals exactly, so an escaped quote cannot end the literal", () => {
+    const query = parseKql("t | where tags['it\\'s'] == 'o\\'k' or name == 'x\\' or name =~ \\'b'");
+    expect(evaluate(query, rows, ["id", "name", "tags"]).map((row) => row["id"])).toEqual(["/a"]);
+  });
+
+  it("sorts descending unless told asc, as Kusto does", () => {
+    expect(evaluate(parseKql("t | order by name"), rows, ["name"]).map((row) => row["name"])).toEqual(["b", "a"]);
+  });
+
+  it("refuses a column the table does not have", () => {
+    expect(() => evaluate(parseKql("t | where nope =~ 'x'"), rows, ["id"])).toThrow(/unknown column/);
+  });
+});
+
+describe("the read-only promise as the tests check it", () => {
+  it("allows GETs, Resource Graph's query POST and sign-in's token POST, and flags everything else", () => {
+    const requests = [
+      { method: "GET", path: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg` },
+      { method: "POST", path: QUERY_PATH },
+      { method: "POST", path: "/11111111-1111-1111-1111-111111111111/oauth2/v2.0/token" },
+      { method: "POST", path: "/providers/Microsoft.ResourceGraph/resourceChanges" },
+      { method: "PUT", path: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg` },
+    ];
+    expect(breaksReadOnly(requests)).toEqual([
+      "POST /providers/Microsoft.ResourceGraph/resourceChanges",
+      `PUT /subscriptions/${SUBSCRIPTION}/resourceGroups/rg`,
+    ]);
+  });
+});

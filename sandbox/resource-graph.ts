@@ -1,0 +1,318 @@
+/**
+ * Azure Resource Graph's query endpoint, `POST /providers/Microsoft.ResourceGraph/resources`,
+ * over the sandbox World: the request and response bodies of the REST specs
+ * (Azure/azure-rest-api-specs resourcegraph stable/2024-04-01, resourcegraph.json
+ * and its examples ResourcesFirstPageQuery/ResourcesNextPageQuery: totalRecords,
+ * count, resultTruncated, $skipToken, data, facets), a small KQL subset
+ * (sandbox/kql.ts), and the per-user quota with its headers.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { servedType } from "./api-versions.js";
+import type { Reply } from "./arm-routes.js";
+import { armErrorBody } from "./faults.js";
+import { jwtClaims } from "./identity-endpoints.js";
+import { evaluate, KqlError, parseKql, type Row } from "./kql.js";
+import { segmentsOf } from "./resource-id.js";
+import type { World } from "./world.js";
+
+export const GRAPH_QUERY_PATH = "/providers/Microsoft.ResourceGraph/resources";
+
+export function isGraphQueryPath(path: string): boolean {
+  return path.replace(/\/+$/, "").toLowerCase() === GRAPH_QUERY_PATH.toLowerCase();
+}
+
+export interface GraphQueryRecord {
+  /** The request body as sent (subscriptions, managementGroups, query, options). */
+  body: unknown;
+  status: number;
+}
+
+/**
+ * "A user can send at most 15 queries within every 5-second window without being throttled"
+ * (Microsoft Learn, "Guidance for throttled requests in Azure Resource Graph").
+ */
+export const GRAPH_QUOTA = { limit: 15, windowMs: 5_000 };
+
+export class GraphSandboxState {
+  /** Subscriptions (any case) the caller cannot read: their rows are left out, silently, as Resource Graph does. */
+  readonly unreadableSubscriptions = new Set<string>();
+  /** Management group name → its subscriptions. */
+  readonly managementGroups = new Map<string, string[]>();
+  /** Every query the endpoint received, in order. */
+  readonly queries: GraphQueryRecord[] = [];
+  /** The most rows of a page, below the request's `$top`. */
+  pageSize = 1000;
+  quota = { ...GRAPH_QUOTA };
+  private readonly windows = new Map<string, { start: number; used: number }>();
+
+  reset(): void {
+    this.unreadableSubscriptions.clear();
+    this.managementGroups.clear();
+    this.queries.length = 0;
+    this.pageSize = 1000;
+    this.quota = { ...GRAPH_QUOTA };
+    this.windows.clear();
+  }
+
+  /** Counts one query of a caller: the quota headers, and whether the window had room for it. */
+  take(subject: string, now: number): { allowed: boolean; headers: Record<string, string>; retryAfterS: number } {
+    let window = this.windows.get(subject);
+    if (!window || now - window.start >= this.quota.windowMs) {
+      window = { start: now, used: 0 };
+      this.windows.set(subject, window);
+    }
+    const allowed = window.used < this.quota.limit;
+    if (allowed) window.used += 1;
+    const leftMs = window.start + this.quota.windowMs - now;
+    const seconds = Math.max(1, Math.ceil(leftMs / 1000));
+    return { allowed, headers: quotaHeaders(this.quota.limit - window.used, seconds), retryAfterS: seconds };
+  }
+}
+
+/** `x-ms-user-quota-remaining` (int) and `x-ms-user-quota-resets-after` (hh:mm:ss), as the throttling guidance names them. */
+function quotaHeaders(remaining: number, seconds: number): Record<string, string> {
+  const pad = (value: number) => String(value).padStart(2, "0");
+  const resetsAfter = `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+  return { "x-ms-user-quota-remaining": String(Math.max(0, remaining)), "x-ms-user-quota-resets-after": resetsAfter };
+}
+
+/** Resource Graph's 400 envelope: code BadRequest, a support line, and details (Azure/aztfexport#485). */
+function badRequest(details: Record<string, unknown>[]): Reply {
+  const message = `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${randomUUID()}.`;
+  return { status: 400, body: { error: { code: "BadRequest", message, details } } };
+}
+
+/** Its answer to a query it cannot parse: InvalidQuery, then ParserFailure with the place (Azure/aztfexport#485). */
+function invalidQuery(error: KqlError): Reply {
+  return badRequest([
+    {
+      code: "InvalidQuery",
+      message:
+        "Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.",
+    },
+    {
+      code: "ParserFailure",
+      message: "ParserFailure",
+      line: 1,
+      characterPositionInLine: error.position,
+      token: error.token,
+    },
+  ]);
+}
+
+/**
+ * A version the endpoint does not serve: ARM's InvalidResourceType with the
+ * supported list (message quoted in microsoft/ARI#306 and
+ * Azure/azure-sdk-for-python#17932), status 404: the Python SDK raised it as
+ * ResourceNotFoundError, azure-core's error for a 404, and
+ * MicrosoftDocs/azure-docs#43481 reports a 404 for an unserved version.
+ */
+export function refuseGraphApiVersion(apiVersion: string | null): Reply | null {
+  if (!apiVersion) {
+    const message = "The api-version query parameter (?api-version=) is required for all requests.";
+    return { status: 400, body: armErrorBody("MissingApiVersionParameter", message) };
+  }
+  const versions = servedType("Microsoft.ResourceGraph/resources")?.versions ?? [];
+  if (versions.includes(apiVersion)) return null;
+  const message = `The resource type 'resources' could not be found in the namespace 'Microsoft.ResourceGraph' for api version '${apiVersion}'. The supported api-versions are '${versions.join(",")}'.`;
+  return { status: 404, body: armErrorBody("InvalidResourceType", message) };
+}
+
+const RESOURCE_COLUMNS = [
+  "id",
+  "name",
+  "type",
+  "tenantId",
+  "kind",
+  "location",
+  "resourceGroup",
+  "subscriptionId",
+  "managedBy",
+  "sku",
+  "plan",
+  "properties",
+  "tags",
+  "identity",
+  "zones",
+  "extendedLocation",
+];
+
+/** A top-level resource as a row (`type` in lower case, as the specs' examples show it); child resources stay embedded. */
+function resourceRow(body: Record<string, unknown>): Row | null {
+  const segments = segmentsOf(String(body["id"]));
+  if (segments.length !== 8 || segments[2]?.toLowerCase() !== "resourcegroups") return null;
+  const [, subscriptionId = "", , resourceGroup = "", , namespace = "", type = "", name = ""] = segments;
+  return {
+    id: body["id"],
+    name,
+    type: `${namespace}/${type}`.toLowerCase(),
+    tenantId: "11111111-1111-1111-1111-111111111111",
+    kind: body["kind"] ?? "",
+    location: body["location"] ?? "",
+    resourceGroup,
+    subscriptionId,
+    managedBy: "",
+    sku: body["sku"] ?? null,
+    plan: null,
+    properties: body["properties"] ?? {},
+    tags: body["tags"] ?? {},
+    identity: body["identity"] ?? null,
+    zones: body["zones"] ?? null,
+    extendedLocation: null,
+  };
+}
+
+/** The subscriptions and resource groups the World's IDs imply, as `resourcecontainers` rows. */
+function containerRows(resources: Row[]): Row[] {
+  const rows = new Map<string, Row>();
+  for (const resource of resources) {
+    const subscriptionId = String(resource["subscriptionId"]);
+    const resourceGroup = String(resource["resourceGroup"]);
+    rows.set(subscriptionId.toLowerCase(), {
+      ...Object.fromEntries(RESOURCE_COLUMNS.map((column) => [column, null])),
+      id: `/subscriptions/${subscriptionId}`,
+      name: `sandbox-subscription-${subscriptionId.slice(0, 8)}`,
+      type: "microsoft.resources/subscriptions",
+      subscriptionId,
+      resourceGroup: "",
+      properties: { state: "Enabled" },
+      tags: {},
+    });
+    rows.set(`${subscriptionId}/${resourceGroup}`.toLowerCase(), {
+      ...Object.fromEntries(RESOURCE_COLUMNS.map((column) => [column, null])),
+      id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`,
+      name: resourceGroup,
+      type: "microsoft.resources/subscriptions/resourcegroups",
+      location: resource["location"],
+      subscriptionId,
+      resourceGroup,
+      properties: { provisioningState: "Succeeded" },
+      tags: {},
+    });
+  }
+  return [...rows.values()];
+}
+
+interface QueryBody {
+  subscriptions?: unknown;
+  managementGroups?: unknown;
+  query?: unknown;
+  options?: { $top?: unknown; $skipToken?: unknown; resultFormat?: unknown };
+}
+
+function strings(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : undefined;
+}
+
+/** The subscriptions a request may see: its own, its management groups', or (neither) every one; never an unreadable one. */
+function visibleSubscriptions(state: GraphSandboxState, body: QueryBody, all: Row[]): Set<string> {
+  const groups = strings(body.managementGroups);
+  const named = groups
+    ? groups.flatMap((group) => state.managementGroups.get(group) ?? [])
+    : (strings(body.subscriptions) ?? all.map((row) => String(row["subscriptionId"])));
+  const hidden = new Set([...state.unreadableSubscriptions].map((id) => id.toLowerCase()));
+  return new Set(named.map((id) => id.toLowerCase()).filter((id) => !hidden.has(id)));
+}
+
+function tokenFor(query: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ q: createHash("sha256").update(query).digest("hex"), o: offset })).toString(
+    "base64",
+  );
+}
+
+function offsetOf(token: unknown, query: string): number | null {
+  if (token === undefined || token === null) return 0;
+  try {
+    const parsed = JSON.parse(Buffer.from(String(token), "base64").toString("utf8")) as { q?: unknown; o?: unknown };
+    const expected = createHash("sha256").update(query).digest("hex");
+    return parsed.q === expected && typeof parsed.o === "number" ? parsed.o : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Evaluates one query body against the World; the reply is the spec's QueryResponse or Resource Graph's 400. */
+export function graphQueryReply(state: GraphSandboxState, world: World, body: QueryBody): Reply {
+  if (typeof body.query !== "string") return badRequest([{ code: "InvalidQuery", message: "The query is missing." }]);
+  const resources = world
+    .all()
+    .map((resource) => resourceRow(resource as unknown as Record<string, unknown>))
+    .filter((row): row is Row => row !== null);
+  let parsed;
+  try {
+    parsed = parseKql(body.query);
+  } catch (error) {
+    if (error instanceof KqlError) return invalidQuery(error);
+    throw error;
+  }
+  const table = parsed.table.toLowerCase();
+  if (table !== "resources" && table !== "resourcecontainers") {
+    return invalidQuery(new KqlError(`unknown table '${parsed.table}'`, 0, parsed.table));
+  }
+  const visible = visibleSubscriptions(state, body, resources);
+  const source = (table === "resources" ? resources : containerRows(resources)).filter((row) =>
+    visible.has(String(row["subscriptionId"]).toLowerCase()),
+  );
+  let rows: Row[];
+  try {
+    rows = evaluate(parsed, source, RESOURCE_COLUMNS);
+  } catch (error) {
+    if (error instanceof KqlError) return invalidQuery(error);
+    throw error;
+  }
+  return page(state, body, rows);
+}
+
+function page(state: GraphSandboxState, body: QueryBody, rows: Row[]): Reply {
+  const key = JSON.stringify([body.query, body.subscriptions, body.managementGroups]);
+  const offset = offsetOf(body.options?.$skipToken, key);
+  if (offset === null) return badRequest([{ code: "InvalidSkipToken", message: "The $skipToken is not valid." }]);
+  const top = typeof body.options?.$top === "number" ? body.options.$top : 100;
+  const size = Math.max(1, Math.min(top, state.pageSize));
+  const data = rows.slice(offset, offset + size);
+  const next = offset + data.length < rows.length ? tokenFor(key, offset + data.length) : undefined;
+  const response = { totalRecords: rows.length, count: data.length, resultTruncated: "false", facets: [], data };
+  return { status: 200, body: next ? { ...response, $skipToken: next } : response };
+}
+
+/**
+ * Who the quota counts against: the token's object ID or subject; the
+ * stand-ins' tokens carry neither, so their tenant; an opaque token itself.
+ */
+export function quotaSubject(authorization: string | undefined): string {
+  const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1] ?? "";
+  const claims = jwtClaims(token);
+  const id = claims?.["oid"] ?? claims?.["sub"] ?? claims?.["tid"];
+  return typeof id === "string" ? id : createHash("sha256").update(token).digest("hex");
+}
+
+/**
+ * The endpoint after authentication: the api-version, the quota (a 429 with
+ * `Retry-After` once the window is spent: code RateLimiting and its message
+ * as quoted in microsoft/azure_arc#666), then the query. Every answer carries
+ * the quota headers, and every body is kept for tests.
+ */
+export function resourceGraphReply(
+  state: GraphSandboxState,
+  world: World,
+  request: { apiVersion: string | null; authorization: string | undefined; body: string; now: number },
+): Reply {
+  const refused = refuseGraphApiVersion(request.apiVersion);
+  if (refused) return refused;
+  let body: QueryBody;
+  try {
+    body = JSON.parse(request.body) as QueryBody;
+  } catch {
+    return badRequest([{ code: "InvalidRequestContent", message: "The request content is not valid JSON." }]);
+  }
+  const quota = state.take(quotaSubject(request.authorization), request.now);
+  const reply: Reply = quota.allowed
+    ? graphQueryReply(state, world, body ?? {})
+    : {
+        status: 429,
+        headers: { "Retry-After": String(quota.retryAfterS) },
+        body: armErrorBody("RateLimiting", "Please see https://aka.ms/resourcegraph-throttling for help."),
+      };
+  state.queries.push({ body, status: reply.status });
+  return { ...reply, headers: { ...quota.headers, ...reply.headers } };
+}

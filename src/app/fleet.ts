@@ -1,0 +1,186 @@
+/**
+ * A fleet run (`scope`): discover the clusters of the scopes, set them against
+ * the baseline, and check or capture them. A check reports the clusters in
+ * scope that the baseline does not list and the baseline clusters that are
+ * gone; a capture writes every cluster of the scope in one change.
+ */
+import { sameId } from "../core/arm-ids.js";
+import { GateError } from "../core/errors.js";
+import type { DiscoveredCluster, FactSource, FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
+export type { FleetFacts } from "../core/fleet/discovery.js";
+import { type RemovalEvidence } from "../core/fleet/inventory.js";
+import { carriesTags, type FleetScope, withinScope } from "../core/fleet/scope.js";
+import type { ClusterResult, ClusterSnapshot } from "../core/model.js";
+import type { ParsedBaseline } from "../core/baseline/parse.js";
+import { NotFoundError } from "../io/azure/failures.js";
+import type { ArmReader } from "../io/azure/reader.js";
+import { describeError } from "../core/errors.js";
+import type { DataSource, Settings } from "./settings.js";
+
+/** A reader that answers from Resource Graph where it can, and says where each fact came from. */
+export interface SourcedReader extends ArmReader {
+  sourceOf(resourceId: string): FactSource | undefined;
+}
+
+/** `data-source: resource-graph`: a reader for these clusters, its batches read from Resource Graph first. */
+export interface GraphReading {
+  readerFor(clusterIds: readonly string[]): Promise<SourcedReader>;
+}
+
+/** From this many clusters read, `data-source: auto` reads a fleet from Resource Graph. */
+export const GRAPH_FROM_CLUSTERS = 25;
+
+/** The data source a run with this many clusters to read uses. */
+export function resolveDataSource(chosen: DataSource, fleet: boolean, clusters: number): "arm" | "resource-graph" {
+  if (chosen !== "auto") return chosen;
+  return fleet && clusters >= GRAPH_FROM_CLUSTERS ? "resource-graph" : "arm";
+}
+
+/** What a fleet run sets against the baseline. */
+export interface FleetPlan {
+  discovery: FleetDiscovery;
+  /** Baseline clusters of the fleet that discovery lists: read as usual. */
+  present: string[];
+  /** Clusters in scope the baseline neither lists nor excludes. */
+  unbaselined: DiscoveredCluster[];
+  /** Baseline clusters of the fleet that discovery does not list: gone, lagging or unreadable (see `confirmMissing`). */
+  missing: string[];
+  excluded: { id: string; reason: string }[];
+}
+
+function subscriptionOfId(id: string): string {
+  return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase() ?? "";
+}
+
+/** Whether a baseline cluster belongs to the fleet: inside a scope (for a management group: in a subscription it holds). */
+export function inFleet(scopes: readonly FleetScope[], discovery: FleetDiscovery, clusterId: string): boolean {
+  return scopes.some((scope) =>
+    scope.kind === "managementGroup"
+      ? discovery.readableSubscriptions.has(subscriptionOfId(clusterId))
+      : withinScope(scope, clusterId),
+  );
+}
+
+/** The clusters named by `scope` lines that are cluster IDs, read from Resource Manager (no Resource Graph needed). */
+async function namedClusters(reader: ArmReader, scopes: readonly FleetScope[]): Promise<DiscoveredCluster[]> {
+  const named = scopes.flatMap((scope) => (scope.kind === "cluster" ? [scope] : []));
+  const found = await Promise.all(
+    named.map(async (scope) => {
+      try {
+        const cluster = await reader.getManagedCluster(scope.subscriptionId, scope.resourceGroup, scope.name);
+        return [
+          {
+            id: cluster.id,
+            name: cluster.name,
+            subscriptionId: scope.subscriptionId,
+            resourceGroup: scope.resourceGroup,
+            location: cluster.location,
+            networkPlugin: cluster.networkProfile.networkPlugin,
+            tags: cluster.tags,
+          },
+        ];
+      } catch (error) {
+        if (error instanceof NotFoundError) return [];
+        throw error;
+      }
+    }),
+  );
+  return found.flat();
+}
+
+/** Discovery of every scope: Resource Graph for subscriptions, groups and management groups; Resource Manager for named clusters. */
+export async function discoverFleet(
+  settings: Settings,
+  deps: { reader: ArmReader; fleet?: FleetReader | undefined; now: () => Date },
+): Promise<FleetDiscovery> {
+  const { scopes, tags } = settings.fleet;
+  const wide = scopes.filter((scope) => scope.kind !== "cluster");
+  if (wide.length > 0 && deps.fleet === undefined) {
+    throw new GateError(
+      "A scope other than a cluster ID needs Azure Resource Graph, which this run has no reader for.",
+    );
+  }
+  const [graph, named] = await Promise.all([
+    wide.length > 0 && deps.fleet ? deps.fleet.discover(wide, tags) : Promise.resolve(undefined),
+    namedClusters(deps.reader, scopes),
+  ]);
+  const clusters = [...(graph?.clusters ?? []), ...named.filter((cluster) => carriesTags(cluster.tags, tags))];
+  const unique = new Map(clusters.map((cluster) => [cluster.id.toLowerCase(), cluster]));
+  return {
+    clusters: [...unique.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    readableSubscriptions: graph?.readableSubscriptions ?? new Set(),
+    queriedAt: graph?.queriedAt ?? deps.now().toISOString(),
+    queries: graph?.queries ?? 0,
+  };
+}
+
+/** The discovered clusters set against the baseline: present, unbaselined, missing and excluded. */
+export function planFleet(
+  settings: Settings,
+  parsed: ParsedBaseline,
+  discovery: FleetDiscovery,
+  selected: (clusterId: string) => boolean,
+): FleetPlan {
+  const { scopes } = settings.fleet;
+  const listed = new Set(discovery.clusters.map((cluster) => cluster.id.toLowerCase()));
+  const baseline = parsed.baseline.clusters.filter(
+    (cluster) => selected(cluster.id) && inFleet(scopes, discovery, cluster.id),
+  );
+  const known = new Set(parsed.baseline.clusters.map((cluster) => cluster.id.toLowerCase()));
+  const exclusions = parsed.baseline.exclusions;
+  const excludedIds = new Set(exclusions.map((entry) => entry.id.toLowerCase()));
+  return {
+    discovery,
+    present: baseline.filter((cluster) => listed.has(cluster.id.toLowerCase())).map((cluster) => cluster.id),
+    missing: baseline.filter((cluster) => !listed.has(cluster.id.toLowerCase())).map((cluster) => cluster.id),
+    unbaselined: discovery.clusters.filter(
+      (cluster) =>
+        selected(cluster.id) && !known.has(cluster.id.toLowerCase()) && !excludedIds.has(cluster.id.toLowerCase()),
+    ),
+    excluded: exclusions.filter((entry) => discovery.clusters.some((cluster) => sameId(cluster.id, entry.id))),
+  };
+}
+
+/** What one ARM read of a missing cluster says: there after all (Resource Graph lags), gone, or unreadable. */
+export type Confirmation =
+  | { state: "present"; id: string }
+  | { state: "removed"; id: string; evidence: RemovalEvidence }
+  | { state: "unreadable"; result: ClusterResult };
+
+/**
+ * A baseline cluster discovery does not list is read once from Resource
+ * Manager: ARM's 404 says it is gone (ResourceNotFound: its resource group is
+ * there; ResourceGroupNotFound: the group went with it); any other failure
+ * is an unreadable cluster, never a removed one.
+ */
+export async function confirmMissing(reader: ArmReader, clusterId: string): Promise<Confirmation> {
+  const parts = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)$/i.exec(
+    clusterId,
+  );
+  const [, subscriptionId = "", resourceGroup = "", name = ""] = parts ?? [];
+  try {
+    await reader.getManagedCluster(subscriptionId, resourceGroup, name);
+    return { state: "present", id: clusterId };
+  } catch (error) {
+    if (error instanceof NotFoundError && error.code === "ResourceNotFound") {
+      const evidence = `Resource Manager answers 404 ResourceNotFound for it, and its resource group ${resourceGroup} is present`;
+      return { state: "removed", id: clusterId, evidence };
+    }
+    if (error instanceof NotFoundError && error.code === "ResourceGroupNotFound") {
+      const evidence = `Resource Manager answers 404 ResourceGroupNotFound: its resource group ${resourceGroup} is gone too`;
+      return { state: "removed", id: clusterId, evidence };
+    }
+    return { state: "unreadable", result: { kind: "error", clusterId, message: describeError(error) } };
+  }
+}
+
+/** The facts of a snapshot with where each came from: Resource Graph's copy where the reader took it, else Resource Manager. */
+export function withSources(snapshot: ClusterSnapshot, reader: ArmReader): ClusterSnapshot {
+  const sourced = reader as Partial<SourcedReader>;
+  if (typeof sourced.sourceOf !== "function") return snapshot;
+  const sources = snapshot.resourceIdsRead.map(
+    (resourceId): FactSource =>
+      sourced.sourceOf?.(resourceId) ?? { resourceId, source: "resource-manager", asOf: snapshot.capturedAt },
+  );
+  return { ...snapshot, sources };
+}

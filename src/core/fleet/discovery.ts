@@ -1,0 +1,54 @@
+/**
+ * What Resource Graph says of a fleet: the managed clusters in its scopes,
+ * and which subscriptions the principal can read there (a scope that lists
+ * no cluster because it cannot be read is never taken for an empty fleet).
+ */
+import type { FleetScope, ScopeTag } from "./scope.js";
+
+/** A managed cluster as discovery lists it: enough to report it unbaselined and to read it. */
+export interface DiscoveredCluster {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string | null;
+  networkPlugin: string | null;
+  tags: Record<string, string>;
+}
+
+export interface FleetDiscovery {
+  clusters: DiscoveredCluster[];
+  /** Subscriptions (lower case) the principal can read inside the scopes, as Resource Graph lists them. */
+  readableSubscriptions: Set<string>;
+  /** When Resource Graph answered (ISO 8601): its copy lags the live state by seconds to minutes. */
+  queriedAt: string;
+  /** How many Resource Graph queries (pages included) discovery took. */
+  queries: number;
+}
+
+/** Discovery of the clusters in the scopes that carry every tag. An unreadable scope is a GateError naming it. */
+export interface FleetReader {
+  discover(scopes: readonly FleetScope[], tags: readonly ScopeTag[]): Promise<FleetDiscovery>;
+}
+
+/** Where a fact of a snapshot came from, and when that source was current. */
+export interface FactSource {
+  /** The ARM resource ID (or list path) the fact was read as. */
+  resourceId: string;
+  source: "resource-manager" | "resource-graph";
+  /** ISO 8601: the read's time (Resource Manager) or the query's (Resource Graph, which lags the live state). */
+  asOf: string;
+}
+
+/** What the evidence and the report say of a fleet run: the scopes, what discovery found, where facts came from. */
+export interface FleetFacts {
+  scopes: string[];
+  tags: string[];
+  /** Where the clusters' network was read: Resource Manager, or Resource Graph first (nodes always from Resource Manager). */
+  dataSource: "arm" | "resource-graph";
+  /** Resource Graph's answer time; absent when every scope named a cluster (read from Resource Manager). */
+  queriedAt: string | undefined;
+  queries: number;
+  discovered: number;
+  excluded: { id: string; reason: string }[];
+}

@@ -1,0 +1,125 @@
+/**
+ * The fleet a run covers: the `scope` lines, written the way Azure writes
+ * scopes in role and policy assignments, and the `scope-tags` lines a cluster
+ * must all carry. A scope line may also name one managed cluster, so a list of
+ * clusters is a scope too.
+ */
+import { GateError } from "../errors.js";
+import { idKey, managedClusterId } from "../arm-ids.js";
+
+export type FleetScope =
+  | { kind: "managementGroup"; name: string; text: string }
+  | { kind: "subscription"; subscriptionId: string; text: string }
+  | { kind: "resourceGroup"; subscriptionId: string; resourceGroup: string; text: string }
+  | { kind: "cluster"; subscriptionId: string; resourceGroup: string; name: string; id: string; text: string };
+
+/** `key=value`: a tag every cluster of the fleet carries (keys as Azure compares them, case-insensitively). */
+export interface ScopeTag {
+  key: string;
+  value: string;
+}
+
+const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+/** Azure's rules for the names in a scope: a resource group (1-90 of letters, digits, `._-()`, not ending in `.`), a management group (1-90 of letters, digits, `._-()`), a cluster (1-63 of letters, digits, `_-`). */
+const NAME = {
+  resourceGroup: "[\\w.()-]{0,89}[\\w()-]",
+  managementGroup: "[\\w.()-]{1,90}",
+  cluster: "[A-Za-z0-9][\\w-]{0,62}",
+};
+
+const PATTERNS: [FleetScope["kind"], RegExp][] = [
+  [
+    "managementGroup",
+    new RegExp(`^/providers/Microsoft\\.Management/managementGroups/(${NAME.managementGroup})$`, "i"),
+  ],
+  ["subscription", new RegExp(`^/subscriptions/(${GUID})$`, "i")],
+  ["resourceGroup", new RegExp(`^/subscriptions/(${GUID})/resourceGroups/(${NAME.resourceGroup})$`, "i")],
+  [
+    "cluster",
+    new RegExp(
+      `^/subscriptions/(${GUID})/resourceGroups/(${NAME.resourceGroup})/providers/Microsoft\\.ContainerService/managedClusters/(${NAME.cluster})$`,
+      "i",
+    ),
+  ],
+];
+
+export const SCOPE_EXAMPLES =
+  "'/subscriptions/<id>', '/subscriptions/<id>/resourceGroups/<name>', '/providers/Microsoft.Management/managementGroups/<name>' or a managed cluster's resource ID";
+
+/** One `scope` line as a scope; `where` names it in errors ("input 'scope', line 2"). */
+export function parseScope(line: string, where: string): FleetScope {
+  const scope = scopeOf(line);
+  if (scope === undefined) {
+    throw new GateError(
+      `${where}: '${line.trim()}' is not an ARM scope.`,
+      `Write one scope per line: ${SCOPE_EXAMPLES}.`,
+    );
+  }
+  return scope;
+}
+
+/** One `scope` line as a scope; undefined when it is not one. */
+export function scopeOf(line: string): FleetScope | undefined {
+  const text = line.trim().replace(/\/+$/, "");
+  for (const [kind, pattern] of PATTERNS) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    const [, first = "", second = "", third = ""] = match;
+    switch (kind) {
+      case "managementGroup":
+        return { kind, name: first, text };
+      case "subscription":
+        return { kind, subscriptionId: first, text };
+      case "resourceGroup":
+        return { kind, subscriptionId: first, resourceGroup: second, text };
+      case "cluster":
+        return {
+          kind,
+          subscriptionId: first,
+          resourceGroup: second,
+          name: third,
+          id: managedClusterId(first, second, third),
+          text,
+        };
+    }
+  }
+  return undefined;
+}
+
+/** One `scope-tags` line, `key=value`; undefined when it is not one. */
+export function scopeTagOf(line: string): ScopeTag | undefined {
+  const at = line.indexOf("=");
+  const key = at < 0 ? "" : line.slice(0, at).trim();
+  return key === "" ? undefined : { key, value: line.slice(at + 1).trim() };
+}
+
+/** One `scope-tags` line, `key=value`. */
+export function parseScopeTag(line: string, where: string): ScopeTag {
+  const tag = scopeTagOf(line);
+  if (tag === undefined) {
+    throw new GateError(
+      `${where}: '${line.trim()}' is not a tag: write 'key=value', one per line.`,
+      "Every cluster of the fleet must carry all the tags listed.",
+    );
+  }
+  return tag;
+}
+
+/** Whether a cluster's resource ID lies inside a scope; a management group holds every ID (Resource Graph resolves it). */
+export function withinScope(scope: FleetScope, clusterId: string): boolean {
+  const id = idKey(clusterId);
+  switch (scope.kind) {
+    case "managementGroup":
+      return true;
+    case "cluster":
+      return id === idKey(scope.id);
+    default:
+      return id.startsWith(`${idKey(scope.text)}/`);
+  }
+}
+
+/** Whether a cluster's tags carry every `scope-tags` pair: keys compared ignoring case, as Azure does, values exactly. */
+export function carriesTags(tags: Record<string, string>, wanted: readonly ScopeTag[]): boolean {
+  const byKey = new Map(Object.entries(tags).map(([key, value]) => [key.toLowerCase(), value]));
+  return wanted.every((tag) => byKey.get(tag.key.toLowerCase()) === tag.value);
+}

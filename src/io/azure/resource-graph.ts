@@ -1,0 +1,268 @@
+/**
+ * Azure Resource Graph, read through the official `@azure/arm-resourcegraph`
+ * `resources` operation (POST /providers/Microsoft.ResourceGraph/resources,
+ * api-version 2024-04-01 as the operation pins it): the one POST the gate
+ * sends, and it only reads. The client rides the ARM reader's pipeline
+ * (sdk-reader.ts `withPipeline`): same credential, cloud and token scope, ARM
+ * host only, request timeout, retries and the run's deadline; Resource
+ * Graph's own quota takes the place of the ARM read pacer.
+ */
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { createResourceGraph, resources, type ResourceGraphContext } from "@azure/arm-resourcegraph/api";
+import type { QueryRequest } from "@azure/arm-resourcegraph/models/resourceGraphApi";
+import type { Deadline } from "../../core/deadline.js";
+import { GateError } from "../../core/errors.js";
+import { DEFECT_REPORT_URL, explainArmFailure, GateDefect, malformed } from "./failures.js";
+import { retryAfterMs, type Sleep } from "./pacing.js";
+import { PageGuard } from "./paging.js";
+import type { SdkArmReader } from "./sdk-reader.js";
+
+/**
+ * Resource Graph's quota headers, on every query response: "x-ms-user-quota-remaining (int): The
+ * remaining resource quota for the user" and "x-ms-user-quota-resets-after (hh:mm:ss): The time
+ * duration until a user's quota consumption is reset"; "a user can send at most 15 queries within
+ * every 5-second window without being throttled" (Microsoft Learn, "Guidance for throttled requests
+ * in Azure Resource Graph", Understand throttling headers).
+ */
+export const QUOTA_REMAINING_HEADER = "x-ms-user-quota-remaining";
+export const QUOTA_RESETS_AFTER_HEADER = "x-ms-user-quota-resets-after";
+
+/** The most rows a page may hold: QueryRequestOptions `$top` (Azure/azure-rest-api-specs, resourcegraph stable/2024-04-01, resourcegraph.json: maximum 1000). */
+export const GRAPH_PAGE_SIZE = 1000;
+
+/** The query endpoint, for errors and the read-only promise. */
+export const GRAPH_QUERY_PATH = "/providers/Microsoft.ResourceGraph/resources";
+
+const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `hh:mm:ss` (Resource Graph's `x-ms-user-quota-resets-after`) in milliseconds; undefined when not of that shape. */
+export function resetsAfterMs(value: string | undefined): number | undefined {
+  const match = /^(\d+):([0-5]\d):([0-5]\d)(\.\d+)?$/.exec(value?.trim() ?? "");
+  if (!match) return undefined;
+  const [, hours = "0", minutes = "0", seconds = "0", fraction = ""] = match;
+  return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds) + Number(fraction || 0)) * 1000;
+}
+
+/**
+ * Keeps the gate inside Resource Graph's per-user quota: once a response says
+ * no query is left, the next waits until the window resets instead of being
+ * throttled; a 429 holds every query back for its `Retry-After` (the SDK's
+ * retry policy then sends it again). Every wait is bounded by the run's deadline.
+ */
+export class GraphQuotaPacer {
+  private remaining: number | undefined;
+  private resetsAt = 0;
+  /** How many queries waited for the quota, for tests and the benchmark. */
+  paced = 0;
+
+  constructor(
+    private readonly deadline?: Deadline,
+    private readonly sleep: Sleep = defaultSleep,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async beforeQuery(): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      if (this.resetsAt <= now) this.remaining = undefined;
+      if (this.remaining === undefined || this.remaining > 0) {
+        if (this.remaining !== undefined) this.remaining -= 1;
+        return;
+      }
+      const wait = this.resetsAt - now;
+      const what = `waiting ${Math.ceil(wait / 1000)} s for Azure Resource Graph's query quota to reset`;
+      this.paced += 1;
+      this.deadline?.afford(wait, what);
+      await (this.deadline ? this.deadline.race(this.sleep(wait), what) : this.sleep(wait));
+    }
+  }
+
+  afterResponse(status: number, headers: { get(name: string): string | undefined }): void {
+    const now = this.now();
+    const remaining = headers.get(QUOTA_REMAINING_HEADER);
+    const resetsAfter = resetsAfterMs(headers.get(QUOTA_RESETS_AFTER_HEADER));
+    if (remaining !== undefined && /^\d+$/.test(remaining.trim())) this.remaining = Number(remaining);
+    if (resetsAfter !== undefined) this.resetsAt = now + resetsAfter;
+    if (status !== 429) return;
+    const wait = retryAfterMs(headers.get("retry-after"), now) ?? resetsAfter ?? 5_000;
+    this.remaining = 0;
+    this.resetsAt = Math.max(this.resetsAt, now + wait);
+    this.deadline?.afford(
+      wait,
+      `the wait Azure Resource Graph asked for before the next query (429, Retry-After ${Math.ceil(wait / 1000)} s)`,
+    );
+  }
+
+  policy(): PipelinePolicy {
+    return {
+      name: "aksNetworkGateResourceGraphQuota",
+      sendRequest: async (request, next) => {
+        await this.beforeQuery();
+        const response = await next(request);
+        this.afterResponse(response.status, response.headers);
+        return response;
+      },
+    };
+  }
+}
+
+/**
+ * Resource Graph's 400 for a query it cannot run: `BadRequest` with details
+ * `InvalidQuery` and `ParserFailure` / `InvalidQueryLanguage` (real bodies quoted in
+ * Azure/aztfexport#485 and Azure/azure-powershell#13762). The gate writes every
+ * query itself, so such an answer is the gate's defect, as is a refused
+ * api-version (`InvalidResourceType`, quoted in microsoft/ARI#306).
+ */
+const QUERY_DEFECT_CODES = new Set(["InvalidQuery", "ParserFailure", "InvalidQueryLanguage"]);
+const REQUEST_DEFECT_CODES = new Set([
+  "InvalidResourceType",
+  "NoRegisteredProviderFound",
+  "InvalidApiVersionParameter",
+  "MissingApiVersionParameter",
+]);
+
+interface GraphRestError {
+  name: string;
+  statusCode?: number;
+  code?: string;
+  message: string;
+  details?: { error?: { details?: { code?: unknown }[] } };
+}
+
+function isRestError(error: unknown): error is GraphRestError {
+  return error instanceof Error && error.name === "RestError";
+}
+
+function codesOf(error: GraphRestError): string[] {
+  const details = Array.isArray(error.details?.error?.details) ? error.details.error.details : [];
+  return [error.code, ...details.map((detail) => detail?.code)].filter(
+    (code): code is string => typeof code === "string",
+  );
+}
+
+/**
+ * A failed query as a GateError that says whose it is: the gate's own query or
+ * request (defect), the identity's role on the scopes (403, or a 400 that is
+ * not about the query: Resource Graph found no subscription it may read), or
+ * Azure's weather and the sign-in (as for any ARM read).
+ */
+export function explainGraphFailure(scopes: string, error: unknown, budgetSpent = false): GateError {
+  if (error instanceof GateError || !isRestError(error) || error.statusCode === undefined) {
+    return explainArmFailure(`Azure Resource Graph (the query for ${scopes})`, error, budgetSpent);
+  }
+  const codes = codesOf(error);
+  const detail = `${error.statusCode} ${codes.join("/")}: ${error.message}`;
+  const queryDefect = error.statusCode === 400 && codes.some((code) => QUERY_DEFECT_CODES.has(code));
+  if (queryDefect || codes.some((code) => REQUEST_DEFECT_CODES.has(code))) {
+    return new GateDefect(
+      `Azure Resource Graph refused the gate's own query for ${scopes}: POST ${GRAPH_QUERY_PATH} answered ${detail}`,
+    );
+  }
+  if (error.statusCode === 403 || error.statusCode === 400) {
+    return new GateError(
+      `Azure Resource Graph refused to query ${scopes} for the signed-in identity (${detail}).`,
+      `Grant the signed-in identity the 'Reader' role on ${scopes}; if it has it, report this at ${DEFECT_REPORT_URL}.`,
+    );
+  }
+  return explainArmFailure(`Azure Resource Graph (the query for ${scopes})`, error, budgetSpent);
+}
+
+/**
+ * A KQL string literal holding `text` exactly: single-quoted, with the
+ * backslash escaping the quote, the backslash itself, tab, newline and return
+ * (Microsoft Learn, Kusto "The string data type", string literals). Any other
+ * control character has no escape there, so text carrying one is refused:
+ * user text never reaches a query unescaped.
+ */
+export function kqlString(text: string, where: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) {
+    throw new GateError(
+      `${where}: '${JSON.stringify(text).slice(1, -1)}' holds a control character.`,
+      "Azure tags and names never hold one: write the value as it appears in Azure.",
+    );
+  }
+  const escaped = text.replace(/[\\'\t\n\r]/g, (char) => {
+    switch (char) {
+      case "\t":
+        return "\\t";
+      case "\n":
+        return "\\n";
+      case "\r":
+        return "\\r";
+      default:
+        return `\\${char}`;
+    }
+  });
+  return `'${escaped}'`;
+}
+
+/** Where a query runs: subscriptions, or management groups (the request body's own fields). */
+export type GraphScope = Pick<QueryRequest, "subscriptions" | "managementGroups">;
+
+export type GraphRow = Record<string, unknown>;
+
+function isRow(value: unknown): value is GraphRow {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Resource Graph's queries for one run: every query paged with `$skipToken`
+ * (objectArray, pages of up to 1,000 rows) under a page guard, paced by its
+ * quota, and counted.
+ */
+export class ResourceGraph {
+  /** Queries sent (pages included). */
+  queries = 0;
+
+  constructor(
+    private readonly context: ResourceGraphContext,
+    readonly pacer: GraphQuotaPacer,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** The client on the ARM reader's pipeline (same credential, cloud, host-only policy, timeout, deadline). */
+  static over(arm: SdkArmReader, deadline?: Deadline, sleep?: Sleep): ResourceGraph {
+    const pacer = new GraphQuotaPacer(deadline, sleep);
+    const { client, signal } = arm.withPipeline(
+      (credential, options) => createResourceGraph(credential, "", options),
+      pacer.policy(),
+    );
+    return new ResourceGraph(client, pacer, signal ?? deadline?.signal);
+  }
+
+  /** Every row of a query, every page; `scopes` names what it covers in errors. */
+  async query(scope: GraphScope, query: string, scopes: string): Promise<GraphRow[]> {
+    const list = `Azure Resource Graph (the query for ${scopes})`;
+    const guard = new PageGuard(list);
+    const rows: GraphRow[] = [];
+    let skipToken: string | undefined;
+    for (;;) {
+      const options = {
+        top: GRAPH_PAGE_SIZE,
+        resultFormat: "objectArray" as const,
+        ...(skipToken ? { skipToken } : {}),
+      };
+      const page = await this.send({ ...scope, query, options }, scopes);
+      if (!Array.isArray(page.data)) throw malformed(list, "its 'data' is not an array of rows (objectArray)");
+      const data: unknown[] = page.data;
+      if (!data.every(isRow)) throw malformed(list, "a row of its 'data' is not an object");
+      rows.push(...data);
+      skipToken = typeof page.skipToken === "string" && page.skipToken !== "" ? page.skipToken : undefined;
+      if (!skipToken && page.resultTruncated === "true") {
+        throw malformed(list, "it cut the result short (resultTruncated) without a $skipToken to read the rest");
+      }
+      guard.page(data.length, skipToken);
+      if (!skipToken) return rows;
+    }
+  }
+
+  private async send(request: QueryRequest, scopes: string) {
+    this.queries += 1;
+    try {
+      return await resources(this.context, request, { abortSignal: this.signal });
+    } catch (error) {
+      throw explainGraphFailure(scopes, error, this.signal?.aborted === true);
+    }
+  }
+}
