@@ -56,11 +56,7 @@ function noRoute(path: string): Reply {
 
 /** The location of the resource group a path lies in, as the world's resources there say; `eastus` when none does. */
 export function locationOf(world: World, path: string): string {
-  const { resourceGroup } = scopeOf(path);
-  const sample = world
-    .all()
-    .find((body) => scopeOf(body.id).resourceGroup?.toLowerCase() === resourceGroup?.toLowerCase());
-  return typeof sample?.["location"] === "string" ? sample["location"] : "eastus";
+  return world.locationOfGroup(path) ?? "eastus";
 }
 
 function resourceGroupBody(world: World, path: string): unknown {

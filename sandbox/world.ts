@@ -41,6 +41,8 @@ export class World {
   /** Stored resource keys by every collection that lists them, so a list does not scan the world. */
   private readonly byCollection = new Map<string, Set<string>>();
   private readonly groups = new Map<string, number>();
+  /** The location of a resource of each group, as ARM names a group's location in its errors. */
+  private readonly groupLocations = new Map<string, string>();
 
   constructor(...bodies: ArmResource[]) {
     this.put(...bodies);
@@ -58,6 +60,10 @@ export class World {
       const key = idKey(body.id);
       if (!this.resources.has(key)) this.index(key, 1);
       this.resources.set(key, body);
+      const group = resourceGroupKey(key);
+      if (group !== null && typeof body["location"] === "string" && !this.groupLocations.has(group)) {
+        this.groupLocations.set(group, body["location"]);
+      }
     }
     return this;
   }
@@ -85,6 +91,7 @@ export class World {
     this.resources.clear();
     this.byCollection.clear();
     this.groups.clear();
+    this.groupLocations.clear();
     return this;
   }
 
@@ -116,6 +123,12 @@ export class World {
     return [...stored, ...embedded];
   }
 
+  /** The location of a resource in the resource group of this ID, when the group holds one with a location. */
+  locationOfGroup(id: string): string | undefined {
+    const group = resourceGroupKey(id);
+    return group === null ? undefined : this.groupLocations.get(group);
+  }
+
   /** True when any resource lives in the resource group of this ID. */
   hasResourceGroup(id: string): boolean {
     const group = resourceGroupKey(id);
@@ -131,5 +144,6 @@ export class World {
     }
     const group = resourceGroupKey(key);
     if (group !== null) this.groups.set(group, (this.groups.get(group) ?? 0) + change);
+    if (group !== null && (this.groups.get(group) ?? 0) <= 0) this.groupLocations.delete(group);
   }
 }
