@@ -10,7 +10,7 @@ import { withFileLock } from "../io/files/lock.js";
 import { existingManagedRoutes, upsertCluster } from "../core/baseline/edit.js";
 import { writeFileAtomic } from "../io/files/atomic-write.js";
 import { compareCluster, compareFleet } from "../core/check/index.js";
-import { mapLimit } from "../core/concurrency.js";
+import { mapInterleaved, mapLimit } from "../core/concurrency.js";
 import { describeError, GateError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { BaselineCluster, ClusterResult, ClusterSnapshot, Finding } from "../core/model.js";
@@ -179,12 +179,21 @@ export async function readClusters(
   baseline: BaselineCluster[],
 ): Promise<ClusterResult[]> {
   let read = 0;
-  const captured = await mapLimit(clusters, settings.concurrency, async (cluster) => {
+  const captured = await mapInterleaved(clusters, settings.concurrency, subscriptionOfCluster, async (cluster) => {
     const result = await checkOne(deps, cluster);
     deps.progress?.(++read, clusters.length);
     return result;
   });
   return compareFleet(captured, baseline);
+}
+
+/** The subscription of a cluster ID, the key of its ARM read bucket. */
+function subscriptionOf(clusterId: string): string {
+  return parseResourceId(clusterId)?.subscriptionId.toLowerCase() ?? "";
+}
+
+function subscriptionOfCluster(cluster: BaselineCluster): string {
+  return subscriptionOf(cluster.id);
 }
 
 /** Whether a cluster is one this job takes: the selector's, in this shard. */
@@ -231,7 +240,8 @@ function fleetFacts(settings: Settings, plan: FleetPlan, source: "arm" | "resour
 /** `mode: check` with `scope`: the baseline's clusters of the fleet, and the inventory of the scope. */
 async function checkFleet(settings: Settings, deps: GateDeps, parsed: ParsedBaseline): Promise<Outcome> {
   const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, parsed);
-  const entries = present.flatMap((id) => parsed.baseline.clusters.filter((cluster) => sameId(cluster.id, id)));
+  const byId = new Map(parsed.baseline.clusters.map((cluster) => [cluster.id.toLowerCase(), cluster]));
+  const entries = present.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
   const reading = await fleetReader(settings, deps, present);
   deps.logger.info(`Checking ${entries.length} cluster(s) of the fleet from ${reading.source}.`);
   const checked = await readClusters(settings, reading.deps, entries, parsed.baseline.clusters);
@@ -305,7 +315,7 @@ async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome
   const reading = await fleetReader(settings, deps, ids);
   deps.logger.info(`Capturing ${ids.length} cluster(s) of the fleet from ${reading.source}.`);
   let read = 0;
-  const captured = await mapLimit(ids, settings.concurrency, async (id) => {
+  const captured = await mapInterleaved(ids, settings.concurrency, subscriptionOf, async (id) => {
     const result = await captureOne(reading.deps, id);
     deps.progress?.(++read, ids.length);
     return result;
