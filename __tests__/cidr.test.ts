@@ -12,6 +12,8 @@ import {
   parseIp,
   sameNetwork,
 } from "../src/core/cidr.js";
+import fc from "fast-check";
+import { Address4, Address6 } from "ip-address";
 import { GateError } from "../src/core/errors.js";
 
 describe("parseCidr", () => {
@@ -268,5 +270,44 @@ describe("offsetInCidr", () => {
     ["10.0.0.0/16", "10.0.0.300"],
   ])("%s: %s is outside (or invalid)", (cidr, ip) => {
     expect(offsetInCidr(cidr, ip)).toBeNull();
+  });
+});
+
+describe("containment on the cached networks", () => {
+  const v4 = fc
+    .tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 }))
+    .map(([value, prefix]) => `${[24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".")}/${prefix}`);
+  const v6 = fc
+    .tuple(
+      fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }),
+      fc.integer({ min: 0, max: 128 }),
+    )
+    .map(([groups, prefix]) => `${groups.map((group) => group.toString(16)).join(":")}/${prefix}`);
+  const block = fc.oneof(v4, v6);
+  const bySubnet = (outer: string, inner: string): boolean => {
+    const read = (text: string) => (text.includes(":") ? new Address6(text) : new Address4(text));
+    const [container, contained] = [read(outer), read(inner)];
+    return container instanceof Address6 === contained instanceof Address6 && contained.isInSubnet(container);
+  };
+
+  it("agrees with ip-address's isInSubnet for any two blocks of either family", () => {
+    fc.assert(
+      fc.property(block, block, (outer, inner) => {
+        expect(cidrContains(outer, inner)).toBe(bySubnet(outer, inner));
+        expect(cidrOverlaps(outer, inner)).toBe(bySubnet(outer, inner) || bySubnet(inner, outer));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("agrees when one block is cut from the other", () => {
+    fc.assert(
+      fc.property(v4, fc.integer({ min: 0, max: 32 }), (outer, longer) => {
+        const [address, prefix] = outer.split("/") as [string, string];
+        const inner = `${address}/${Math.max(Number(prefix), longer)}`;
+        expect(cidrContains(outer, inner)).toBe(bySubnet(outer, inner));
+        expect(cidrContains(outer, inner)).toBe(true);
+      }),
+    );
   });
 });

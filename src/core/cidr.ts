@@ -43,6 +43,25 @@ const PREFIXED = /^[^/]+\/(0|[1-9][0-9]{0,2})$/u;
  */
 function readBlock(text: unknown): Block | null {
   if (typeof text !== "string") return null;
+  const known = BLOCKS.get(text);
+  if (known !== undefined) return known;
+  const block = parseBlock(text);
+  if (BLOCKS.size >= CACHE_LIMIT) BLOCKS.clear();
+  BLOCKS.set(text, block);
+  return block;
+}
+
+/**
+ * The blocks read so far, by their text: a fleet check reads the same pod
+ * CIDRs and node addresses again in every rule, and parsing (ip-address's
+ * bigints and regular expressions) was most of a check's CPU. ip-address's
+ * objects are not changed by the predicates used here, so one serves all.
+ */
+const BLOCKS = new Map<string, Block | null>();
+/** Beyond this many texts the cache starts again: a bound on memory, whatever the input. */
+const CACHE_LIMIT = 50_000;
+
+function parseBlock(text: string): Block | null {
   if (text.includes("/") && !PREFIXED.test(text)) return null;
   try {
     if (!text.includes(":")) return IPCIDR.createAddress(text) as Address4;
@@ -81,7 +100,18 @@ function requireCidr(text: string): Block {
   return block;
 }
 
+const CIDRS = new WeakMap<Block, Cidr>();
+
+/** The network of a block, computed once per block (blocks are cached by text). */
 function cidrOf(block: Block): Cidr {
+  const known = CIDRS.get(block);
+  if (known !== undefined) return known;
+  const cidr = networkOf(block);
+  CIDRS.set(block, cidr);
+  return cidr;
+}
+
+function networkOf(block: Block): Cidr {
   const network = block.startAddress();
   const text = `${network.correctForm()}/${block.subnetMask}`;
   return { family: familyOf(block), prefixLength: block.subnetMask, network: valueOf(network), text };
@@ -128,22 +158,34 @@ export function sameNetwork(a: string, b: string): boolean {
   return left !== null && right !== null && left.text === right.text;
 }
 
+/**
+ * Whether block `inner` lies inside block `outer`: the same family, a prefix
+ * at least as long, and the same leading `outer` bits. This is ip-address's
+ * isInSubnet on the cached networks' numbers: isInSubnet builds binary strings
+ * on every call, which a fleet's rules call hundreds of thousands of times.
+ */
+function holds(outer: Block, inner: Block): boolean {
+  const container = cidrOf(outer);
+  const contained = cidrOf(inner);
+  if (container.family !== contained.family || contained.prefixLength < container.prefixLength) return false;
+  const hostBits = BigInt((container.family === 4 ? 32 : 128) - container.prefixLength);
+  return contained.network >> hostBits === container.network >> hostBits;
+}
+
 /** Whether `inner` (a CIDR or a plain address) lies wholly inside `outer`. */
 export function cidrContains(outer: string, inner: string): boolean {
   const container = readCidr(outer);
   const contained = readBlock(inner);
-  // ip-address compares the bits alone, so an IPv4 block would lie "inside" ::/0.
-  if (container === null || contained === null || familyOf(container) !== familyOf(contained)) return false;
-  return contained.isInSubnet(container);
+  // Families are compared first: by bits alone, an IPv4 block would lie "inside" ::/0.
+  return container !== null && contained !== null && holds(container, contained);
 }
 
 /** Whether two CIDRs (or plain addresses) share at least one address. */
 export function cidrOverlaps(a: string, b: string): boolean {
   const left = readBlock(a);
   const right = readBlock(b);
-  if (left === null || right === null || familyOf(left) !== familyOf(right)) return false;
   // Two aligned blocks share an address only when one holds the other.
-  return left.isInSubnet(right) || right.isInSubnet(left);
+  return left !== null && right !== null && (holds(right, left) || holds(left, right));
 }
 
 /** Whether a plain address lies inside a CIDR. */
