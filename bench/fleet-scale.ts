@@ -30,7 +30,7 @@ const CLUSTERS = Number(process.env.BENCH_FLEET_SCALE ?? 1000);
 const SUBSCRIPTIONS = 10;
 /** Per request; a request inside one Azure region takes about this long. */
 const LATENCY_MS = Number(process.env.BENCH_FLEET_LATENCY_MS ?? 20);
-const CONCURRENCY = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 16);
+const CONCURRENCY = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 32);
 /** Resource Manager's subscription reads (sandbox/throttle.ts names the source). */
 const ARM_BUCKET = 250;
 const ARM_REFILL_PER_SECOND = 25;
