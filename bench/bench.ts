@@ -8,7 +8,9 @@
  *     requests in flight and peak RSS, beside the same fleet read one request
  *     at a time through the same SDK, as a naive script would;
  *  4. the bundle's size;
- *  5. a fleet of 1,000 clusters over 10 subscriptions under ARM's and Resource
+ *  5. the report of 11 kubenet clusters x 250 nodes after one pod CIDR change:
+ *     job summary bytes, findings and annotations (bench/report-size.ts);
+ *  6. a fleet of 1,000 clusters over 10 subscriptions under ARM's and Resource
  *     Graph's limits, read both ways (bench/fleet-scale.ts).
  */
 import { spawn } from "node:child_process";
