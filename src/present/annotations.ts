@@ -44,11 +44,12 @@ export function baselinePath(entry: BaselineCluster, path: string): Segment[] {
 }
 
 /**
- * What GitHub shows of a step's annotations: 10 errors and 10 warnings; the
- * rest are dropped without a word ("10 warning annotations and 10 error
- * annotations per step", github.community thread 39085, quoted by reviewdog;
- * github/community discussion 68471). One error is the job's own failure
- * message (core.setFailed), printed last.
+ * What GitHub shows of a step's annotations: 10 errors and 10 warnings. The
+ * runner keeps the first `_maxIssueCount = 10` of each as the step's issues
+ * and only counts the rest (actions/runner, src/Runner.Worker/ExecutionContext.cs,
+ * AddIssue, commit b363739); github/community discussion 68471 and reviewdog
+ * quote the same limit. One error is the job's own failure message
+ * (core.setFailed), printed last.
  */
 export const SHOWN_ANNOTATIONS: Readonly<Record<AnnotationLevel, number>> = { error: 10 - 1, warning: 10 };
 
