@@ -141,6 +141,50 @@ describe("exclude: each kind of problem, with its line", () => {
   });
 });
 
+describe("a file with exclusions only (clusters: {}), before the first fleet capture", () => {
+  const ONLY = `version: 1\nclusters: {}\nexclude:\n  - id: ${AKS3}\n    reason: sandbox\n`;
+
+  test("is valid: no clusters, its exclusions", () => {
+    const parsed = parseBaseline(ONLY, FILE);
+    expect(parsed.baseline).toEqual({ version: 1, clusters: [], exclusions: [{ id: AKS3, reason: "sandbox" }] });
+    expect(parsed.locateExclusion(AKS3)).toEqual({ file: FILE, line: 4 });
+  });
+
+  test.each([
+    [
+      "exclude: []",
+      "version: 1\nclusters: {}\nexclude: []\n",
+      [`${FILE}:2: clusters: is empty: expected at least 1 entry`],
+    ],
+    ["no exclude", "version: 1\nclusters: {}\n", [`${FILE}:2: clusters: is empty: expected at least 1 entry`]],
+    [
+      "no clusters key",
+      `version: 1\nexclude:\n  - id: ${AKS3}\n    reason: sandbox\n`,
+      [`${FILE}:1: missing required key "clusters"`],
+    ],
+    [
+      "clusters: null",
+      `version: 1\nclusters:\nexclude:\n  - id: ${AKS3}\n    reason: sandbox\n`,
+      [`${FILE}:2: clusters: expected a map, got null`],
+    ],
+    [
+      "exclude not a list",
+      "version: 1\nclusters: {}\nexclude: sandbox\n",
+      [
+        `${FILE}:2: clusters: is empty: expected at least 1 entry`,
+        `${FILE}:3: exclude: expected a list, got the string "sandbox"`,
+      ],
+    ],
+    [
+      "an exclusion without a reason",
+      `version: 1\nclusters: {}\nexclude:\n  - id: ${AKS3}\n`,
+      [`${FILE}:4: exclude[0]: missing required key "reason"`],
+    ],
+  ])("%s: refused as before, with the same words", (_name, text, expected) => {
+    expect(problemsOf(text)).toEqual(expected);
+  });
+});
+
 describe("toFileBaseline", () => {
   test("a rendered baseline keeps its exclusions and reads back the same", () => {
     const baseline = parseBaseline(excludeWith({}), FILE).baseline;

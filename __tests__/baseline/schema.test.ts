@@ -35,7 +35,11 @@ const KEYWORDS = new Set([
   "required",
   "items",
   "minProperties",
+  "minItems",
   "propertyNames",
+  "if",
+  "then",
+  "else",
 ]);
 
 function typeOf(value: unknown): string {
@@ -61,6 +65,11 @@ function conforms(value: unknown, schema: JsonSchema): boolean {
   }
   if (typeof value === "number" && typeof schema.minimum === "number" && value < schema.minimum) return false;
   if (typeof value === "number" && typeof schema.maximum === "number" && value > schema.maximum) return false;
+  if (schema.if !== undefined) {
+    const branch = conforms(value, schema.if as JsonSchema) ? schema.then : schema.else;
+    if (branch !== undefined && !conforms(value, branch as JsonSchema)) return false;
+  }
+  if (Array.isArray(value) && typeof schema.minItems === "number" && value.length < schema.minItems) return false;
   if (Array.isArray(value) && schema.items) return value.every((item) => conforms(item, schema.items as JsonSchema));
   if (typeOf(value) === "object") return objectConforms(value as Record<string, unknown>, schema);
   return true;
@@ -304,6 +313,16 @@ describe("the schema and the parser agree on documents", () => {
     const text = withLines(lines);
     expect(parserAccepts(text)).toBe(false);
     expect(conforms(parseYaml(text), schema)).toBe(true);
+  });
+
+  test.each([
+    ["exclusions only", `version: 1\nclusters: {}\nexclude:\n  - {id: ${AKS3}, reason: sandbox}\n`, true],
+    ["no clusters and exclude: []", "version: 1\nclusters: {}\nexclude: []\n", false],
+    ["no clusters and no exclude", "version: 1\nclusters: {}\n", false],
+    ["exclusions only, no clusters key", `version: 1\nexclude:\n  - {id: ${AKS3}, reason: sandbox}\n`, false],
+  ])("%s", (_name, text, valid) => {
+    expect(parserAccepts(text)).toBe(valid);
+    expect(conforms(parseYaml(text), schema)).toBe(valid);
   });
 
   test("an empty document fails both", () => {

@@ -137,6 +137,41 @@ describe("upsertClusters: an existing file", () => {
   });
 });
 
+describe("a file with exclusions only (clusters: {})", () => {
+  const ONLY = `# before the first fleet capture\nversion: 1\nclusters: {} # none yet\n${EXCLUDE}`;
+
+  test("upsertClusters writes the entries under clusters, sorted, and keeps every other byte", () => {
+    const text = upsertClusters(ONLY, FILE, [fresh("zeta"), fresh("alpha")]);
+    expect(ids(text)).toEqual([clusterId("alpha"), clusterId("zeta")]);
+    expect(text.startsWith("# before the first fleet capture\nversion: 1\nclusters: # none yet\n")).toBe(true);
+    expect(text.endsWith(EXCLUDE)).toBe(true);
+    expect(text).toContain(`\n  ${clusterId("alpha")}:\n    networkProfile:\n      networkPlugin: azure\n`);
+    expect(parseBaseline(text, FILE).baseline.exclusions).toEqual([
+      { id: clusterId("sandbox"), reason: "rebuilt weekly" },
+    ]);
+  });
+
+  test("removing what was written gives the file back, byte for byte; CRLF stays CRLF", () => {
+    for (const base of [ONLY, ONLY.replaceAll("\n", "\r\n")]) {
+      const text = upsertClusters(base, FILE, [fresh("zeta"), fresh("alpha")]);
+      expect(removeClusters(text, FILE, [clusterId("alpha"), clusterId("zeta")])).toBe(base);
+    }
+  });
+
+  test("no entry leaves the file as it was; an excluded cluster is still refused", () => {
+    expect(upsertClusters(ONLY, FILE, [])).toBe(ONLY);
+    expect(() => upsertClusters(ONLY, FILE, [fresh("sandbox")])).toThrow(/is excluded \(rebuilt weekly\)/u);
+  });
+
+  test("clusters: {} at the end of a file without a final newline, after exclude", () => {
+    const last = `version: 1\n${EXCLUDE}clusters: {}`;
+    const text = upsertClusters(last, FILE, [fresh("alpha")]);
+    expect(text).toBe(
+      `version: 1\n${EXCLUDE}clusters:\n  ${clusterId("alpha")}:\n    networkProfile:\n      networkPlugin: azure\n      podCidrs: [10.244.0.0/16]\n`,
+    );
+  });
+});
+
 describe("removeClusters", () => {
   test("removes an entry with its inner comments; the rest stays byte for byte", () => {
     const text = removeClusters(COMMENTED, FILE, [AKS1.toUpperCase()]);
@@ -161,8 +196,22 @@ describe("removeClusters", () => {
     expect(removeClusters(COMMENTED, FILE, [])).toBe(COMMENTED);
   });
 
-  test("removing every entry is refused: a baseline lists at least one cluster", () => {
-    expect(() => removeClusters(COMMENTED, FILE, [AKS1, AKS2])).toThrow(/would leave .* with none/u);
+  test("removing every entry is refused when the file excludes no cluster", () => {
+    expect(() => removeClusters(FULL, FILE, [AKS1, AKS2])).toThrow(/would leave .* with no cluster and no exclusion/u);
+  });
+
+  test("removing every entry of a file with exclusions leaves clusters: {}, comments and exclude as they were", () => {
+    const text = removeClusters(COMMENTED, FILE, [AKS2, AKS1]);
+    expect(text).toBe(
+      COMMENTED.slice(0, COMMENTED.indexOf("clusters:")) +
+        "clusters: {} # keyed by resource ID\n# end of clusters\n" +
+        EXCLUDE,
+    );
+    expect(parseBaseline(text, FILE).baseline).toEqual({
+      version: 1,
+      clusters: [],
+      exclusions: [{ id: clusterId("sandbox"), reason: "rebuilt weekly" }],
+    });
   });
 
   const SPACED = [

@@ -20,6 +20,9 @@ import {
   type SarifLocator,
 } from "../../src/present/sarif.js";
 import { kubenetDrifted, type CheckedResult } from "../report/fixtures.js";
+import { removedResult, unbaselinedResult } from "../../src/core/fleet/inventory.js";
+import { parseBaseline } from "../../src/core/baseline/parse.js";
+import { baselineLocator } from "../../src/app/code-scanning.js";
 import { validateSarif } from "../helpers/sarif-validator.js";
 
 interface Result {
@@ -50,7 +53,12 @@ interface Run {
 }
 
 const BASELINE = ".github/aks-network-baseline.yml";
-const LINES: SarifLocator = { cluster: () => 3, finding: () => 10, suppression: () => 40 };
+const LINES: SarifLocator = {
+  cluster: () => 3,
+  finding: () => 10,
+  suppression: () => 40,
+  inventory: (result) => (result.discovered === undefined ? 20 : 2),
+};
 
 function render(results: ClusterResult[], locate: SarifLocator = LINES, extra: Partial<SarifInput> = {}): Run {
   const log = renderSarif({ results, baselineUri: BASELINE, locate, ...extra }) as { runs: Run[] };
@@ -159,6 +167,84 @@ describe("locations and fingerprints", () => {
   });
 });
 
+describe("inventory findings", () => {
+  const NEW =
+    "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/aks-new";
+  const GONE = NEW.replace("aks-new", "aks-gone");
+  const unbaselined = () =>
+    unbaselinedResult(
+      {
+        id: NEW,
+        name: "aks-new",
+        subscriptionId: "00000000-0000-0000-0000-000000000001",
+        resourceGroup: "rg1",
+        location: "westeurope",
+        networkPlugin: "azure",
+        tags: { env: "prod" },
+      },
+      "warning",
+    );
+  const removed = () => removedResult(GONE, "Resource Manager answers 404 ResourceNotFound", "error");
+  const inventory = (result: ClusterResult) => {
+    if (result.kind !== "inventory") throw new Error(`expected an inventory result, got ${result.kind}`);
+    return [result, result.findings[0]!] as const;
+  };
+
+  it("are results at their lines, naming their rules, at their severities, fingerprinted by rule, cluster and path", () => {
+    const run = render([kubenetDrifted(), unbaselined(), removed()]);
+    const byRule = (rule: string) => run.results.find((entry) => entry.ruleId === rule);
+    const fresh = byRule("inventory.unbaselined");
+    const gone = byRule("inventory.removed");
+    expect(fresh).toMatchObject({
+      level: "warning",
+      ruleIndex: RULE_CATALOG.findIndex((rule) => rule.id === "inventory.unbaselined"),
+      message: { text: expect.stringMatching(/^aks-new: The cluster is in the fleet's scope/u) },
+      properties: { clusterId: NEW, path: "clusters", actual: "azure plugin, westeurope, tags env=prod" },
+    });
+    expect(gone).toMatchObject({
+      level: "error",
+      ruleIndex: RULE_CATALOG.findIndex((rule) => rule.id === "inventory.removed"),
+      message: { text: expect.stringMatching(/^aks-gone: The baseline lists a cluster that no longer exists/u) },
+    });
+    expect(fresh?.locations[0]?.physicalLocation.region).toEqual({ startLine: 2 });
+    expect(gone?.locations[0]?.physicalLocation.region).toEqual({ startLine: 20 });
+    expect(fresh?.partialFingerprints[FINGERPRINT_KEY]).toBe(findingFingerprint(inventory(unbaselined())[1]));
+    expect(gone?.partialFingerprints[FINGERPRINT_KEY]).toBe(
+      findingFingerprint({ rule: "inventory.removed", clusterId: GONE.toUpperCase(), path: "clusters" }),
+    );
+    const rules = run.results.map((entry) => entry.ruleId);
+    expect(rules.indexOf("inventory.removed")).toBeLessThan(rules.indexOf("inventory.unbaselined"));
+    expect(run.invocations[0]?.executionSuccessful).toBe(true);
+  });
+
+  it("a removal a capture made is an accepted suppression without a line in the file", () => {
+    const run = render([
+      removedResult(GONE, "404", "error", "Its entry was removed from the baseline by this capture."),
+    ]);
+    expect(run.results[0]?.suppressions).toEqual([
+      {
+        kind: "inSource",
+        status: "accepted",
+        justification: "Its entry was removed from the baseline by this capture.",
+      },
+    ]);
+  });
+
+  it("the baseline's locator: a removed cluster at its entry's key, an unbaselined one at `clusters`, else line 1", () => {
+    const entry = (id: string) => `  ${id}:\n    networkProfile:\n      networkPlugin: azure\n`;
+    const parsed = parseBaseline(
+      `# fleet\nversion: 1\n\nclusters:\n${entry(NEW.replace("aks-new", "aks1"))}${entry(GONE)}`,
+      BASELINE,
+    );
+    const locate = baselineLocator(parsed);
+    expect(locate.inventory(...inventory(removed()))).toBe(8);
+    expect(locate.inventory(...inventory(unbaselined()))).toBe(4);
+    const only = parseBaseline(`version: 1\nexclude:\n  - {id: ${GONE}, reason: r}\nclusters: {}\n`, BASELINE);
+    expect(baselineLocator(only).inventory(...inventory(unbaselined()))).toBe(4);
+    expect(baselineLocator(undefined).inventory(...inventory(removed()))).toBe(1);
+  });
+});
+
 describe("silenced findings and unreadable clusters", () => {
   it("reports a silenced finding as accepted, with its reason and the line of the entry that silences it", () => {
     const silenced = finding({ rule: "routes.count", severity: "warning", suppressed: "scaling in CHG-1234" });
@@ -209,6 +295,19 @@ it("writes a log that Microsoft's SARIF validator (SARIF and GitHub rules) and t
     kubenetDrifted(),
     withFindings([silenced]),
     { kind: "error", clusterId: "/subscriptions/s/x/managedClusters/c2", message: "403" },
+    removedResult(`${clusterId}-gone`, "Resource Manager answers 404", "error", "removed by this capture"),
+    unbaselinedResult(
+      {
+        id: `${clusterId}-new`,
+        name: "new",
+        subscriptionId: "s",
+        resourceGroup: "rg",
+        location: null,
+        networkPlugin: null,
+        tags: {},
+      },
+      "warning",
+    ),
   ];
   const provenance = { repositoryUri: "https://github.com/contoso/platform-network", revisionId: "0123456789abcdef" };
   const file = path.join(await mkdtemp(path.join(tmpdir(), "sarif-unit-")), "findings.sarif");

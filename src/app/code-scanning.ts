@@ -23,7 +23,7 @@ function suppressionLine(parsed: ParsedBaseline, result: CheckedResult, item: Fi
 }
 
 /** Lines in the baseline; without one (a capture run has no findings) every line is the first. */
-function locator(parsed: ParsedBaseline | undefined): SarifLocator {
+export function baselineLocator(parsed: ParsedBaseline | undefined): SarifLocator {
   return {
     cluster: (clusterId) => parsed?.locate(clusterId, [])?.line ?? 1,
     finding: (result, item) =>
@@ -31,6 +31,7 @@ function locator(parsed: ParsedBaseline | undefined): SarifLocator {
       parsed?.locate(result.clusterId, [])?.line ??
       1,
     suppression: (result, item) => (parsed ? suppressionLine(parsed, result, item) : undefined),
+    inventory: (result) => parsed?.locate(result.clusterId, [])?.line ?? parsed?.locateClusters()?.line ?? 1,
   };
 }
 
@@ -48,7 +49,7 @@ export function codeScanningLog(
   return renderSarif({
     results,
     baselineUri: repositoryPath(settings),
-    locate: locator(parsed),
+    locate: baselineLocator(parsed),
     provenance:
       repository && commit
         ? { repositoryUri: `${settings.issues.serverUrl}/${repository}`, revisionId: commit }

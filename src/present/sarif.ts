@@ -1,6 +1,8 @@
 /**
  * The run's findings as a SARIF 2.1.0 log (findings.sarif), for GitHub code
- * scanning: one result per finding at the baseline line it concerns, the rule
+ * scanning: one result per finding at the baseline line it concerns (an
+ * inventory finding at its cluster's entry, or at `clusters` when the baseline
+ * lacks the cluster), the rule
  * catalog as the tool's rules, silenced findings as suppressions, unreadable
  * clusters as tool execution notifications. Pure.
  *
@@ -54,9 +56,14 @@ export interface SarifLocator {
   finding(result: CheckedResult, finding: Finding): number;
   /** The line of the `suppress` entry that silences a finding, when there is one. */
   suppression(result: CheckedResult, finding: Finding): number | undefined;
+  /** The line of an inventory finding: a removed cluster's entry, or the `clusters` key for one the baseline lacks. */
+  inventory(result: InventoryResult, finding: Finding): number;
 }
 
 export type CheckedResult = Extract<ClusterResult, { kind: "checked" }>;
+export type InventoryResult = Extract<ClusterResult, { kind: "inventory" }>;
+/** A result whose findings go into the log. */
+type FindingResult = CheckedResult | InventoryResult;
 
 export interface SarifInput {
   results: readonly ClusterResult[];
@@ -139,10 +146,19 @@ function location(uri: string, line: number): Json {
   };
 }
 
-function sarifResult(input: SarifInput, result: CheckedResult, item: Finding): Json {
+function lineOf(locate: SarifLocator, result: FindingResult, item: Finding): number {
+  return result.kind === "checked" ? locate.finding(result, item) : locate.inventory(result, item);
+}
+
+/** The line of the baseline entry that silences a finding; an inventory finding is silenced by the run, not the file. */
+function suppressionLine(locate: SarifLocator, result: FindingResult, item: Finding): number | undefined {
+  return item.suppressed === undefined || result.kind !== "checked" ? undefined : locate.suppression(result, item);
+}
+
+function sarifResult(input: SarifInput, result: FindingResult, item: Finding): Json {
   const ruleIndex = RULE_CATALOG.findIndex((rule) => rule.id === item.rule);
   const fingerprint = findingFingerprint(item);
-  const suppressedAt = item.suppressed === undefined ? undefined : input.locate.suppression(result, item);
+  const suppressedAt = suppressionLine(input.locate, result, item);
   return {
     ruleId: item.rule,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
@@ -150,7 +166,7 @@ function sarifResult(input: SarifInput, result: CheckedResult, item: Finding): J
     message: { text: `${lastSegment(item.clusterId)}: ${item.message}` },
     locations: [
       {
-        ...location(input.baselineUri, input.locate.finding(result, item)),
+        ...location(input.baselineUri, lineOf(input.locate, result, item)),
         logicalLocations: [{ fullyQualifiedName: item.resourceId, kind: "resource" }],
       },
     ],
@@ -178,11 +194,11 @@ function sarifResult(input: SarifInput, result: CheckedResult, item: Finding): J
 }
 
 /** Active findings first, errors before warnings, so a cut at GitHub's limit drops the least. */
-function ranked(input: SarifInput): [CheckedResult, Finding][] {
+function ranked(input: SarifInput): [FindingResult, Finding][] {
   const all = input.results.flatMap((result) =>
-    result.kind === "checked" ? result.findings.map((item): [CheckedResult, Finding] => [result, item]) : [],
+    result.kind === "error" ? [] : result.findings.map((item): [FindingResult, Finding] => [result, item]),
   );
-  const rank = ([, item]: [CheckedResult, Finding]) =>
+  const rank = ([, item]: [FindingResult, Finding]) =>
     (item.suppressed === undefined ? 0 : 2) + (item.severity === "error" ? 0 : 1);
   return all
     .map((entry, index) => ({ entry, index }))

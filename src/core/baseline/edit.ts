@@ -14,7 +14,7 @@
  * `existingManagedRoutes(text, clusterId)`) and builds the entries with them.
  */
 import { isDeepStrictEqual } from "node:util";
-import { isMap, isNode, isScalar, LineCounter, type Pair, type YAMLMap } from "yaml";
+import { isMap, isNode, isScalar, LineCounter, type Document, type Pair, type YAMLMap } from "yaml";
 import { idKey } from "../arm-ids.js";
 import { GateError } from "../errors.js";
 import type { Baseline, BaselineCluster, ManagedRoutesMode } from "../model.js";
@@ -154,27 +154,42 @@ function newFileText(baseline: Baseline, schemaUrl: string): string {
  * deeper than its key, and the comment lines directly above its key at the
  * key's indentation (no blank line between: they are about it); every other
  * byte stays, and of the blank lines around a removed entry one is kept. An ID
- * the file does not list is ignored. Throws a GateError when the text is not a
- * valid baseline or when no entry would be left.
+ * the file does not list is ignored. Removing the last entry leaves
+ * `clusters: {}` when the file excludes a cluster. Throws a GateError when the
+ * text is not a valid baseline or when it would be left with neither an entry
+ * nor an exclusion.
  */
 export function removeClusters(existingText: string, file: string, ids: readonly string[]): string {
   const before = parseBaseline(existingText, file).baseline;
   const removed = new Set(ids.map(idKey));
   const kept = before.clusters.filter((cluster) => !removed.has(idKey(cluster.id)));
   if (kept.length === before.clusters.length) return existingText;
-  if (kept.length === 0) {
+  if (kept.length === 0 && before.exclusions.length === 0) {
     throw new GateError(
-      `Removing every cluster entry would leave ${file} with none, so it was left as it was.`,
-      "A baseline lists at least one cluster: delete the file instead when the gate should check none.",
+      `Removing every cluster entry would leave ${file} with no cluster and no exclusion, so it was left as it was.`,
+      "A baseline lists at least one cluster or one exclusion: delete the file instead when the gate should check none.",
     );
   }
+  const document = readDocument(existingText, file, new LineCounter());
   const pairs = clustersMap(existingText, file).items.filter((pair) => removed.has(idKey(keyText(pair) ?? "")));
   const regions = mergedRegions(
     existingText,
     pairs.map((pair) => entryRegion(existingText, pair)),
   );
   const edits = regions.map((region) => ({ ...withBlankLines(existingText, region), text: "" }));
+  if (kept.length === 0) edits.push(emptyClusters(existingText, file, document));
   return verified(applyEdits(existingText, edits), file, { ...before, clusters: kept });
+}
+
+/** The edit that writes `{}` after the `clusters:` key, for a file left with exclusions only. */
+function emptyClusters(text: string, file: string, document: Document): Edit {
+  const pair = isMap(document.contents)
+    ? document.contents.items.find((item) => keyText(item) === "clusters")
+    : undefined;
+  const key = pair !== undefined && isScalar(pair.key) ? pair.key.range : undefined;
+  const colon = key ? text.indexOf(":", key[1]) : -1;
+  if (colon === -1) throw unsupportedLayout(file, "clusters");
+  return { start: colon + 1, end: colon + 1, text: " {}" };
 }
 
 interface Region {
@@ -311,10 +326,10 @@ interface Edit {
   text: string;
 }
 
-/** The block map of `clusters` in the document of the text. */
+/** The map of `clusters` in the document of the text: a block map, or `{}` (a file with exclusions only). */
 function clustersMap(text: string, file: string): YAMLMap {
   const clusters = readDocument(text, file, new LineCounter()).get("clusters", true);
-  if (!isMap(clusters) || clusters.flow) throw unsupportedLayout(file, "clusters");
+  if (!isMap(clusters) || (clusters.flow && clusters.items.length > 0)) throw unsupportedLayout(file, "clusters");
   return clusters;
 }
 
@@ -334,7 +349,7 @@ function editText(
     if (pair === undefined) added.push(entry);
     else edits.push(...entryEdits(text, file, pair, entry, existing.get(idKey(entry.id))));
   }
-  if (added.length > 0) edits.push(appendEntries(text, file, clusters, sortedById(added)));
+  if (added.length > 0) edits.push(...appendEntries(text, file, clusters, sortedById(added)));
   return applyEdits(text, edits);
 }
 
@@ -354,7 +369,8 @@ function keyText(pair: Pair): string | undefined {
   return isScalar(pair.key) && typeof pair.key.value === "string" ? pair.key.value : undefined;
 }
 
-function appendEntries(text: string, file: string, clusters: YAMLMap, entries: readonly BaselineCluster[]): Edit {
+function appendEntries(text: string, file: string, clusters: YAMLMap, entries: readonly BaselineCluster[]): Edit[] {
+  if (clusters.flow) return replaceEmpty(text, file, clusters, entries);
   const last = clusters.items.at(-1);
   const lastKey = last && (isScalar(last.key) ? last.key : undefined);
   if (last === undefined || lastKey?.range === undefined || lastKey.range === null) {
@@ -363,7 +379,27 @@ function appendEntries(text: string, file: string, clusters: YAMLMap, entries: r
   const at = entryRegion(text, last).end;
   const body = Object.fromEntries(entries.map((entry) => [entry.id, toFileEntry(entry)]));
   const rendered = renderYaml(body, indentAt(text, lastKey.range[0]));
-  return { start: at, end: at, text: (text.slice(0, at).endsWith("\n") ? "" : "\n") + rendered };
+  return [{ start: at, end: at, text: (text.slice(0, at).endsWith("\n") ? "" : "\n") + rendered }];
+}
+
+/**
+ * `clusters: {}` made a block map of `entries`: the `{}` goes (a comment after
+ * it stays on the key's line) and the entries follow that line, indented two
+ * spaces deeper than the key.
+ */
+function replaceEmpty(text: string, file: string, clusters: YAMLMap, entries: readonly BaselineCluster[]): Edit[] {
+  const range = clusters.range;
+  if (range === undefined || range === null) throw unsupportedLayout(file, "clusters");
+  let start = range[0];
+  while (start > 0 && (text[start - 1] === " " || text[start - 1] === "\t")) start -= 1;
+  const at = nextLineStart(text, range[1]);
+  const body = Object.fromEntries(entries.map((entry) => [entry.id, toFileEntry(entry)]));
+  const keyLine = text.slice(lineStart(text, range[0]), range[0]);
+  const rendered = renderYaml(body, `${keyLine.slice(0, depthOf(keyLine))}  `);
+  return [
+    { start, end: range[1], text: "" },
+    { start: at, end: at, text: (text.slice(0, at).endsWith("\n") ? "" : "\n") + rendered },
+  ];
 }
 
 /**

@@ -31,6 +31,8 @@ export interface ParsedBaseline {
   locate(clusterId: string, path: readonly PathSegment[]): SourceLocation | undefined;
   /** The line of a cluster's item in `exclude` (its ID compared ignoring case). */
   locateExclusion(clusterId: string): SourceLocation | undefined;
+  /** The line of the `clusters` key. */
+  locateClusters(): SourceLocation | undefined;
 }
 
 export interface BaselineProblem extends Problem {
@@ -88,6 +90,10 @@ export function parseBaseline(text: string, file: string): ParsedBaseline {
     baseline: toBaseline(value),
     locate: (clusterId, path) => locate(source, file, clusterId, path),
     locateExclusion: (clusterId) => locateExclusion(source, file, clusterId),
+    locateClusters: () => {
+      const clusters = childOf(source, { node: source.doc.contents, line: 1 }, "clusters");
+      return clusters === undefined ? undefined : { file, line: clusters.line };
+    },
   };
 }
 

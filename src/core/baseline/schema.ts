@@ -13,7 +13,7 @@
  * the calendar has) the parser checks after it (spec.ts says why for each).
  */
 import { caseInsensitive, FORMATS } from "./formats.js";
-import { BASELINE_SCHEMA_URL, BASELINE_SPEC, type FieldSpec } from "./spec.js";
+import { BASELINE_SCHEMA_URL, BASELINE_SPEC, type FieldSpec, type MapSpec } from "./spec.js";
 
 export type JsonSchema = { [key: string]: JsonValue };
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -35,6 +35,26 @@ export function schemaText(): string {
 
 function withNull(type: string, nullable: boolean | undefined): JsonValue {
   return nullable ? [type, "null"] : type;
+}
+
+/**
+ * A dictionary that may be empty while a list beside it has an item (spec.ts's
+ * `emptyWith`): if the list has one, nothing more; else the dictionary needs
+ * its `minEntries`. Several such dictionaries in one map are an `allOf`.
+ */
+function emptyAllowances(spec: MapSpec): JsonSchema {
+  const conditions = Object.entries(spec.fields).flatMap(([key, field]): JsonSchema[] => {
+    if (field.kind !== "dictionary" || field.emptyWith === undefined) return [];
+    const list = field.emptyWith;
+    return [
+      {
+        if: { required: [list], properties: { [list]: { type: "array", minItems: 1 } } },
+        else: { properties: { [key]: { type: "object", minProperties: field.minEntries } } },
+      },
+    ];
+  });
+  if (conditions.length === 0) return {};
+  return conditions.length === 1 && conditions[0] !== undefined ? conditions[0] : { allOf: conditions };
 }
 
 export function schemaOf(spec: FieldSpec): JsonSchema {
@@ -65,11 +85,12 @@ export function schemaOf(spec: FieldSpec): JsonSchema {
         additionalProperties: false,
         ...(spec.required.length > 0 ? { required: [...spec.required] } : {}),
         properties: Object.fromEntries(Object.entries(spec.fields).map(([key, field]) => [key, schemaOf(field)])),
+        ...emptyAllowances(spec),
       };
     case "dictionary":
       return {
         type: "object",
-        minProperties: spec.minEntries,
+        ...(spec.emptyWith === undefined ? { minProperties: spec.minEntries } : {}),
         propertyNames: { format: spec.key, pattern: FORMATS[spec.key].pattern },
         additionalProperties: schemaOf(spec.value),
       };

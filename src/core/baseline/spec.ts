@@ -55,6 +55,12 @@ export interface DictionarySpec {
   /** Keys must differ ignoring case. */
   caseInsensitiveKeys: boolean;
   minEntries: number;
+  /**
+   * A list beside the dictionary (in the same map) whose having an item lets
+   * the dictionary be empty: the schema says `minEntries` only when that list
+   * is absent or empty.
+   */
+  emptyWith?: string;
 }
 
 /** Where the JSON Schema of the file is published; the `$schema` comment of a new file points here. */
@@ -270,7 +276,15 @@ export const BASELINE_SPEC: MapSpec = {
   required: ["version", "clusters"],
   fields: {
     version: { kind: "literal", value: 1 },
-    clusters: { kind: "dictionary", key: "clusterId", value: cluster, caseInsensitiveKeys: true, minEntries: 1 },
+    // `clusters: {}` with exclusions only: a team commits what it does not gate before the first fleet capture.
+    clusters: {
+      kind: "dictionary",
+      key: "clusterId",
+      value: cluster,
+      caseInsensitiveKeys: true,
+      minEntries: 1,
+      emptyWith: "exclude",
+    },
     exclude: { kind: "list", item: exclusion, uniqueBy: "id" },
   },
   refine: excludedAndGated,

@@ -95,7 +95,8 @@ function atValue(source: Source, path: readonly PathSegment[], message: string):
 function schemaProblems(source: Source, plain: PlainDocument, errors: readonly ErrorObject[]): Located[] {
   return errors.flatMap((error) => {
     // An enum is an anyOf of its exact spellings and a case-insensitive pattern: the anyOf error says it all.
-    if (error.schemaPath.includes("/anyOf/") || error.keyword === "propertyNames") return [];
+    // A failed `if` (a dictionary that may be empty beside a list) only repeats its `else` branch's error.
+    if (error.schemaPath.includes("/anyOf/") || error.keyword === "propertyNames" || error.keyword === "if") return [];
     const path = segmentsOf(error.instancePath, plain.value);
     const within = (broken: readonly PathSegment[]) => broken.every((segment, index) => path[index] === segment);
     if (plain.broken.some(within)) return [];
