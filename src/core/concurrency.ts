@@ -44,8 +44,12 @@ export async function mapInterleaved<T, R>(
 ): Promise<R[]> {
   const indexed = items.map((item, index) => ({ item, index }));
   const results = new Array<R>(items.length);
-  await mapLimit(interleaved(indexed, ({ item }) => group(item)), limit, async ({ item, index }) => {
-    results[index] = await fn(item);
-  });
+  await mapLimit(
+    interleaved(indexed, ({ item }) => group(item)),
+    limit,
+    async ({ item, index }) => {
+      results[index] = await fn(item);
+    },
+  );
   return results;
 }
