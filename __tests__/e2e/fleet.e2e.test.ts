@@ -3,11 +3,13 @@
  * and its Azure Resource Graph stand-in: discovery of two subscriptions, the
  * inventory findings (a cluster nobody baselined, a baseline cluster that is
  * gone) told apart from clusters that cannot be read, a fleet capture in one
- * write, both data sources, the read-only promise and the input errors.
+ * write, the issue of a gone cluster closed once its entry left the baseline,
+ * both data sources, the read-only promise and the input errors.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type ArmSandbox, authorizationFailedFault, startArmSandbox } from "../../sandbox/arm.js";
+import { type GitHubSandbox, startGitHubSandbox } from "../../sandbox/github.js";
 import { type ActionRun, runAction } from "../../sandbox/run-action.js";
 import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
 import { removeClusters } from "../../src/core/baseline/edit.js";
@@ -326,6 +328,70 @@ describe("capture with scope: the fleet in one change", () => {
     const orders = fleet.orders.clusterId.toLowerCase();
     expect(after.get(orders)).toBe(before.get(orders));
     expect(after.has(fleet.search.clusterId.toLowerCase())).toBe(true);
+  });
+});
+
+describe("the issue of a cluster that is gone and out of the baseline", () => {
+  const TOKEN = "ghs_fleet_e2e_token";
+  let github: GitHubSandbox;
+
+  beforeEach(async () => {
+    github = await startGitHubSandbox({ token: TOKEN });
+  });
+
+  afterEach(async () => {
+    await github.close();
+  });
+
+  function withIssues(workspace: string, scope: string, mode = "check"): Promise<ActionRun> {
+    return runAction({
+      workspace,
+      armEndpoint: sandbox.url,
+      ca: sandbox.ca,
+      inputs: { "github-token": TOKEN, scope, mode },
+      env: { GITHUB_API_URL: github.url },
+    });
+  }
+
+  function issueOf(name: Name) {
+    return [...github.issues.values()].find((issue) =>
+      issue.title.includes(fleet[name].clusterId.split("/").at(-1) ?? ""),
+    );
+  }
+
+  it("is closed by a check of its fleet, never by a check of another scope sharing the label", async () => {
+    const workspace = await baselinedWorkspace();
+    const file = path.join(workspace, BASELINE);
+    const scopeC = `/subscriptions/${C}`;
+    deleteCluster("legacy", true);
+    deleteCluster("other", true);
+    expect(await withIssues(workspace, SCOPE)).toMatchObject({ code: 1, outputs: { result: "drift" } });
+    expect(await withIssues(workspace, scopeC)).toMatchObject({ code: 1, outputs: { result: "drift" } });
+    const [legacy, other] = [issueOf("legacy"), issueOf("other")];
+    expect([legacy?.state, other?.state]).toEqual(["open", "open"]);
+
+    // The fleet capture's pull request takes legacy out; the other job's baseline change takes other out.
+    expect(await withIssues(workspace, SCOPE, "capture")).toMatchObject({ code: 0 });
+    await writeFile(file, removeClusters(await readFile(file, "utf8"), BASELINE, [fleet.other.clusterId]));
+    expect(idsOf(await readFile(file, "utf8"))).not.toContain("aks-legacy-prod");
+
+    const check = await withIssues(workspace, SCOPE);
+    expect(check).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(issueOf("legacy")).toMatchObject({ state: "closed", labels: expect.arrayContaining(["resolved"]) });
+    expect(issueOf("other")?.state).toBe("open");
+    const comment = github.commentsOn(legacy?.number ?? 0).at(-1)?.body ?? "";
+    expect(comment).toContain(`${fleet.legacy.clusterId}\` no longer exists`);
+    expect(comment).toContain("its entry is gone from the baseline");
+    expect(comment).toMatch(/\[run \d+\]\(https:\/\/github\.com\/.*\/actions\/runs\/\d+\)/);
+    expect(
+      github
+        .commentsOn(other?.number ?? 0)
+        .map((item) => item.body)
+        .join("\n"),
+    ).not.toContain("no longer exists");
+
+    expect(await withIssues(workspace, scopeC)).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(issueOf("other")?.state).toBe("closed");
   });
 });
 

@@ -4,7 +4,7 @@
  * scope that the baseline does not list and the baseline clusters that are
  * gone; a capture writes every cluster of the scope in one change.
  */
-import { sameId } from "../core/arm-ids.js";
+import { idKey, sameId } from "../core/arm-ids.js";
 import { GateError } from "../core/errors.js";
 import type { DiscoveredCluster, FactSource, FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
 export type { FleetFacts } from "../core/fleet/discovery.js";
@@ -15,6 +15,7 @@ import type { ParsedBaseline } from "../core/baseline/parse.js";
 import { NotFoundError } from "../io/azure/failures.js";
 import type { ArmReader } from "../io/azure/reader.js";
 import { describeError } from "../core/errors.js";
+import type { FleetRoster } from "../core/issues/plan.js";
 import type { DataSource, Settings } from "./settings.js";
 
 /** A reader that answers from Resource Graph where it can, and says where each fact came from. */
@@ -59,6 +60,33 @@ export function inFleet(scopes: readonly FleetScope[], discovery: FleetDiscovery
       ? discovery.readableSubscriptions.has(subscriptionOfId(clusterId))
       : withinScope(scope, clusterId),
   );
+}
+
+/**
+ * What the issues of a fleet check need to close those of clusters that are
+ * gone: the fleet's bounds (as `inFleet`) and every cluster the run knows of,
+ * its results, discovery, and the whole baseline with its exclusions.
+ */
+export function fleetRoster(
+  fleet: Pick<Settings["fleet"], "scopes" | "tags">,
+  parsed: ParsedBaseline,
+  discovery: FleetDiscovery,
+  results: readonly ClusterResult[],
+): FleetRoster {
+  const { scopes, tags } = fleet;
+  const known = new Set(
+    [
+      ...results.map((result) => result.clusterId),
+      ...discovery.clusters.map((cluster) => cluster.id),
+      ...parsed.baseline.clusters.map((cluster) => cluster.id),
+      ...parsed.baseline.exclusions.map((entry) => entry.id),
+    ].map(idKey),
+  );
+  return {
+    covers: (clusterId) => inFleet(scopes, discovery, clusterId),
+    knows: (clusterId) => known.has(idKey(clusterId)),
+    tags: tags.map((tag) => `${tag.key}=${tag.value}`),
+  };
 }
 
 /** The clusters named by `scope` lines that are cluster IDs, read from Resource Manager (no Resource Graph needed). */

@@ -19,12 +19,14 @@ import { inShard } from "../core/shard.js";
 import { findingLine, type Verdict, verdictOf } from "../core/verdict.js";
 import type { ClusterSelector, Settings } from "./settings.js";
 import type { FleetReader } from "../core/fleet/discovery.js";
+import type { FleetRoster } from "../core/issues/plan.js";
 import { removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
 import { managedRoutesByCluster, removeClusters, upsertClusters } from "../core/baseline/edit.js";
 import {
   confirmMissing,
   discoverFleet,
   type FleetFacts,
+  fleetRoster,
   type FleetPlan,
   type GraphReading,
   planFleet,
@@ -59,6 +61,8 @@ export interface Outcome {
   baseline: ParsedBaseline | undefined;
   /** A run with `scope`: what discovery found and where the facts came from. */
   fleet?: FleetFacts;
+  /** A fleet check: its fleet's bounds and known clusters, to close the issues of clusters that are gone. */
+  roster?: FleetRoster;
 }
 
 /** The baseline file of the workspace, parsed and validated. */
@@ -88,6 +92,9 @@ export function selectClusters(settings: Settings, parsed: ParsedBaseline): Base
   if (parsed.baseline.clusters.length === 0) {
     throw new GateError(
       `The baseline file '${settings.baselineFile}' holds no clusters: a gate over nothing does not pass.`,
+      parsed.baseline.exclusions.length > 0
+        ? "It lists exclusions only: capture the fleet first ('mode: capture' with 'scope'), or check with 'scope'."
+        : undefined,
     );
   }
   if (clusters.length === 0) {
@@ -258,6 +265,7 @@ async function checkFleet(settings: Settings, deps: GateDeps, parsed: ParsedBase
     fleetSize: parsed.baseline.clusters.length,
     baseline: parsed,
     fleet: fleetFacts(settings, plan, reading.source),
+    roster: fleetRoster(settings.fleet, parsed, plan.discovery, results),
   };
 }
 

@@ -21,7 +21,10 @@ import {
   type IssuePlan,
   type IssuePublication,
   type IssueTarget,
+  type FleetRoster,
   planIssueAction,
+  RESOLVED_LABEL,
+  retiredIssues,
   sortIssues,
   type SuspectIssue,
   type TrackedIssue,
@@ -44,6 +47,7 @@ import {
   renderDriftIssue,
   renderErrorIssue,
   renderInventoryIssue,
+  retiredComment,
 } from "../present/issue.js";
 import { idKey, lastSegment } from "../core/arm-ids.js";
 import type { ClusterChanges } from "../core/changes/attribute.js";
@@ -284,6 +288,49 @@ async function runJobs(api: IssueApi, context: Context, jobs: Job[], plans: Issu
   return { reports, stopped };
 }
 
+type Retired = ReturnType<typeof retiredIssues>[number];
+
+/** Closes one issue of a cluster that is gone, with a comment that says so and names the run. */
+async function closeRetired(api: IssueApi, context: Context, issue: Retired, tags: string[]) {
+  const { clusterId } = issue.state;
+  await api.addComment(issue.number, retiredComment(clusterId, tags, context.links));
+  await api.addLabels(issue.number, [RESOLVED_LABEL]);
+  const closed = await api.updateIssue(issue.number, { state: "closed", stateReason: "completed" });
+  return { number: closed.number, url: closed.url, open: closed.open };
+}
+
+/** The issues of clusters that are gone, closed one after another; a permanent refusal (now or earlier) stops the rest. */
+async function runRetired(
+  api: IssueApi,
+  context: Context,
+  retired: Retired[],
+  tags: string[],
+  { logger, stopped: before }: { logger: Logger; stopped: string | undefined },
+) {
+  const reports: ClusterIssueReport[] = [];
+  let stopped = before;
+  for (const issue of retired) {
+    const base = { clusterId: issue.state.clusterId, kind: issue.state.kind };
+    if (stopped !== undefined) {
+      reports.push({ ...base, action: "failed", notes: [], error: stopped });
+      continue;
+    }
+    try {
+      const closed = await closeRetired(api, context, issue, tags);
+      reports.push({ ...base, action: "closed", issue: closed, notes: [GONE_NOTE] });
+    } catch (error) {
+      if (error instanceof BudgetSpent) throw error;
+      const failure = explainGitHubError(error, context.options.repository);
+      if (failure.permanent) stopped = failure.message;
+      reports.push({ ...base, action: "failed", notes: [], error: failure.message });
+    }
+    logOutcome(logger, reports.at(-1) as ClusterIssueReport);
+  }
+  return { reports, stopped };
+}
+
+const GONE_NOTE = "the cluster no longer exists and its entry is gone from the baseline";
+
 /** What the issues of a run are made from: the verdict and what the run already read, nothing to read again. */
 export interface IssueInputs {
   verdict: Verdict;
@@ -295,6 +342,8 @@ export interface IssueInputs {
   links: IssueLinks;
   /** The writes behind the drift, from the Activity Log (app/changes.ts); absent when not looked up. */
   changes?: ChangeLookup;
+  /** A fleet check's fleet: the open issues of its clusters that are gone and out of the baseline are closed. */
+  roster?: FleetRoster;
 }
 
 /** Lists, plans and carries out every job with a GitHub client; GitHub's errors propagate. */
@@ -310,9 +359,11 @@ async function publishWith(
   const { tracked, suspects } = await listTracked(api, label, author);
   warnSuspects(deps.logger, suspects, author);
   const openBefore = tracked.filter((issue) => issue.open).length;
+  const planned = new Set(jobs.map((job) => job.target.fingerprint));
+  const retired = inputs.roster ? retiredIssues(tracked, inputs.roster, planned) : [];
   const plans = applyCap(
     jobs.map((job) => planIssueAction(tracked, job.target, deps.now())),
-    openBefore,
+    openBefore - retired.length,
     options.maxIssues,
   );
   const context: Context = {
@@ -323,7 +374,13 @@ async function publishWith(
     owners: ownerResolver(inputs.baseline, inputs.owners, inputs.links.baselineFile),
     changes: changesResolver(inputs.changes),
   };
-  const { reports, stopped } = await runJobs(api, context, jobs, plans, deps.logger);
+  const done = await runJobs(api, context, jobs, plans, deps.logger);
+  const gone = await runRetired(api, context, retired, inputs.roster?.tags ?? [], {
+    logger: deps.logger,
+    stopped: done.stopped,
+  });
+  const reports = [...done.reports, ...gone.reports];
+  const { stopped } = gone;
   const publication: IssuePublication = {
     written: true,
     reports,

@@ -176,6 +176,7 @@ async function fileIssues(
     options: issueOptions(settings),
     links,
     ...(changes ? { changes } : {}),
+    ...(outcome.roster ? { roster: outcome.roster } : {}),
   };
   const publication = await publishIssues(inputs, { logger: io.logger, now: () => io.now(), deadline });
   for (const [name, value] of Object.entries(issueOutputs(publication))) io.setOutput(name, value);

@@ -1,9 +1,10 @@
 /**
  * The hidden marker that makes an issue the gate's own: the first line of the
  * body, an HTML comment with the fingerprint of the cluster's resource ID, the
- * kind of issue and the findings it was written for. The gate finds its issue
- * by this marker, never by the title, which people edit. The findings travel
- * base64url-encoded, so that no value from Azure can end the comment.
+ * kind of issue, the cluster's resource ID and the findings it was written
+ * for. The gate finds its issue by this marker, never by the title, which
+ * people edit. The state travels base64url-encoded, so that no value from
+ * Azure can end the comment.
  */
 import { createHash } from "node:crypto";
 import type { Finding } from "../model.js";
@@ -21,6 +22,11 @@ export interface FindingKey {
 export interface IssueState {
   /** Fingerprint of the cluster's resource ID (case-insensitive, as ARM). */
   fingerprint: string;
+  /**
+   * The cluster's resource ID (shown in the body too: not secret); absent in
+   * markers written before it was kept, or when it does not match the fingerprint.
+   */
+  clusterId?: string;
   kind: IssueKind;
   /** Hash of everything the issue was written for: equal digests mean nothing to update. */
   digest: string;
@@ -56,6 +62,7 @@ export function driftState(clusterId: string, findings: Finding[]): IssueState {
   const keys = findings.map(findingKey);
   return {
     fingerprint: fingerprint(clusterId),
+    clusterId,
     kind: "drift",
     digest: digestOf(
       "drift",
@@ -79,6 +86,7 @@ export function stableErrorText(message: string): string {
 export function errorState(clusterId: string, message: string): IssueState {
   return {
     fingerprint: fingerprint(clusterId),
+    clusterId,
     kind: "error",
     digest: digestOf("error", [stableErrorText(message)]),
     items: [],
@@ -91,6 +99,7 @@ export function renderMarker(state: IssueState): string {
     d: state.digest,
     i: state.items.map((key) => [key.rule, key.path, key.hash]),
     u: state.duplicateOf,
+    c: state.clusterId,
   };
   const encoded = Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
   return `<!-- aks-network-gate:v1 fp=${state.fingerprint} kind=${state.kind} state=${encoded} -->`;
@@ -117,6 +126,8 @@ export function parseMarker(body: string | null | undefined): IssueState | undef
     if (typeof payload.d !== "string" || items === undefined) return undefined;
     const state: IssueState = { fingerprint: fp, kind: kind as IssueKind, digest: payload.d, items };
     if (typeof payload.u === "number") state.duplicateOf = payload.u;
+    // An ID that does not hash to the fingerprint is not the cluster's: kept out, as an old marker's.
+    if (typeof payload.c === "string" && fingerprint(payload.c) === fp) state.clusterId = payload.c;
     return state;
   } catch {
     return undefined;

@@ -222,6 +222,41 @@ export function applyCap(plans: IssuePlan[], openNow: number, max: number): Issu
   });
 }
 
+/**
+ * What a fleet check (`scope`) knows of its fleet, to close the issue of a
+ * cluster that is gone and out of the baseline, which no plan covers any more.
+ */
+export interface FleetRoster {
+  /** Whether a cluster lies in the run's fleet: inside a scope line, or in a subscription Resource Graph read for a management group. */
+  covers: (clusterId: string) => boolean;
+  /** Whether the run knows the cluster: a result of the run, listed by discovery, or in the baseline (entry or exclusion). */
+  knows: (clusterId: string) => boolean;
+  /** The run's `scope-tags` (`key=value`): with them, a cluster that drops a tag leaves the fleet as well. */
+  tags: string[];
+}
+
+/**
+ * The open gate issues of clusters that are gone: their marker names the
+ * cluster (an old marker without its ID is left alone), the cluster lies in
+ * this run's fleet (an issue of another job's scope sharing the label never
+ * does), and neither the run nor the baseline knows it. Issues a plan of this
+ * run is about (`planned`: fingerprints) are left to that plan.
+ */
+export function retiredIssues(
+  tracked: TrackedIssue[],
+  roster: FleetRoster,
+  planned: ReadonlySet<string>,
+): (TrackedIssue & { state: { clusterId: string } })[] {
+  return tracked
+    .filter((issue) => issue.open && !planned.has(issue.state.fingerprint))
+    .flatMap((issue) => {
+      const clusterId = issue.state.clusterId;
+      if (clusterId === undefined || !roster.covers(clusterId) || roster.knows(clusterId)) return [];
+      return [{ ...issue, state: { ...issue.state, clusterId } }];
+    })
+    .sort((a, b) => a.number - b.number);
+}
+
 /* ------------------------------------------------------------------ executor */
 
 /** Title, body and comments for a plan, rendered by the caller. */
