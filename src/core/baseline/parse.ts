@@ -21,7 +21,8 @@ import type {
 } from "../model.js";
 import { childOf, findPair, MAX_ALIASES, type PathSegment, type Problem, type Source } from "./document.js";
 import type { Plain } from "./spec.js";
-import { distinctProblems, validateDocument } from "./validate.js";
+import { distinctProblems, isValidPlain, validateDocument } from "./validate.js";
+import { EntryIndex, quickValue } from "./quick.js";
 
 export type { PathSegment } from "./document.js";
 
@@ -82,6 +83,69 @@ function describeProblems(file: string, problems: readonly Problem[]): string {
  * listing every problem; never anything else, whatever the input.
  */
 export function parseBaseline(text: string, file: string): ParsedBaseline {
+  return quickParse(text, file) ?? parseBaselineInFull(text, file);
+}
+
+/** How many entries' documents a quick read keeps for locating. */
+const ENTRY_DOCUMENTS_KEPT = 16;
+
+/**
+ * A valid file read quickly (quick.ts): its value without a YAML document;
+ * lines found in the one entry they are about, or, for a file not written as
+ * the gate writes it, in the full document, made when first asked for.
+ */
+function quickParse(text: string, file: string): ParsedBaseline | undefined {
+  const value = quickValue(text);
+  if (value === undefined || !isValidPlain(value)) return undefined;
+  const baseline = toBaseline(value);
+  let full: Source | undefined;
+  const fullSource = (): Source => {
+    const lines = new LineCounter();
+    full ??= { doc: readDocument(text, file, lines), lines };
+    return full;
+  };
+  let index: { entries: EntryIndex | undefined } | undefined;
+  const indexed = () =>
+    (index ??= {
+      entries: EntryIndex.of(
+        text,
+        baseline.clusters.map((cluster) => cluster.id),
+      ),
+    });
+  // The documents of the entries read last: a report locates one cluster's findings after another.
+  const entries = new Map<string, Source>();
+  const entrySource = (clusterId: string, entry: { text: string }): Source => {
+    const key = clusterId.toLowerCase();
+    const known = entries.get(key);
+    if (known !== undefined) return known;
+    const lines = new LineCounter();
+    const source = { doc: readDocument(entry.text, file, lines), lines };
+    if (entries.size >= ENTRY_DOCUMENTS_KEPT) entries.delete(entries.keys().next().value ?? "");
+    entries.set(key, source);
+    return source;
+  };
+  return {
+    baseline,
+    locate: (clusterId, path) => {
+      const byEntry = indexed().entries;
+      if (byEntry === undefined) return locate(fullSource(), file, clusterId, path);
+      const entry = byEntry.entry(clusterId);
+      if (entry === undefined) return undefined;
+      const found = locate(entrySource(clusterId, entry), file, clusterId, path);
+      return found && { file, line: found.line - 2 + entry.firstLine };
+    },
+    locateExclusion: (clusterId) => locateExclusion(fullSource(), file, clusterId),
+    locateClusters: () => clustersKey(fullSource(), file),
+  };
+}
+
+function clustersKey(source: Source, file: string): SourceLocation | undefined {
+  const clusters = childOf(source, { node: source.doc.contents, line: 1 }, "clusters");
+  return clusters === undefined ? undefined : { file, line: clusters.line };
+}
+
+/** Any file, read in full: its document, and every problem with its line. */
+export function parseBaselineInFull(text: string, file: string): ParsedBaseline {
   const lines = new LineCounter();
   const source: Source = { doc: readDocument(text, file, lines), lines };
   const { value, problems } = validated(source);
@@ -90,10 +154,7 @@ export function parseBaseline(text: string, file: string): ParsedBaseline {
     baseline: toBaseline(value),
     locate: (clusterId, path) => locate(source, file, clusterId, path),
     locateExclusion: (clusterId) => locateExclusion(source, file, clusterId),
-    locateClusters: () => {
-      const clusters = childOf(source, { node: source.doc.contents, line: 1 }, "clusters");
-      return clusters === undefined ? undefined : { file, line: clusters.line };
-    },
+    locateClusters: () => clustersKey(source, file),
   };
 }
 

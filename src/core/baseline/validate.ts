@@ -6,6 +6,7 @@
  * below) is checked after it, on the parts the schema found valid.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { Document, LineCounter } from "yaml";
 import {
   describeValue,
   lineOf,
@@ -260,4 +261,16 @@ function keysDifferingInCase(source: Source, map: PlainMap, format: FormatName, 
       atKey(source, [...path, key], `duplicate key: the same as on line ${line} (resource IDs are case-insensitive)`),
     ];
   });
+}
+
+/**
+ * Whether a plain value, made without a YAML document (quick.ts), is a valid
+ * baseline: the same schema and the same checks beyond it. Lines are not
+ * looked for: a value with any problem is read again in full, which names them.
+ */
+export function isValidPlain(value: Plain): boolean {
+  const validate = schemaValidator();
+  if (!validate(value)) return false;
+  const noLines: Source = { doc: new Document(null), lines: new LineCounter() };
+  return beyondSchema(noLines, value, BASELINE_SPEC, [], new Set()).length === 0;
 }
