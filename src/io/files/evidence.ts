@@ -38,6 +38,19 @@ interface EvidenceFile {
   content: string;
 }
 
+/** A file of the package, made when it is written, so that only one file's text is held at a time. */
+interface PendingFile {
+  name: string;
+  make: () => string;
+}
+
+/** A written file, as the manifest and SHA256SUMS list it. */
+interface WrittenFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
 /** JSON as written to the package: secrets redacted, control and bidirectional marks as JSON escapes. */
 function json(value: unknown): string {
   return jsonSafe(redact(`${JSON.stringify(value, null, 2)}\n`));
@@ -54,25 +67,27 @@ export function evidenceFolderName(run: RunContext, createdAt: Date): string {
   return run.runId ? `run-${run.runId}-${run.runAttempt ?? "1"}-${stamp}-${unique}` : `local-${stamp}-${unique}`;
 }
 
-function contentFiles(input: EvidenceInput): EvidenceFile[] {
+function contentFiles(input: EvidenceInput): PendingFile[] {
   const checked = input.results.filter((result) => result.kind === "checked");
+  const { changes, fleet } = input;
   return [
-    { name: "snapshot.json", content: json(checked.map((result) => result.snapshot)) },
-    { name: "expected.json", content: json(checked.map((result) => result.expected)) },
+    { name: "snapshot.json", make: () => json(checked.map((result) => result.snapshot)) },
+    { name: "expected.json", make: () => json(checked.map((result) => result.expected)) },
     {
       name: "findings.json",
-      content: json(
-        input.results.map((result) =>
-          result.kind === "error"
-            ? { clusterId: result.clusterId, status: "error", error: result.message }
-            : { clusterId: result.clusterId, status: result.kind, findings: result.findings },
+      make: () =>
+        json(
+          input.results.map((result) =>
+            result.kind === "error"
+              ? { clusterId: result.clusterId, status: "error", error: result.message }
+              : { clusterId: result.clusterId, status: result.kind, findings: result.findings },
+          ),
         ),
-      ),
     },
-    { name: "report.md", content: redact(input.report) },
-    { name: "findings.sarif", content: json(input.sarif) },
-    ...(input.changes ? [{ name: "changes.json", content: json(changesFile(input.changes)) }] : []),
-    ...(input.fleet ? [{ name: "fleet.json", content: json(fleetFile(input.fleet)) }] : []),
+    { name: "report.md", make: () => redact(input.report) },
+    { name: "findings.sarif", make: () => json(input.sarif) },
+    ...(changes ? [{ name: "changes.json", make: () => json(changesFile(changes)) }] : []),
+    ...(fleet ? [{ name: "fleet.json", make: () => json(fleetFile(fleet)) }] : []),
   ];
 }
 
@@ -131,7 +146,7 @@ function changesFile(lookup: ChangeLookup): unknown {
   };
 }
 
-function manifest(input: EvidenceInput, files: EvidenceFile[]): EvidenceFile {
+function manifest(input: EvidenceInput, files: WrittenFile[]): EvidenceFile {
   const checked = input.results.filter((result) => result.kind === "checked");
   return {
     name: "manifest.json",
@@ -153,11 +168,7 @@ function manifest(input: EvidenceInput, files: EvidenceFile[]): EvidenceFile {
         capturedAt: result.kind === "checked" ? result.snapshot.capturedAt : null,
       })),
       resourceIdsRead: [...new Set(checked.flatMap((result) => result.snapshot.resourceIdsRead))],
-      files: files.map((file) => ({
-        name: file.name,
-        bytes: Buffer.byteLength(file.content),
-        sha256: sha256(file.content),
-      })),
+      files,
     }),
   };
 }
@@ -170,17 +181,19 @@ function manifest(input: EvidenceInput, files: EvidenceFile[]): EvidenceFile {
  * under a temporary name and renamed.
  */
 export async function writeEvidence(input: EvidenceInput): Promise<string> {
-  const files = contentFiles(input);
-  const all = [...files, manifest(input, files)];
-  const sums = all.map((file) => `${sha256(file.content)}  ${file.name}\n`).join("");
   await mkdir(input.root, { recursive: true });
   const { name } = input;
   const staging = path.join(input.root, `.${name}.${randomBytes(4).toString("hex")}.tmp`);
+  const write = async (file: EvidenceFile): Promise<WrittenFile> => {
+    await writeFile(path.join(staging, file.name), file.content, { flag: "wx" });
+    return { name: file.name, bytes: Buffer.byteLength(file.content), sha256: sha256(file.content) };
+  };
   try {
     await mkdir(staging);
-    for (const file of [...all, { name: "SHA256SUMS", content: sums }]) {
-      await writeFile(path.join(staging, file.name), file.content, { flag: "wx" });
-    }
+    const written: WrittenFile[] = [];
+    for (const file of contentFiles(input)) written.push(await write({ name: file.name, content: file.make() }));
+    const all = [...written, await write(manifest(input, written))];
+    await write({ name: "SHA256SUMS", content: all.map((file) => `${file.sha256}  ${file.name}\n`).join("") });
     const target = path.join(input.root, name);
     await rename(staging, target);
     return target;
