@@ -28,6 +28,7 @@ import type { BaselineCluster } from "../src/core/model.js";
 import { type ArmSandbox, type RequestRecord, startArmSandbox } from "../sandbox/arm.js";
 import { ACTION_ENTRY, type RunOptions, runAction } from "../sandbox/run-action.js";
 import { staticTokenCredential, trustCertificateInProcess } from "../sandbox/trust.js";
+import { makeCertificate } from "../sandbox/cert.js";
 import { type BuiltCluster, kubenetCluster, World } from "../sandbox/world.js";
 import { fleetScaleRows } from "./fleet-scale.js";
 import { reportSizeRows } from "./report-size.js";
@@ -325,7 +326,10 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const sandbox = await startArmSandbox(new World(), { pageSize: 1000 });
+  // One certificate for every sandbox of the run: the sandbox certificates all name the same
+  // subject, so a second one trusted beside the first is not found by its issuer.
+  const certificate = await makeCertificate();
+  const sandbox = await startArmSandbox(new World(), { pageSize: 1000, certificate });
   const untrust = trustCertificateInProcess(sandbox.ca);
   try {
     const small = kubenetCluster({
@@ -340,7 +344,7 @@ async function main(): Promise<void> {
     sandbox.latencyMs = LATENCY_MS;
     rows.push(...(await oneClusterRows(sandbox)), ...(await fleetRows(sandbox)), ...bundleRows());
     rows.push(...(await reportSizeRows(sandbox)));
-    rows.push(...(await fleetScaleRows()));
+    rows.push(...(await fleetScaleRows(certificate)));
     printTable(rows);
   } finally {
     untrust();

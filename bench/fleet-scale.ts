@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { captureCluster } from "../src/app/capture-cluster.js";
 import { baselineFromSnapshot } from "../src/core/baseline/from-snapshot.js";
+import { upsertClusters } from "../src/core/baseline/edit.js";
 import { mapLimit } from "../src/core/concurrency.js";
 import { resolveCloud } from "../src/io/azure/clouds.js";
 import { SdkArmReader } from "../src/io/azure/sdk-reader.js";
@@ -83,14 +84,15 @@ async function workspaceFor(world: World, certificate: SandboxCertificate, clust
     const snapshots = await mapLimit(clusters, 32, (cluster) =>
       captureCluster(reader, refOf(cluster), () => new Date()),
     );
-    const entries = Object.fromEntries(
-      snapshots
-        .map((snapshot) => baselineFromSnapshot(snapshot))
-        .map(({ id, suppressions, ...entry }) => [id, { ...entry, suppress: suppressions }]),
+    // Written as a fleet capture writes it, so the check reads the file a team would commit.
+    const text = upsertClusters(
+      null,
+      BASELINE,
+      snapshots.map((snapshot) => baselineFromSnapshot(snapshot)),
     );
     const workspace = await mkdtemp(path.join(tmpdir(), "gate-bench-fleet-"));
     await mkdir(path.join(workspace, ".github"));
-    await writeFile(path.join(workspace, BASELINE), JSON.stringify({ version: 1, clusters: entries }, null, 1));
+    await writeFile(path.join(workspace, BASELINE), text);
     return workspace;
   } finally {
     await unthrottled.close();
@@ -259,15 +261,19 @@ function definitionRow(): Row {
   };
 }
 
-/** The fleet under Azure's limits, both ways, as rows of the benchmark's table. */
-export async function fleetScaleRows(): Promise<Row[]> {
+/**
+ * The fleet under Azure's limits, both ways, as rows of the benchmark's table.
+ * `certificate`: the one the caller's process already trusts (the sandbox
+ * certificates all name the same subject, so a second one would not be found).
+ */
+export async function fleetScaleRows(certificate?: SandboxCertificate): Promise<Row[]> {
   const clusters = fleet();
   const world = new World(...clusters.flatMap((cluster) => cluster.resources));
-  const certificate = await makeCertificate();
-  const untrust = trustCertificateInProcess(certificate.cert);
-  const workspace = await workspaceFor(world, certificate, clusters).finally(untrust);
+  const own = certificate ?? (await makeCertificate());
+  const untrust = certificate ? () => undefined : trustCertificateInProcess(own.cert);
+  const workspace = await workspaceFor(world, own, clusters).finally(untrust);
   const sandbox = await startArmSandbox(world, {
-    certificate,
+    certificate: own,
     pageSize: 1000,
     latencyMs: LATENCY_MS,
     throttle: { capacity: ARM_BUCKET, refillPerSecond: ARM_REFILL_PER_SECOND },
