@@ -21,7 +21,7 @@ import {
   nodeSubnetTables,
   PER_NODE_PREFIX,
 } from "./network.js";
-import { type NetworkRule, type RuleContext, type Violation } from "./rule.js";
+import { type FleetMember, type NetworkRule, type RuleContext, type Violation } from "./rule.js";
 
 /** A route table on the node subnets of a kubenet cluster, with the routes the cluster manages in it. */
 interface KubenetTable {
@@ -117,12 +117,28 @@ const multipleTables: NetworkRule = {
   },
 };
 
+/** The fleet's members by each route table they use (lower-case ID): made once per fleet, not per cluster. */
+const MEMBERS_BY_TABLE = new WeakMap<readonly FleetMember[], Map<string, FleetMember[]>>();
+
+function membersByTable(fleet: readonly FleetMember[]): Map<string, FleetMember[]> {
+  let index = MEMBERS_BY_TABLE.get(fleet);
+  if (index === undefined) {
+    index = new Map();
+    for (const member of fleet) {
+      for (const id of new Set(member.routeTableIds.map((table) => table.toLowerCase()))) {
+        index.set(id, [...(index.get(id) ?? []), member]);
+      }
+    }
+    MEMBERS_BY_TABLE.set(fleet, index);
+  }
+  return index;
+}
+
 function sharers(context: RuleContext, table: RouteTable): string[] {
   const own = isKubenet(context.live);
-  return context.fleet
+  return (membersByTable(context.fleet).get(table.id.toLowerCase()) ?? [])
     .filter((member) => !sameId(member.clusterId, context.live.id))
     .filter((member) => own || member.networkPlugin?.toLowerCase() === "kubenet")
-    .filter((member) => member.routeTableIds.some((id) => sameId(id, table.id)))
     .map(
       (member) => `${lastSegment(member.clusterId)}${member.source === "baseline" ? " (per its baseline entry)" : ""}`,
     );
