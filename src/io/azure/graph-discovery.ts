@@ -186,12 +186,17 @@ export class ResourceGraphFleetReader implements FleetReader {
     const readableSubscriptions = new Set<string>();
     for (const group of groupScopes(scopes)) {
       const label = labelOf(group);
-      const readable = readableOf(await this.graph.query(group.request, containersQuery(group), label), label);
+      // Both queries at once: what the principal can read there, and the clusters it sees.
+      const [containers, rows] = await Promise.all([
+        this.graph.query(group.request, containersQuery(group), label),
+        this.graph.query(group.request, clustersQuery(group), label),
+      ]);
+      const readable = readableOf(containers, label);
       const refused = group.scopes.find((scope) => !canRead(scope, readable));
       if (refused) throw unreadable(refused);
       for (const subscription of readable.subscriptions) readableSubscriptions.add(subscription);
       for (const key of readable.resourceGroups) readableSubscriptions.add(key.split("/")[0] ?? "");
-      for (const row of await this.graph.query(group.request, clustersQuery(group), label)) {
+      for (const row of rows) {
         const cluster = toDiscovered(row, label);
         const inScope = group.scopes.some((scope) => withinScope(scope, cluster.id));
         if (inScope && carriesTags(cluster.tags, tags)) clusters.set(idKey(cluster.id), cluster);

@@ -107,10 +107,11 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
       const chunk = subscriptions.slice(at, at + SUBSCRIPTIONS_PER_QUERY);
       const label = chunk.map((subscription) => `/subscriptions/${subscription}`).join(", ");
       const asOf = this.now().toISOString();
-      const rows = [
-        ...(await this.graph.query({ subscriptions: chunk }, NETWORK_QUERY, label)),
-        ...(await this.graph.query({ subscriptions: chunk }, SCALE_SET_QUERY, label)),
-      ];
+      const pages = await Promise.all([
+        this.graph.query({ subscriptions: chunk }, NETWORK_QUERY, label),
+        this.graph.query({ subscriptions: chunk }, SCALE_SET_QUERY, label),
+      ]);
+      const rows = pages.flat();
       for (const row of rows) this.hold(row, asOf);
       for (const subscription of chunk) this.queried.add(subscription);
     }
