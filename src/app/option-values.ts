@@ -295,6 +295,18 @@ export class OptionValues {
     return parseHandles(value) ?? this.fail(name, value, { kind: "invalid", not: "a GitHub user or team", expected });
   }
 
+  /** `lines`, each read by `parse`; a line it cannot read fails naming the option and the line. */
+  parsedLines<T>(
+    name: OptionName,
+    parse: (line: string) => T | undefined,
+    words: { not: string; expected: string },
+  ): T[] {
+    return this.lines(name).map(
+      (line, index) =>
+        parse(line) ?? this.fail(name, this.given(name), { kind: "line", line: index + 1, item: line, ...words }),
+    );
+  }
+
   /** `lines`: each non-blank line, trimmed, in the order given; none when unset. */
   lines(name: OptionName): string[] {
     this.spec(name, "lines");

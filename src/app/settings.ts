@@ -176,28 +176,11 @@ function issueSettings(options: OptionValues, env: NodeJS.ProcessEnv): IssueSett
 }
 
 function fleetSettings(options: OptionValues): FleetSettings {
-  const scopes = options.lines("scope").map(
-    (line, index) =>
-      scopeOf(line) ??
-      options.fail("scope", options.given("scope"), {
-        kind: "line",
-        line: index + 1,
-        item: line,
-        not: "an ARM scope",
-        expected: `one scope per line: ${SCOPE_EXAMPLES}`,
-      }),
-  );
-  const tags = options.lines("scope-tags").map(
-    (line, index) =>
-      scopeTagOf(line) ??
-      options.fail("scope-tags", options.given("scope-tags"), {
-        kind: "line",
-        line: index + 1,
-        item: line,
-        not: "a tag",
-        expected: "'key=value', one per line",
-      }),
-  );
+  const scopes = options.parsedLines("scope", scopeOf, {
+    not: "an ARM scope",
+    expected: `one scope per line: ${SCOPE_EXAMPLES}`,
+  });
+  const tags = options.parsedLines("scope-tags", scopeTagOf, { not: "a tag", expected: "'key=value', one per line" });
   if (tags.length > 0 && scopes.length === 0) {
     options.fail("scope-tags", options.given("scope-tags"), {
       kind: "needs",
