@@ -31,6 +31,7 @@ import { staticTokenCredential, trustCertificateInProcess } from "../sandbox/tru
 import { makeCertificate } from "../sandbox/cert.js";
 import { type BuiltCluster, kubenetCluster, World } from "../sandbox/world.js";
 import { fleetScaleRows } from "./fleet-scale.js";
+import { clock, type Row, rssSampler, sequentialDepth } from "./measure.js";
 import { reportSizeRows } from "./report-size.js";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -39,25 +40,8 @@ const CONCURRENCY = 8;
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const BASELINE = ".github/aks-network-baseline.yml";
 
-const clock = () => performance.timeOrigin + performance.now();
-
 function armRequests(sandbox: ArmSandbox): RequestRecord[] {
   return sandbox.requests.filter((request) => request.path.toLowerCase().startsWith("/subscriptions/"));
-}
-
-/** The longest chain of requests where each starts after the previous one ended. */
-function sequentialDepth(requests: RequestRecord[]): number {
-  const sorted = [...requests].sort((a, b) => a.startedAt - b.startedAt);
-  const chain: number[] = [];
-  sorted.forEach((request, index) => {
-    let longest = 0;
-    for (let before = 0; before < index; before++) {
-      const previous = sorted[before]!;
-      if ((previous.endedAt ?? Infinity) <= request.startedAt) longest = Math.max(longest, chain[before]!);
-    }
-    chain.push(longest + 1);
-  });
-  return Math.max(0, ...chain);
 }
 
 function median(values: number[]): number {
@@ -117,13 +101,6 @@ async function bareNode(): Promise<number> {
   return clock() - start;
 }
 
-export interface Row {
-  measure: string;
-  value: string;
-  target: string;
-  met: string;
-}
-
 async function startupRows(sandbox: ArmSandbox, workspace: string): Promise<Row[]> {
   const toFirstRequest: number[] = [];
   const toSignIn: number[] = [];
@@ -157,30 +134,20 @@ async function startupRows(sandbox: ArmSandbox, workspace: string): Promise<Row[
 async function timedRun(sandbox: ArmSandbox, workspace: string) {
   sandbox.requests.length = 0;
   const start = clock();
-  let peakRssKb = 0;
-  let sampler: NodeJS.Timeout | undefined;
+  const sampler = rssSampler();
   const run = await runAction({
     workspace,
     armEndpoint: sandbox.url,
     ca: sandbox.ca,
     ...oidc(sandbox),
-    onSpawn: (child) => {
-      sampler = setInterval(() => {
-        try {
-          const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-          peakRssKb = Math.max(peakRssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-        } catch {
-          return;
-        }
-      }, 5);
-    },
+    onSpawn: sampler.onSpawn,
   });
-  clearInterval(sampler);
+  const peakRssMb = sampler.stop();
   if (run.outputs.result !== "pass") throw new Error(`bench run did not pass: ${run.stdout}`);
   const requests = armRequests(sandbox);
   const first = Math.min(...requests.map((request) => request.startedAt));
   const last = Math.max(...requests.map((request) => request.endedAt ?? request.startedAt));
-  return { wall: clock() - start, armWall: last - first, requests, peakRssKb };
+  return { wall: clock() - start, armWall: last - first, requests, peakRssMb };
 }
 
 async function oneClusterRows(sandbox: ArmSandbox): Promise<Row[]> {
@@ -247,7 +214,7 @@ async function fleetRows(sandbox: ArmSandbox): Promise<Row[]> {
   const workspace = await baselineFor(sandbox, clusters);
   sandbox.rateLimitRemaining = 1_000_000;
   sandbox.peakInFlight = 0;
-  const { wall, requests, peakRssKb } = await timedRun(sandbox, workspace);
+  const { wall, requests, peakRssMb } = await timedRun(sandbox, workspace);
   const peak = sandbox.peakInFlight;
   const perCluster = requests.filter(
     (request) => request.path.toLowerCase().includes("/rg-0/") || request.path.toLowerCase().includes("/mc_rg-0_"),
@@ -255,7 +222,7 @@ async function fleetRows(sandbox: ArmSandbox): Promise<Row[]> {
   const depth = sequentialDepth(perCluster);
   const ideal = Math.ceil(FLEET_SIZE / CONCURRENCY) * depth * LATENCY_MS;
   const naive = await naiveFleet(sandbox, clusters);
-  const rssMb = peakRssKb / 1024;
+  const rssMb = peakRssMb;
   return [
     {
       measure: `fleet of ${FLEET_SIZE}: the action, concurrency ${CONCURRENCY}`,

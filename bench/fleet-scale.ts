@@ -9,7 +9,6 @@
  * reads of each kind, the 429s, the peak RSS, and the ratio to the least time
  * the limits allow, defined in the printed table.
  */
-import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -25,7 +24,7 @@ import { runAction } from "../sandbox/run-action.js";
 import { subscriptionOfPath } from "../sandbox/throttle.js";
 import { staticTokenCredential, trustCertificateInProcess } from "../sandbox/trust.js";
 import { type BuiltCluster, kubenetCluster, World } from "../sandbox/world.js";
-import type { Row } from "./bench.js";
+import { clock, type Row, rssSampler, sequentialDepth } from "./measure.js";
 
 const CLUSTERS = Number(process.env.BENCH_FLEET_SCALE ?? 1000);
 const SUBSCRIPTIONS = 10;
@@ -40,8 +39,6 @@ const ARG_QUERIES_PER_WINDOW = 15;
 const ARG_WINDOW_S = 5;
 const RSS_TARGET_MB = 300;
 const BASELINE = ".github/aks-network-baseline.yml";
-
-const clock = () => performance.timeOrigin + performance.now();
 
 type DataSource = "arm" | "resource-graph";
 
@@ -99,21 +96,6 @@ async function workspaceFor(world: World, certificate: SandboxCertificate, clust
   }
 }
 
-/** The longest chain of requests where each starts after the previous one ended. */
-function sequentialDepth(requests: RequestRecord[]): number {
-  const sorted = [...requests].sort((a, b) => a.startedAt - b.startedAt);
-  const chain: number[] = [];
-  sorted.forEach((request, index) => {
-    let longest = 0;
-    for (let before = 0; before < index; before++) {
-      const previous = sorted[before]!;
-      if ((previous.endedAt ?? Infinity) <= request.startedAt) longest = Math.max(longest, chain[before]!);
-    }
-    chain.push(longest + 1);
-  });
-  return Math.max(0, ...chain);
-}
-
 const isGraphQuery = (request: RequestRecord) =>
   request.method === "POST" && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(request.path);
 
@@ -144,28 +126,6 @@ function tally(
       graph: graph.filter((request) => request.status === 429).length,
     },
     depth: sequentialDepth(ofFirst),
-  };
-}
-
-/** Samples the child's peak resident set (VmHWM) until it exits. */
-function rssSampler(): { onSpawn: (child: { pid?: number }) => void; stop: () => number } {
-  let peakKb = 0;
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    onSpawn: (child) => {
-      timer = setInterval(() => {
-        try {
-          const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-          peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-        } catch {
-          return;
-        }
-      }, 5);
-    },
-    stop: () => {
-      clearInterval(timer);
-      return peakKb / 1024;
-    },
   };
 }
 

@@ -18,6 +18,7 @@ import type { ArmSandbox } from "../sandbox/arm.js";
 import { startGitHubSandbox } from "../sandbox/github.js";
 import { runAction } from "../sandbox/run-action.js";
 import { staticTokenCredential } from "../sandbox/trust.js";
+import type { Row } from "./measure.js";
 import { type BuiltCluster, kubenetCluster, World } from "../sandbox/world.js";
 
 const CLUSTERS = 11;
@@ -28,13 +29,6 @@ const TOKEN = "ghs_benchreportsize";
 const SUMMARY_LIMIT = 1024 * 1024;
 /** What GitHub shows of a step's annotations: 10 errors and 10 warnings. */
 const SHOWN_ANNOTATIONS = 20;
-
-interface Row {
-  measure: string;
-  value: string;
-  target: string;
-  met: string;
-}
 
 function fleet(): BuiltCluster[] {
   return Array.from({ length: CLUSTERS }, (_, index) =>
