@@ -4,7 +4,7 @@
  * scope that the baseline does not list and the baseline clusters that are
  * gone; a capture writes every cluster of the scope in one change.
  */
-import { idKey, sameId } from "../core/arm-ids.js";
+import { idKey, parseResourceId, sameId } from "../core/arm-ids.js";
 import { GateError } from "../core/errors.js";
 import type { DiscoveredCluster, FactSource, FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
 export type { FleetFacts } from "../core/fleet/discovery.js";
@@ -49,15 +49,16 @@ export interface FleetPlan {
   excluded: { id: string; reason: string }[];
 }
 
-function subscriptionOfId(id: string): string {
-  return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase() ?? "";
+/** The subscription of a resource ID, lower case: the key of its ARM read bucket and of readable subscriptions. */
+export function subscriptionKey(id: string): string {
+  return parseResourceId(id)?.subscriptionId.toLowerCase() ?? "";
 }
 
 /** Whether a baseline cluster belongs to the fleet: inside a scope (for a management group: in a subscription it holds). */
 export function inFleet(scopes: readonly FleetScope[], discovery: FleetDiscovery, clusterId: string): boolean {
   return scopes.some((scope) =>
     scope.kind === "managementGroup"
-      ? discovery.readableSubscriptions.has(subscriptionOfId(clusterId))
+      ? discovery.readableSubscriptions.has(subscriptionKey(clusterId))
       : withinScope(scope, clusterId),
   );
 }
@@ -182,10 +183,7 @@ export type Confirmation =
  * is an unreadable cluster, never a removed one.
  */
 export async function confirmMissing(reader: ArmReader, clusterId: string): Promise<Confirmation> {
-  const parts = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)$/i.exec(
-    clusterId,
-  );
-  const [, subscriptionId = "", resourceGroup = "", name = ""] = parts ?? [];
+  const { subscriptionId = "", resourceGroup = "", name = "" } = parseResourceId(clusterId) ?? {};
   try {
     await reader.getManagedCluster(subscriptionId, resourceGroup, name);
     return { state: "present", id: clusterId };

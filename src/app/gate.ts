@@ -31,6 +31,7 @@ import {
   type GraphReading,
   planFleet,
   resolveDataSource,
+  subscriptionKey,
   withSources,
 } from "./fleet.js";
 
@@ -194,13 +195,8 @@ export async function readClusters(
   return compareFleet(captured, baseline);
 }
 
-/** The subscription of a cluster ID, the key of its ARM read bucket. */
-function subscriptionOf(clusterId: string): string {
-  return parseResourceId(clusterId)?.subscriptionId.toLowerCase() ?? "";
-}
-
 function subscriptionOfCluster(cluster: BaselineCluster): string {
-  return subscriptionOf(cluster.id);
+  return subscriptionKey(cluster.id);
 }
 
 /** Whether a cluster is one this job takes: the selector's, in this shard. */
@@ -284,13 +280,13 @@ export async function check(settings: Settings, deps: GateDeps): Promise<Outcome
 }
 
 /** The baseline file as it stands (null when there is none yet), parsed so that a broken file stops the capture before any read. */
-async function existingBaseline(settings: Settings): Promise<{ text: string | null; parsed: ParsedBaseline }> {
-  const text = existsSync(settings.baselinePath) ? await readFile(settings.baselinePath, "utf8") : null;
-  const parsed =
-    text === null
-      ? { baseline: { version: 1 as const, clusters: [], exclusions: [] }, locate: () => undefined }
-      : parseBaseline(text, settings.baselineFile);
-  return { text, parsed: parsed as ParsedBaseline };
+async function existingBaseline(settings: Settings): Promise<ParsedBaseline> {
+  if (existsSync(settings.baselinePath)) {
+    return parseBaseline(await readFile(settings.baselinePath, "utf8"), settings.baselineFile);
+  }
+  const nowhere = () => undefined;
+  const baseline = { version: 1 as const, clusters: [], exclusions: [] };
+  return { baseline, locate: nowhere, locateExclusion: nowhere, locateClusters: nowhere };
 }
 
 /** One cluster of a fleet capture: its snapshot, or why it could not be read. */
@@ -318,12 +314,12 @@ async function captureOne(deps: GateDeps, id: string): Promise<ClusterSnapshot |
  */
 async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome> {
   const before = await existingBaseline(settings);
-  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, before.parsed);
+  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, before);
   const ids = [...present, ...plan.unbaselined.map((cluster) => cluster.id)];
   const reading = await fleetReader(settings, deps, ids);
   deps.logger.info(`Capturing ${ids.length} cluster(s) of the fleet from ${reading.source}.`);
   let read = 0;
-  const captured = await mapInterleaved(ids, settings.concurrency, subscriptionOf, async (id) => {
+  const captured = await mapInterleaved(ids, settings.concurrency, subscriptionKey, async (id) => {
     const result = await captureOne(reading.deps, id);
     deps.progress?.(++read, ids.length);
     return result;
