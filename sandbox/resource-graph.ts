@@ -268,6 +268,10 @@ function page(state: GraphSandboxState, body: QueryBody, rows: Row[]): Reply {
   const offset = offsetOf(body.options?.$skipToken, key);
   if (offset === null) return badRequest([{ code: "InvalidSkipToken", message: "The $skipToken is not valid." }]);
   const top = typeof body.options?.$top === "number" ? body.options.$top : 100;
+  // QueryRequestOptions.$top: minimum 1, maximum 1000 (resourcegraph.json, stable/2024-04-01); the detail's words are ours.
+  if (!Number.isInteger(top) || top < 1 || top > 1000) {
+    return badRequest([{ code: "InvalidParameter", message: `$top must be from 1 to 1000, got ${String(top)}.` }]);
+  }
   const size = Math.max(1, Math.min(top, state.pageSize));
   const data = rows.slice(offset, offset + size);
   const next = offset + data.length < rows.length ? tokenFor(key, offset + data.length) : undefined;

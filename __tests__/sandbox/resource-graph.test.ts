@@ -87,6 +87,15 @@ describe("the sandbox's Resource Graph endpoint", () => {
     expect(other.status).toBe(400);
   });
 
+  it("takes a $top from 1 to 1000, as the spec's QueryRequestOptions bound it, and refuses any other", async () => {
+    const body = { subscriptions: [SUBSCRIPTION], query: "resources | project id" };
+    expect((await query(sandbox, { ...body, options: { $top: 1000 } })).status).toBe(200);
+    for (const top of [0, 1001, 2.5]) {
+      const answer = await query(sandbox, { ...body, options: { $top: top } });
+      expect([top, answer.status, JSON.stringify(answer.body)]).toEqual([top, 400, expect.stringContaining("$top")]);
+    }
+  });
+
   it("leaves out, silently, the rows of a subscription the caller cannot read", async () => {
     sandbox.graph.unreadableSubscriptions.add(SUBSCRIPTION.toUpperCase());
     const answer = await query(sandbox, { subscriptions: [SUBSCRIPTION], query: "resources | project id" });
