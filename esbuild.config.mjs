@@ -24,7 +24,11 @@ const versionOnly = {
 };
 
 const result = await build({
-  entryPoints: { index: "src/entry/index.ts", cli: "src/entry/cli.ts" },
+  entryPoints: {
+    index: "src/entry/index.ts",
+    "action-thread": "src/entry/action-thread.ts",
+    cli: "src/entry/cli.ts",
+  },
   outdir: "dist",
   bundle: true,
   platform: "node",

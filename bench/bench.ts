@@ -257,12 +257,12 @@ async function fleetRows(sandbox: ArmSandbox): Promise<Row[]> {
   ];
 }
 
-/** The entry and every chunk it imports statically, transitively: what every run loads. */
+/** The entry, the worker it starts and every chunk they import statically, transitively: what every run loads. */
 function staticallyLoaded(entry: string, seen = new Set<string>()): Set<string> {
   if (seen.has(entry)) return seen;
   seen.add(entry);
   const text = readFileSync(entry, "utf8");
-  for (const match of text.matchAll(/(?:from|import)\s*"(\.\.?\/[^"]+\.js)"/g)) {
+  for (const match of text.matchAll(/(?:from|import|new URL\()\s*"(\.\.?\/[^"]+\.js)"/g)) {
     staticallyLoaded(path.resolve(path.dirname(entry), match[1] ?? ""), seen);
   }
   return seen;
@@ -275,7 +275,7 @@ function bundleRows(): Row[] {
   const kib = (value: number) => `${(value / 1024).toFixed(0)} KiB`;
   return [
     {
-      measure: "bundle loaded at start: dist/index.js and the chunks it imports statically",
+      measure: "bundle loaded at start: dist/index.js, its worker and the chunks they import statically",
       value: `${kib(bytes)} (${kib(gzipped)} gzipped), ${loaded.length} files`,
       target: "",
       met: "",
