@@ -76,8 +76,15 @@ function familyOf(block: Block): IpFamily {
   return block instanceof Address6 ? 6 : 4;
 }
 
+/** Each block's number, made once: ip-address makes it through a BigInteger of its own (jsbn) on every call. */
+const VALUES = new WeakMap<Block, bigint>();
+
 function valueOf(address: Block): bigint {
-  return IPCIDR.formatIP<bigint>(address, { type: "bigInteger" });
+  const known = VALUES.get(address);
+  if (known !== undefined) return known;
+  const value = IPCIDR.formatIP<bigint>(address, { type: "bigInteger" });
+  VALUES.set(address, value);
+  return value;
 }
 
 /** A plain address (no prefix) as family and number, or null. */
@@ -131,7 +138,7 @@ export function canonicalCidr(text: string): string {
 /** The number of addresses in a CIDR (2^(bits - prefix)); throws GateError when invalid. */
 export function addressCount(cidr: string): bigint {
   const block = requireCidr(cidr);
-  return valueOf(block.endAddress()) - valueOf(block.startAddress()) + 1n;
+  return 1n << BigInt((familyOf(block) === 4 ? 32 : 128) - block.subnetMask);
 }
 
 /**

@@ -3,7 +3,7 @@
  * from its live snapshot when this run captured it, else from its baseline
  * entry (a cluster another shard checks, or one the selector left out).
  */
-import { sameId } from "../../arm-ids.js";
+import { idKey, sameId } from "../../arm-ids.js";
 import type { BaselineCluster, ClusterSnapshot } from "../../model.js";
 import { nodeSubnets } from "./network.js";
 import type { FleetMember } from "./rule.js";
@@ -33,6 +33,7 @@ function fromBaseline(entry: BaselineCluster): FleetMember {
 
 export function fleetOf(snapshots: ClusterSnapshot[], baseline: BaselineCluster[]): FleetMember[] {
   const live = snapshots.map(fromSnapshot);
-  const known = baseline.filter((entry) => !snapshots.some((snapshot) => sameId(snapshot.id, entry.id)));
+  const read = new Set(snapshots.map((snapshot) => idKey(snapshot.id)));
+  const known = baseline.filter((entry) => !read.has(idKey(entry.id)));
   return [...live, ...known.map(fromBaseline)];
 }
