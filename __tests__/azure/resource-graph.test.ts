@@ -215,7 +215,15 @@ describe("the Resource-Graph-backed reader", () => {
     const armReads = arm.sandbox.requests.filter((request) => request.method === "GET").map((request) => request.path);
     expect(armReads.length).toBeGreaterThan(0);
     expect(armReads.filter((path) => !/\/(virtualMachines|networkInterfaces)$/i.test(path))).toEqual([]);
-    expect(arm.sandbox.graph.queries).toHaveLength(2);
+    // One query per type (clusters, VNets, route tables, scale sets), sent side by side.
+    expect(
+      arm.sandbox.graph.queries.map((query) => /type =~ '([^']+)'/.exec(JSON.stringify(query.body))?.[1]).sort(),
+    ).toEqual([
+      "microsoft.compute/virtualmachinescalesets",
+      "microsoft.containerservice/managedclusters",
+      "microsoft.network/routetables",
+      "microsoft.network/virtualnetworks",
+    ]);
   });
 
   it("records where each fact came from and when", async () => {

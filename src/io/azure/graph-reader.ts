@@ -35,21 +35,28 @@ const VIRTUAL_NETWORK = "microsoft.network/virtualnetworks";
 const ROUTE_TABLE = "microsoft.network/routetables";
 const SCALE_SET = "microsoft.compute/virtualmachinescalesets";
 
-/** Clusters, VNets and route tables with their whole `properties`: one query (and its pages) per batch of subscriptions. */
-export const NETWORK_QUERY = [
-  "resources",
-  `where type in~ ('${CLUSTER}', '${VIRTUAL_NETWORK}', '${ROUTE_TABLE}')`,
-  "project id, name, type, location, resourceGroup, subscriptionId, tags, identity, properties",
-  "order by id asc",
-].join(" | ");
-
-/** Scale sets with their tags (`aks-managed-poolName`), without their large `properties`. */
-export const SCALE_SET_QUERY = [
-  "resources",
-  `where type =~ '${SCALE_SET}'`,
-  "project id, name, type, resourceGroup, subscriptionId, tags",
-  "order by id asc",
-].join(" | ");
+/**
+ * What the check reads from Resource Graph, one query per type so that their
+ * pages come in side by side: clusters, VNets and route tables with their
+ * whole `properties`; scale sets with their tags (`aks-managed-poolName`),
+ * without their large `properties`.
+ */
+export const PREFETCH_QUERIES = [
+  ...[CLUSTER, VIRTUAL_NETWORK, ROUTE_TABLE].map((type) =>
+    [
+      "resources",
+      `where type =~ '${type}'`,
+      "project id, name, type, location, resourceGroup, subscriptionId, tags, identity, properties",
+      "order by id asc",
+    ].join(" | "),
+  ),
+  [
+    "resources",
+    `where type =~ '${SCALE_SET}'`,
+    "project id, name, type, resourceGroup, subscriptionId, tags",
+    "order by id asc",
+  ].join(" | "),
+];
 
 interface Held {
   row: GraphRow;
@@ -107,10 +114,9 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
       const chunk = subscriptions.slice(at, at + SUBSCRIPTIONS_PER_QUERY);
       const label = chunk.map((subscription) => `/subscriptions/${subscription}`).join(", ");
       const asOf = this.now().toISOString();
-      const pages = await Promise.all([
-        this.graph.query({ subscriptions: chunk }, NETWORK_QUERY, label),
-        this.graph.query({ subscriptions: chunk }, SCALE_SET_QUERY, label),
-      ]);
+      const pages = await Promise.all(
+        PREFETCH_QUERIES.map((query) => this.graph.query({ subscriptions: chunk }, query, label)),
+      );
       const rows = pages.flat();
       for (const row of rows) this.hold(row, asOf);
       for (const subscription of chunk) this.queried.add(subscription);
