@@ -84,7 +84,7 @@ export function findPair(source: Source, node: unknown, match: (key: string) => 
 }
 
 /** Keys that identify an item of a list when a path names it by value, e.g. nodePools["np1"]. */
-const ITEM_KEYS = ["name", "id", "rule", "addressPrefix"];
+export const ITEM_KEYS = ["name", "id", "rule", "addressPrefix"];
 
 /** A child of a node: a map's key, a list's index, or the list item whose name, ID, rule or prefix it is. */
 export function childOf(source: Source, parent: Position, segment: PathSegment): Position | undefined {

@@ -22,6 +22,7 @@ import type {
 import { childOf, findPair, MAX_ALIASES, type PathSegment, type Problem, type Source } from "./document.js";
 import type { Plain } from "./spec.js";
 import { distinctProblems, isValidPlain, validateDocument } from "./validate.js";
+import { entryLine } from "./entry-lines.js";
 import { EntryIndex, quickValue } from "./quick.js";
 
 export type { PathSegment } from "./document.js";
@@ -91,8 +92,9 @@ const ENTRY_DOCUMENTS_KEPT = 16;
 
 /**
  * A valid file read quickly (quick.ts): its value without a YAML document;
- * lines found in the one entry they are about, or, for a file not written as
- * the gate writes it, in the full document, made when first asked for.
+ * lines found in the one entry they are about (by indentation, entry-lines.ts,
+ * or else in the entry's document), or, for a file not written as the gate
+ * writes it, in the full document, made when first asked for.
  */
 function quickParse(text: string, file: string): ParsedBaseline | undefined {
   const value = quickValue(text);
@@ -131,6 +133,8 @@ function quickParse(text: string, file: string): ParsedBaseline | undefined {
       if (byEntry === undefined) return locate(fullSource(), file, clusterId, path);
       const entry = byEntry.entry(clusterId);
       if (entry === undefined) return undefined;
+      const quick = entryLine(entry.text.split("\n").slice(1), filePath(path));
+      if (quick !== undefined) return { file, line: entry.firstLine + quick };
       const found = locate(entrySource(clusterId, entry), file, clusterId, path);
       return found && { file, line: found.line - 2 + entry.firstLine };
     },
@@ -283,6 +287,12 @@ function toRoute(raw: RawRoute): Route {
 /** Model field names that the file spells differently. */
 const FILE_KEYS: Readonly<Record<string, string>> = { suppressions: "suppress" };
 
+/** A model path as the file spells it: its first segment mapped by FILE_KEYS. */
+function filePath(path: readonly PathSegment[]): readonly PathSegment[] {
+  const [first, ...rest] = path;
+  return typeof first === "string" && Object.hasOwn(FILE_KEYS, first) ? [FILE_KEYS[first] ?? first, ...rest] : path;
+}
+
 function locate(
   source: Source,
   file: string,
@@ -293,9 +303,8 @@ function locate(
   const entry = clusters && findPair(source, clusters.node, (key) => key.toLowerCase() === clusterId.toLowerCase());
   if (entry === undefined) return undefined;
   let position = entry;
-  for (const [index, segment] of path.entries()) {
-    const key = index === 0 && typeof segment === "string" ? (FILE_KEYS[segment] ?? segment) : segment;
-    const child = childOf(source, position, key);
+  for (const segment of filePath(path)) {
+    const child = childOf(source, position, segment);
     if (child === undefined) break;
     position = child;
   }
