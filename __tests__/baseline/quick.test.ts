@@ -7,7 +7,12 @@
 import { parse } from "yaml";
 import { upsertClusters } from "../../src/core/baseline/edit.js";
 import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
-import { type ParsedBaseline, parseBaseline, parseBaselineInFull } from "../../src/core/baseline/parse.js";
+import {
+  type ParsedBaseline,
+  parseBaseline,
+  parseBaselineInFull,
+  parseBaselineInSteps,
+} from "../../src/core/baseline/parse.js";
 import { EntryIndex, quickValue } from "../../src/core/baseline/quick.js";
 import type { PathSegment } from "../../src/core/baseline/document.js";
 import { kubenetSnapshot } from "../fixtures/snapshots.js";
@@ -141,5 +146,34 @@ describe("the quick read of a baseline", () => {
     const invalid = FULL.replace("networkPlugin: kubenet", "networkPlugin: 7");
     expect(quickValue(invalid)).toBeDefined();
     expect(() => parseBaseline(invalid, FILE)).toThrow(`${FILE}:7:`);
+  });
+});
+
+describe("the baseline read in steps (a fleet check reads it while discovery is out)", () => {
+  it("pauses twice and reads a valid file as parseBaseline does, lines included", async () => {
+    let pauses = 0;
+    const stepped = await parseBaselineInSteps(FULL, FILE, async () => {
+      pauses += 1;
+    });
+    const whole = parseBaseline(FULL, FILE);
+    expect(pauses).toBe(2);
+    expect(stepped.baseline).toEqual(whole.baseline);
+    for (const id of whole.baseline.clusters.map((cluster) => cluster.id)) {
+      expect(stepped.locate(id, ["networkProfile", "podCidrs"])).toEqual(
+        whole.locate(id, ["networkProfile", "podCidrs"]),
+      );
+    }
+  });
+
+  it("refuses a broken file with the same located error as parseBaseline", async () => {
+    const broken = FULL.replace("version: 1", "version: 2");
+    let expected = "";
+    try {
+      parseBaseline(broken, FILE);
+    } catch (error) {
+      expected = (error as Error).message;
+    }
+    expect(expected).toContain(`${FILE}:2:`);
+    await expect(parseBaselineInSteps(broken, FILE, async () => undefined)).rejects.toThrow(expected);
   });
 });

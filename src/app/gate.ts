@@ -5,7 +5,7 @@ import { TransientError } from "../io/azure/failures.js";
 import { parseResourceId, sameId } from "../core/arm-ids.js";
 import type { ArmReader } from "../io/azure/reader.js";
 import { baselineFromSnapshot } from "../core/baseline/from-snapshot.js";
-import { type ParsedBaseline, parseBaseline } from "../core/baseline/parse.js";
+import { type ParsedBaseline, parseBaseline, parseBaselineInSteps } from "../core/baseline/parse.js";
 import { withFileLock } from "../io/files/lock.js";
 import { existingManagedRoutes, upsertCluster } from "../core/baseline/edit.js";
 import { writeFileAtomic } from "../io/files/atomic-write.js";
@@ -18,7 +18,7 @@ import { baselinePath, pickAnnotations } from "../present/annotations.js";
 import { inShard } from "../core/shard.js";
 import { findingLine, type Verdict, verdictOf } from "../core/verdict.js";
 import type { ClusterSelector, Settings } from "./settings.js";
-import type { FleetReader } from "../core/fleet/discovery.js";
+import type { FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
 import type { FleetRoster } from "../core/issues/plan.js";
 import { removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
 import { managedRoutesByCluster, removeClusters, upsertClusters } from "../core/baseline/edit.js";
@@ -66,16 +66,19 @@ export interface Outcome {
   roster?: FleetRoster;
 }
 
-/** The baseline file of the workspace, parsed and validated. */
-export async function readBaseline(settings: Settings): Promise<ParsedBaseline> {
+/** The baseline file of the workspace, parsed and validated; with `pause`, in steps that let requests go on. */
+export async function readBaseline(settings: Settings, pause?: () => Promise<void>): Promise<ParsedBaseline> {
   if (!existsSync(settings.baselinePath)) {
     throw new GateError(
       `The baseline file '${settings.baselineFile}' does not exist.`,
       "Create it with 'mode: capture' for each cluster and commit it, or set the 'baseline' input to its path.",
     );
   }
-  return parseBaseline(await readFile(settings.baselinePath, "utf8"), settings.baselineFile);
+  const text = await readFile(settings.baselinePath, "utf8");
+  return pause ? parseBaselineInSteps(text, settings.baselineFile, pause) : parseBaseline(text, settings.baselineFile);
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function matches(selector: ClusterSelector, clusterId: string): boolean {
   const parts = parseResourceId(clusterId);
@@ -205,8 +208,13 @@ function selectedBy(settings: Settings): (clusterId: string) => boolean {
 }
 
 /** Discovery of the scope, set against the baseline, with the missing clusters confirmed by Resource Manager. */
-async function fleetPlan(settings: Settings, deps: GateDeps, parsed: ParsedBaseline) {
-  const discovery = await discoverFleet(settings, deps);
+async function fleetPlan(
+  settings: Settings,
+  deps: GateDeps,
+  parsed: ParsedBaseline,
+  discovering: Promise<FleetDiscovery>,
+) {
+  const discovery = await discovering;
   const plan = planFleet(settings, parsed, discovery, selectedBy(settings));
   const confirmed = await mapLimit(plan.missing, settings.concurrency, (id) => confirmMissing(deps.reader, id));
   const present = [...plan.present, ...confirmed.flatMap((item) => (item.state === "present" ? [item.id] : []))];
@@ -241,8 +249,14 @@ function fleetFacts(settings: Settings, plan: FleetPlan, source: "arm" | "resour
 }
 
 /** `mode: check` with `scope`: the baseline's clusters of the fleet, and the inventory of the scope. */
-async function checkFleet(settings: Settings, deps: GateDeps, parsed: ParsedBaseline): Promise<Outcome> {
-  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, parsed);
+async function checkFleet(settings: Settings, deps: GateDeps): Promise<Outcome> {
+  // Discovery waits on the network (sign-in, Resource Graph): it starts first, and the baseline is read meanwhile.
+  await deps.reader.signIn?.(`the clusters of ${settings.fleet.scopes.map((scope) => scope.text).join(", ")}`);
+  const discovering = discoverFleet(settings, deps);
+  // A baseline that cannot be read is the error to report; discovery's own is seen when it is awaited.
+  discovering.catch(() => undefined);
+  const parsed = await readBaseline(settings, nextTurn);
+  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, parsed, discovering);
   const byId = new Map(parsed.baseline.clusters.map((cluster) => [cluster.id.toLowerCase(), cluster]));
   const entries = present.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
   const reading = await fleetReader(settings, deps, present);
@@ -267,8 +281,8 @@ async function checkFleet(settings: Settings, deps: GateDeps, parsed: ParsedBase
 
 /** `mode: check`: every selected cluster of the baseline against its live state. */
 export async function check(settings: Settings, deps: GateDeps): Promise<Outcome> {
+  if (settings.fleet.scopes.length > 0) return checkFleet(settings, deps);
   const parsed = await readBaseline(settings);
-  if (settings.fleet.scopes.length > 0) return checkFleet(settings, deps, parsed);
   const clusters = selectClusters(settings, parsed);
   const { index, count } = settings.shard;
   const slice = count > 1 ? ` (shard ${index}/${count})` : "";
@@ -314,7 +328,7 @@ async function captureOne(deps: GateDeps, id: string): Promise<ClusterSnapshot |
  */
 async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome> {
   const before = await existingBaseline(settings);
-  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, before);
+  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, before, discoverFleet(settings, deps));
   const ids = [...present, ...plan.unbaselined.map((cluster) => cluster.id)];
   const reading = await fleetReader(settings, deps, ids);
   deps.logger.info(`Capturing ${ids.length} cluster(s) of the fleet from ${reading.source}.`);

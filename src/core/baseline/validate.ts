@@ -27,7 +27,7 @@ type PlainMap = { [key: string]: Plain };
 let compiled: ValidateFunction | undefined;
 
 /** The schema, compiled on first use (ajv makes it into a function once; a run reads one baseline). */
-function schemaValidator(): ValidateFunction {
+export function schemaValidator(): ValidateFunction {
   if (compiled === undefined) {
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: true, allowUnionTypes: true });
     for (const [name, format] of Object.entries(FORMATS)) {

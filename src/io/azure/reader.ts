@@ -54,6 +54,8 @@ export interface NetworkInterfaceFacts {
  * reader goes through the Azure SDK clients; unit tests pass a fake.
  */
 export interface ArmReader {
+  /** Gets the token the reads of `what` will use, so that the requests after it need no sign-in. */
+  signIn?(what: string): Promise<void>;
   getManagedCluster(subscriptionId: string, resourceGroup: string, name: string): Promise<ManagedClusterFacts>;
   listAgentPools(clusterId: string): Promise<NodePoolFacts[]>;
   getVirtualNetwork(id: string): Promise<VirtualNetworkFacts>;

@@ -133,6 +133,10 @@ export class SdkArmReader implements ArmReader, ActivityLogReader {
     this.versions = options.apiVersions ?? API_VERSIONS;
   }
 
+  async signIn(what: string): Promise<void> {
+    await checked(what, () => this.credential.getToken(this.cloud.scope, { abortSignal: this.signal }), this.signal);
+  }
+
   /**
    * Another client on this reader's pipeline (Resource Graph's, resource-graph.ts): the same credential,
    * cloud endpoint and token scope, ARM host only, request timeout, retries and abort signal; `pacing`
