@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{b as a,c as b}from"./chunk-PLPNNQDV.js";import"./chunk-QZ3HXNKD.js";import"./chunk-T37XUIR2.js";import"./chunk-XY7QUVLB.js";export{a as context,b as getOctokit};
