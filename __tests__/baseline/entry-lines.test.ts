@@ -147,7 +147,7 @@ function checkFile(text: string, written: readonly { entry: BaselineCluster; odd
   let answered = 0;
   for (const { entry, odd } of written) {
     const at = index?.entry(entry.id);
-    const lines = (at?.text ?? "").split("\n").slice(1);
+    const lines = at?.lines ?? [];
     for (const path of paths(toFileEntry(entry))) {
       const quick = entryLine(lines, path);
       if (!odd) expect([path, quick]).not.toEqual([path, undefined]);
@@ -205,7 +205,7 @@ describe("the indentation walk of a cluster entry", () => {
     expect(parsed.locate(entry.id, ["suppress", 1])?.line).toBe(ruleLine);
     const at = EntryIndex.of(text, [entry.id])?.entry(entry.id);
     expect(at).toBeDefined();
-    expect(entryLine((at?.text ?? "").split("\n").slice(1), ["suppress", 1])).toBe(ruleLine - (at?.firstLine ?? 0));
+    expect(entryLine(at?.lines ?? [], ["suppress", 1])).toBe(ruleLine - (at?.firstLine ?? 0));
     const routeLine = lines.indexOf("          - name: to-fw") + 1;
     expect(parsed.locate(entry.id, ["routeTables", 0, "routes", "0.0.0.0/0", "nextHopIpAddress"])?.line).toBe(
       routeLine + 3,

@@ -150,7 +150,7 @@ function quickParse(value: Plain | undefined, text: string, file: string): Parse
       if (byEntry === undefined) return locate(fullSource(), file, clusterId, path);
       const entry = byEntry.entry(clusterId);
       if (entry === undefined) return undefined;
-      const quick = entryLine(entry.text.split("\n").slice(1), filePath(path));
+      const quick = entryLine(entry.lines, filePath(path));
       if (quick !== undefined) return { file, line: entry.firstLine + quick };
       const found = locate(entrySource(clusterId, entry), file, clusterId, path);
       return found && { file, line: found.line - 2 + entry.firstLine };

@@ -118,10 +118,11 @@ export class EntryIndex {
     return this.entries.has(clusterId.toLowerCase());
   }
 
-  /** The entry as a small file (`clusters:` and its lines), and the file's line of the small file's line 2. */
-  entry(clusterId: string): { text: string; firstLine: number } | undefined {
+  /** The entry's lines, as a small file (`clusters:` and those lines), and the file's line of its first line. */
+  entry(clusterId: string): { lines: readonly string[]; text: string; firstLine: number } | undefined {
     const at = this.entries.get(clusterId.toLowerCase());
     if (at === undefined) return undefined;
-    return { text: ["clusters:", ...this.lines.slice(at.start - 1, at.end - 1)].join("\n"), firstLine: at.start };
+    const lines = this.lines.slice(at.start - 1, at.end - 1);
+    return { lines, text: ["clusters:", ...lines].join("\n"), firstLine: at.start };
   }
 }
