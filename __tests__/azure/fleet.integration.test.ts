@@ -178,3 +178,70 @@ describe("a fleet in one run", () => {
     expect(checked.sort()).toEqual(clusters.map((cluster) => cluster.clusterId).sort());
   });
 });
+
+describe("Resource Graph's copy of a fleet", () => {
+  /** A check of two clusters whose discovery answers only when the test says so, and whose Resource Graph reads are recorded. */
+  async function heldDiscovery(dataSource: string) {
+    const clusters = fleet(2);
+    arm.sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    const workspace = await baselineOf(clusters);
+    const inputs: Record<string, string> = { scope: `/subscriptions/${SUBSCRIPTION}`, "data-source": dataSource };
+    const settings = readSettings((name) => inputs[name] ?? "", { GITHUB_WORKSPACE: workspace });
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const asked: { subscriptions: readonly string[]; discovered: boolean }[] = [];
+    let discovered = false;
+    const checking = check(
+      settings,
+      deps({
+        fleet: {
+          discover: async () => {
+            await answered;
+            discovered = true;
+            return {
+              clusters: clusters.map((cluster) => ({
+                id: cluster.clusterId,
+                name: cluster.clusterId.split("/").at(-1) ?? "",
+                subscriptionId: SUBSCRIPTION,
+                resourceGroup: cluster.clusterId.split("/")[4] ?? "",
+                location: "eastus",
+                networkPlugin: "kubenet",
+                tags: {},
+              })),
+              readableSubscriptions: new Set([SUBSCRIPTION]),
+              queriedAt: now().toISOString(),
+              queries: 1,
+            };
+          },
+        },
+        graph: {
+          readerFor: async (subscriptions) => {
+            asked.push({ subscriptions, discovered });
+            return Object.assign(reader(), { sourceOf: () => undefined });
+          },
+        },
+      }),
+    );
+    return { checking, answer, asked };
+  }
+
+  it("is read beside discovery with data-source: resource-graph and scopes that name their subscriptions", async () => {
+    const { checking, answer, asked } = await heldDiscovery("resource-graph");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(asked).toEqual([{ subscriptions: [SUBSCRIPTION], discovered: false }]);
+    answer();
+    const outcome = await checking;
+    expect(outcome.verdict.clusters.map((cluster) => cluster.result.kind)).toEqual(["checked", "checked"]);
+    expect(outcome.fleet?.dataSource).toBe("resource-graph");
+  });
+
+  it("waits for discovery's count with data-source: auto, and a fleet of two stays on Resource Manager", async () => {
+    const { checking, answer, asked } = await heldDiscovery("auto");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(asked).toEqual([]);
+    answer();
+    const outcome = await checking;
+    expect(asked).toEqual([]);
+    expect(outcome.fleet?.dataSource).toBe("arm");
+  });
+});

@@ -226,6 +226,13 @@ describe("the Resource-Graph-backed reader", () => {
     ]);
   });
 
+  it("asks Resource Graph for a subscription once, however often and however concurrently it is asked", async () => {
+    const reader = backed();
+    await Promise.all([reader.prefetch([clusterId]), reader.prefetchSubscriptions([SUB_A.toUpperCase()])]);
+    await reader.prefetch([clusterId]);
+    expect(arm.sandbox.graph.queries).toHaveLength(4);
+  });
+
   it("records where each fact came from and when", async () => {
     const reader = backed();
     await reader.prefetch([clusterId]);

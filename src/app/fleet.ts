@@ -23,15 +23,15 @@ export interface SourcedReader extends ArmReader {
   sourceOf(resourceId: string): FactSource | undefined;
 }
 
-/** `data-source: resource-graph`: a reader for these clusters, its batches read from Resource Graph first. */
+/** `data-source: resource-graph`: the run's reader, once it holds Resource Graph's copy of these subscriptions (each read once). */
 export interface GraphReading {
-  readerFor(clusterIds: readonly string[]): Promise<SourcedReader>;
+  readerFor(subscriptions: readonly string[]): Promise<SourcedReader>;
 }
 
-/** From this many clusters read, `data-source: auto` reads a fleet from Resource Graph. */
+/** From this many clusters in scope, `data-source: auto` reads a fleet from Resource Graph. */
 export const GRAPH_FROM_CLUSTERS = 25;
 
-/** The data source a run with this many clusters to read uses. */
+/** The data source a fleet run with this many clusters in scope uses. */
 export function resolveDataSource(chosen: DataSource, fleet: boolean, clusters: number): "arm" | "resource-graph" {
   if (chosen !== "auto") return chosen;
   return fleet && clusters >= GRAPH_FROM_CLUSTERS ? "resource-graph" : "arm";

@@ -21,6 +21,7 @@ import type { ClusterSelector, Settings } from "./settings.js";
 import type { FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
 import type { FleetRoster } from "../core/issues/plan.js";
 import { removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
+import { namedSubscriptions } from "../core/fleet/scope.js";
 import { managedRoutesByCluster, removeClusters, upsertClusters } from "../core/baseline/edit.js";
 import {
   confirmMissing,
@@ -227,12 +228,38 @@ async function fleetPlan(
   return { plan, present, removed, unreadable };
 }
 
-/** The reader of a fleet run's clusters: Resource Manager, or Resource Graph first (data-source). */
-async function fleetReader(settings: Settings, deps: GateDeps, ids: readonly string[]) {
-  const source = resolveDataSource(settings.fleet.dataSource, settings.fleet.scopes.length > 0, ids.length);
+/**
+ * The reader of a fleet run's clusters: Resource Manager, or Resource Graph
+ * first (data-source; `auto` counts the clusters discovery found in scope).
+ * Resource Graph's reader is the run's one: asked again, it queries only
+ * subscriptions it has not read yet.
+ */
+async function fleetReader(settings: Settings, deps: GateDeps, discovery: FleetDiscovery, ids: readonly string[]) {
+  const source = resolveDataSource(settings.fleet.dataSource, true, discovery.clusters.length);
   if (source === "arm" || ids.length === 0) return { source, deps };
   if (deps.graph === undefined) throw new GateError("'data-source: resource-graph' needs a Resource Graph reader.");
-  return { source, deps: { ...deps, reader: await deps.graph.readerFor(ids) } };
+  return { source, deps: { ...deps, reader: await deps.graph.readerFor(ids.map(subscriptionKey)) } };
+}
+
+/**
+ * Resource Graph's copy of the fleet's subscriptions, read while the baseline
+ * is parsed: beside discovery with `data-source: resource-graph` and scopes
+ * that name their subscriptions, else once discovery has found the clusters
+ * (`auto` goes by their count; a management group's subscriptions are its).
+ */
+async function prefetchFleet(settings: Settings, deps: GateDeps, discovering: Promise<FleetDiscovery>): Promise<void> {
+  const named = namedSubscriptions(settings.fleet.scopes);
+  if (settings.fleet.dataSource === "resource-graph" && named !== undefined && deps.graph !== undefined) {
+    await deps.graph.readerFor(named);
+    return;
+  }
+  const discovery = await discovering;
+  await fleetReader(
+    settings,
+    deps,
+    discovery,
+    discovery.clusters.map((cluster) => cluster.id),
+  );
 }
 
 function fleetFacts(settings: Settings, plan: FleetPlan, source: "arm" | "resource-graph"): FleetFacts {
@@ -253,13 +280,15 @@ async function checkFleet(settings: Settings, deps: GateDeps): Promise<Outcome> 
   // Discovery waits on the network (sign-in, Resource Graph): it starts first, and the baseline is read meanwhile.
   await deps.reader.signIn?.(`the clusters of ${settings.fleet.scopes.map((scope) => scope.text).join(", ")}`);
   const discovering = discoverFleet(settings, deps);
-  // A baseline that cannot be read is the error to report; discovery's own is seen when it is awaited.
-  discovering.catch(() => undefined);
+  const prefetching = prefetchFleet(settings, deps, discovering);
+  // A baseline that cannot be read is the error to report; discovery's and Resource Graph's are seen when awaited.
+  prefetching.catch(() => undefined);
   const parsed = await readBaseline(settings, nextTurn);
   const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, parsed, discovering);
   const byId = new Map(parsed.baseline.clusters.map((cluster) => [cluster.id.toLowerCase(), cluster]));
   const entries = present.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
-  const reading = await fleetReader(settings, deps, present);
+  await prefetching;
+  const reading = await fleetReader(settings, deps, plan.discovery, present);
   deps.logger.info(`Checking ${entries.length} cluster(s) of the fleet from ${reading.source}.`);
   const checked = await readClusters(settings, reading.deps, entries, parsed.baseline.clusters);
   const results: ClusterResult[] = [
@@ -330,7 +359,7 @@ async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome
   const before = await existingBaseline(settings);
   const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, before, discoverFleet(settings, deps));
   const ids = [...present, ...plan.unbaselined.map((cluster) => cluster.id)];
-  const reading = await fleetReader(settings, deps, ids);
+  const reading = await fleetReader(settings, deps, plan.discovery, ids);
   deps.logger.info(`Capturing ${ids.length} cluster(s) of the fleet from ${reading.source}.`);
   let read = 0;
   const captured = await mapInterleaved(ids, settings.concurrency, subscriptionKey, async (id) => {

@@ -267,12 +267,12 @@ async function resourceGraphDeps(
     import("../io/azure/graph-reader.js"),
   ]);
   const graph = ResourceGraph.over(reader, deadline);
+  const backed = new GraphBackedReader(reader, graph, now);
   return {
     fleet: new ResourceGraphFleetReader(graph, now),
     graph: {
-      readerFor: async (clusterIds) => {
-        const backed = new GraphBackedReader(reader, graph, now);
-        await backed.prefetch(clusterIds);
+      readerFor: async (subscriptions) => {
+        await backed.prefetchSubscriptions(subscriptions);
         return backed;
       },
     },

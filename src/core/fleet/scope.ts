@@ -118,6 +118,14 @@ export function withinScope(scope: FleetScope, clusterId: string): boolean {
   }
 }
 
+/** The subscriptions the scopes lie in, when every scope names its own (a management group's are known only to Resource Graph). */
+export function namedSubscriptions(scopes: readonly FleetScope[]): string[] | undefined {
+  const named = scopes.map((scope) =>
+    scope.kind === "managementGroup" ? undefined : scope.subscriptionId.toLowerCase(),
+  );
+  return named.every((subscription) => subscription !== undefined) ? [...new Set(named)] : undefined;
+}
+
 /** Whether a cluster's tags carry every `scope-tags` pair: keys compared ignoring case, as Azure does, values exactly. */
 export function carriesTags(tags: Record<string, string>, wanted: readonly ScopeTag[]): boolean {
   const byKey = new Map(Object.entries(tags).map(([key, value]) => [key.toLowerCase(), value]));

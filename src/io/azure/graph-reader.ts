@@ -96,7 +96,12 @@ function asAgentPool(profile: unknown): AgentPool {
 export class GraphBackedReader implements ArmReader, ActivityLogReader {
   private readonly resources = new Map<string, Held>();
   private readonly byGroup = new Map<string, Held[]>();
+  /** Subscriptions whose rows are held. */
   private readonly queried = new Set<string>();
+  /** Subscriptions asked for, with the read that answers them. */
+  private readonly asked = new Map<string, Promise<void>>();
+  /** The last batch's read: batches go one after another. */
+  private reading: Promise<void> = Promise.resolve();
   private readonly facts = new Map<string, FactSource>();
 
   constructor(
@@ -106,21 +111,34 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
   ) {}
 
   /** Reads, in batches, what Resource Graph holds for the subscriptions of these clusters. */
-  async prefetch(clusterIds: readonly string[]): Promise<void> {
-    const subscriptions = [
-      ...new Set(clusterIds.map((id) => parseResourceId(id)?.subscriptionId.toLowerCase() ?? "")),
-    ].filter((subscription) => subscription !== "" && !this.queried.has(subscription));
-    for (let at = 0; at < subscriptions.length; at += SUBSCRIPTIONS_PER_QUERY) {
-      const chunk = subscriptions.slice(at, at + SUBSCRIPTIONS_PER_QUERY);
-      const label = chunk.map((subscription) => `/subscriptions/${subscription}`).join(", ");
-      const asOf = this.now().toISOString();
-      const pages = await Promise.all(
-        PREFETCH_QUERIES.map((query) => this.graph.query({ subscriptions: chunk }, query, label)),
-      );
-      const rows = pages.flat();
-      for (const row of rows) this.hold(row, asOf);
-      for (const subscription of chunk) this.queried.add(subscription);
+  prefetch(clusterIds: readonly string[]): Promise<void> {
+    return this.prefetchSubscriptions(clusterIds.map((id) => parseResourceId(id)?.subscriptionId ?? ""));
+  }
+
+  /**
+   * Reads, in batches of SUBSCRIPTIONS_PER_QUERY one after another, what
+   * Resource Graph holds for these subscriptions; a subscription already
+   * asked for is not asked again, and its answer is awaited.
+   */
+  async prefetchSubscriptions(ids: readonly string[]): Promise<void> {
+    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))].filter((subscription) => subscription !== "");
+    const fresh = wanted.filter((subscription) => !this.asked.has(subscription));
+    for (let at = 0; at < fresh.length; at += SUBSCRIPTIONS_PER_QUERY) {
+      const chunk = fresh.slice(at, at + SUBSCRIPTIONS_PER_QUERY);
+      this.reading = this.reading.then(() => this.readChunk(chunk));
+      for (const subscription of chunk) this.asked.set(subscription, this.reading);
     }
+    await Promise.all(wanted.map((subscription) => this.asked.get(subscription)));
+  }
+
+  private async readChunk(chunk: string[]): Promise<void> {
+    const label = chunk.map((subscription) => `/subscriptions/${subscription}`).join(", ");
+    const asOf = this.now().toISOString();
+    const pages = await Promise.all(
+      PREFETCH_QUERIES.map((query) => this.graph.query({ subscriptions: chunk }, query, label)),
+    );
+    for (const row of pages.flat()) this.hold(row, asOf);
+    for (const subscription of chunk) this.queried.add(subscription);
   }
 
   /** Where the facts of one resource came from, once read. */
