@@ -56,6 +56,14 @@ describe("tokens redacted by their shape", () => {
     expect(redact(`The token ${token} has expired.`)).toBe(`The token ${REDACTED} has expired.`);
   });
 
+  it("redacts a registered JWT whole wherever it appears: as is, in JSON, URL-encoded, next to other text", () => {
+    const token = jwt({ aud: "https://management.azure.com", oid: "registered" });
+    registerSecret(token);
+    expect(redact(`a${token}, b`)).toBe(`a${REDACTED}, b`);
+    expect(redact(JSON.stringify({ token }))).toBe(JSON.stringify({ token: REDACTED }));
+    expect(redact(`?t=${encodeURIComponent(token)}&x=1`)).toBe(`?t=${REDACTED}&x=1`);
+  });
+
   it("redacts a quoted bearer token, and leaves the word Bearer alone", () => {
     expect(redact("Authorization: Bearer AbCdEfGhIjKlMnOpQrStUv0123")).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(redact("a Bearer token is required")).toBe("a Bearer token is required");

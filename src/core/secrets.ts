@@ -39,6 +39,8 @@ export const SECRET_ENVIRONMENT = [
  * Redacted even when not registered.
  */
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+/** A value that is one JWT and nothing else: JWT above redacts it wherever it appears, in each of its forms (they are all the same). */
+const WHOLE_JWT = new RegExp(`^${JWT.source}$`);
 
 /** A bearer credential quoted with its scheme (`Authorization: Bearer ...`), when long enough to be a token. */
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{20,}=*/gi;
@@ -57,7 +59,8 @@ export function registerSecret(secret: string | undefined): void {
   if (secret === undefined) return;
   for (const part of [secret, ...secret.split(/\r?\n/)]) {
     const value = part.trim();
-    if (value.length < MIN_SECRET_LENGTH) continue;
+    // A JWT is left to its shape: an access token per read would otherwise cost a scan of every text written.
+    if (value.length < MIN_SECRET_LENGTH || WHOLE_JWT.test(value)) continue;
     for (const form of forms(value)) secrets.add(form);
   }
   ordered = [...secrets].sort((a, b) => b.length - a.length);
