@@ -56,8 +56,8 @@ function json(value: unknown): string {
   return jsonSafe(redact(`${JSON.stringify(value, null, 2)}\n`));
 }
 
-function sha256(content: string): string {
-  return createHash("sha256").update(content, "utf8").digest("hex");
+function sha256(content: Buffer): string {
+  return createHash("sha256").update(content).digest("hex");
 }
 
 /** The run's folder name: the workflow run when there is one, the time, and a few random characters so two runs at once never share one. */
@@ -185,8 +185,9 @@ export async function writeEvidence(input: EvidenceInput): Promise<string> {
   const { name } = input;
   const staging = path.join(input.root, `.${name}.${randomBytes(4).toString("hex")}.tmp`);
   const write = async (file: EvidenceFile): Promise<WrittenFile> => {
-    await writeFile(path.join(staging, file.name), file.content, { flag: "wx" });
-    return { name: file.name, bytes: Buffer.byteLength(file.content), sha256: sha256(file.content) };
+    const bytes = Buffer.from(file.content, "utf8");
+    await writeFile(path.join(staging, file.name), bytes, { flag: "wx" });
+    return { name: file.name, bytes: bytes.length, sha256: sha256(bytes) };
   };
   try {
     await mkdir(staging);
