@@ -143,17 +143,24 @@ function quickParse(value: Plain | undefined, text: string, file: string): Parse
     entries.set(key, source);
     return source;
   };
+  // The report, the SARIF log and the annotations each ask for the same findings' lines.
+  const located = new Map<string, SourceLocation | undefined>();
+  const locateInEntry = (clusterId: string, path: readonly PathSegment[]): SourceLocation | undefined => {
+    const byEntry = indexed().entries;
+    if (byEntry === undefined) return locate(fullSource(), file, clusterId, path);
+    const entry = byEntry.entry(clusterId);
+    if (entry === undefined) return undefined;
+    const quick = entryLine(entry.lines, filePath(path));
+    if (quick !== undefined) return { file, line: entry.firstLine + quick };
+    const found = locate(entrySource(clusterId, entry), file, clusterId, path);
+    return found && { file, line: found.line - 2 + entry.firstLine };
+  };
   return {
     baseline,
     locate: (clusterId, path) => {
-      const byEntry = indexed().entries;
-      if (byEntry === undefined) return locate(fullSource(), file, clusterId, path);
-      const entry = byEntry.entry(clusterId);
-      if (entry === undefined) return undefined;
-      const quick = entryLine(entry.lines, filePath(path));
-      if (quick !== undefined) return { file, line: entry.firstLine + quick };
-      const found = locate(entrySource(clusterId, entry), file, clusterId, path);
-      return found && { file, line: found.line - 2 + entry.firstLine };
+      const key = JSON.stringify([clusterId.toLowerCase(), ...path]);
+      if (!located.has(key)) located.set(key, locateInEntry(clusterId, path));
+      return located.get(key);
     },
     locateExclusion: (clusterId) => locateExclusion(fullSource(), file, clusterId),
     locateClusters: () => clustersKey(fullSource(), file),
