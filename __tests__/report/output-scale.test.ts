@@ -10,7 +10,7 @@ import type { IssuePublication } from "../../src/core/issues/plan.js";
 import type { OwnerSuggestion } from "../../src/core/issues/owner.js";
 import type { ClusterResult, ClusterSnapshot, Finding } from "../../src/core/model.js";
 import { verdictOf } from "../../src/core/verdict.js";
-import { pickAnnotations } from "../../src/present/annotations.js";
+import { FINDING_ANNOTATIONS, pickAnnotations } from "../../src/present/annotations.js";
 import { renderJobSummary, SUMMARY_BUDGET } from "../../src/present/job-summary.js";
 import type { ReportContext } from "../../src/present/markdown.js";
 import { kubenetSnapshot } from "../fixtures/snapshots.js";
@@ -157,6 +157,16 @@ describe("annotations", () => {
       level: "error",
       message:
         "32 more findings (12 errors, 20 warnings) are not annotated: GitHub shows 10 error and 10 warning annotations per step. The job summary and the evidence's findings.json list every finding.",
+    });
+  });
+
+  it("leaves three warnings of GitHub's ten for what the run says after its findings", () => {
+    const all = Array.from({ length: 30 }, (_, index) => item("warning", `w${index}`));
+    const { shown, more } = pickAnnotations(all, FINDING_ANNOTATIONS);
+    expect(shown.map((each) => each.name)).toEqual(Array.from({ length: 6 }, (_, index) => `w${index}`));
+    expect(more).toMatchObject({
+      level: "warning",
+      message: expect.stringMatching(/^24 more findings \(0 errors, 24 warnings\)/),
     });
   });
 

@@ -116,10 +116,18 @@ async function clusterChanges(cluster: Drifting, reads: readonly ScopeRead[], de
   return found;
 }
 
-function logLookup(logger: Logger, lookup: ChangeLookup): void {
+/** What the lookup read, in the log; why a cluster has no writes shown, as one warning for the run (GitHub shows few). */
+export function logLookup(logger: Logger, lookup: ChangeLookup): void {
   const events = lookup.reads.reduce((sum, read) => sum + read.events, 0);
   logger.info(`Activity Log: ${lookup.reads.length} read(s), ${events} event(s), for the writes behind the drift.`);
-  for (const cluster of lookup.clusters) if (cluster.note) logger.warning(`${cluster.clusterId}: ${cluster.note}`);
+  const notes = lookup.clusters.flatMap((cluster) => (cluster.note ? [`${cluster.clusterId}: ${cluster.note}`] : []));
+  const [first] = notes;
+  if (first === undefined) return;
+  if (notes.length === 1) return logger.warning(first);
+  for (const note of notes) logger.info(`Activity Log: ${note}`);
+  logger.warning(
+    `Activity Log: ${notes.length} drifting clusters have no writes shown; the log above, the job summary and changes.json say why for each. The first: ${first}`,
+  );
 }
 
 /** The writes behind each drifting cluster's findings; undefined when nothing was looked up. */

@@ -14,7 +14,7 @@ import { mapInterleaved, mapLimit } from "../core/concurrency.js";
 import { describeError, GateError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { BaselineCluster, ClusterResult, ClusterSnapshot, Finding } from "../core/model.js";
-import { baselinePath, pickAnnotations } from "../present/annotations.js";
+import { baselinePath, FINDING_ANNOTATIONS, pickAnnotations } from "../present/annotations.js";
 import { inShard } from "../core/shard.js";
 import { findingLine, type Verdict, verdictOf } from "../core/verdict.js";
 import type { ClusterSelector, Settings } from "./settings.js";
@@ -170,12 +170,13 @@ function annotationOf(result: ClusterResult, finding: Finding | undefined) {
 
 /**
  * The verdict's annotations, at the level it gives each, on the line of the
- * baseline they are about: as many as GitHub shows, most severe first, and
- * one that counts the rest (present/annotations.ts).
+ * baseline they are about: as many as GitHub shows less the warnings kept for
+ * the rest of the run, most severe first, and one that counts the rest
+ * (present/annotations.ts).
  */
 function annotate(logger: Logger, parsed: ParsedBaseline, file: string, verdict: Verdict): void {
   const all = verdict.clusters.flatMap(({ result, annotations }) => annotations.map((each) => ({ result, ...each })));
-  const { shown, more } = pickAnnotations(all);
+  const { shown, more } = pickAnnotations(all, FINDING_ANNOTATIONS);
   for (const { result, finding, level } of shown) {
     const { message, path, title } = annotationOf(result, finding);
     logger[level](message, { file, line: parsed.locate(result.clusterId, path)?.line ?? 1, title });

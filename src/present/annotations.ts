@@ -53,6 +53,16 @@ export function baselinePath(entry: BaselineCluster, path: string): Segment[] {
  */
 export const SHOWN_ANNOTATIONS: Readonly<Record<AnnotationLevel, number>> = { error: 10 - 1, warning: 10 };
 
+/**
+ * What the findings may take of those: three warnings stay for what a run
+ * says after its findings (the Activity Log lookup, the issues, the evidence
+ * artifact, the pull request comment), which GitHub would otherwise drop.
+ */
+export const FINDING_ANNOTATIONS: Readonly<Record<AnnotationLevel, number>> = {
+  error: SHOWN_ANNOTATIONS.error,
+  warning: SHOWN_ANNOTATIONS.warning - 3,
+};
+
 /** The annotations a run prints, most severe first, and the one line that counts the rest. */
 export interface AnnotationPick<T> {
   shown: T[];
