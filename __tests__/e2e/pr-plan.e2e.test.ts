@@ -202,6 +202,78 @@ describe("a pull request that widens a pod CIDR and adds a node pool", () => {
   });
 });
 
+describe("a pull request that changes the fleet of a scope", () => {
+  const SCOPE = `/subscriptions/${SUBSCRIPTION}`;
+  let other: BuiltCluster;
+  let sandboxOnly: BuiltCluster;
+
+  /** Three clusters in the scope, the base branch's baseline holding all of them, as a fleet capture writes it. */
+  async function fleetWorkspace(): Promise<string> {
+    other = kubenetCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg-search", name: "aks-search-prod" });
+    sandboxOnly = kubenetCluster({ subscriptionId: SUBSCRIPTION, resourceGroup: "rg-sandbox", name: "aks-sandbox" });
+    arm.world.put(...other.resources, ...sandboxOnly.resources);
+    const root = await mkdtemp(path.join(tmpdir(), "gate-pr-plan-fleet-"));
+    const workspace = path.join(root, "repo");
+    await mkdir(path.join(workspace, ".github"), { recursive: true });
+    const capture = await gate(workspace, undefined, { mode: "capture", scope: SCOPE });
+    expect(capture).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    github.putFile(BASE_SHA, BASELINE, await readFile(path.join(workspace, BASELINE), "utf8"));
+    return workspace;
+  }
+
+  /** The pull request drops two entries and excludes one of those clusters with a reason. */
+  async function dropAndExclude(workspace: string): Promise<void> {
+    const file = path.join(workspace, BASELINE);
+    const doc = parseDocument(await readFile(file, "utf8"));
+    doc.deleteIn(["clusters", other.clusterId]);
+    doc.deleteIn(["clusters", sandboxOnly.clusterId]);
+    doc.set("exclude", doc.createNode([{ id: sandboxOnly.clusterId, reason: "throwaway sandbox, rebuilt weekly" }]));
+    await writeFile(file, doc.toString());
+  }
+
+  it("says that a cluster it drops still exists and will be reported as nobody's, and lists the exclusion", async () => {
+    const workspace = await fleetWorkspace();
+    const pull = github.openPullRequest("Stop gating aks-search-prod and the sandbox", [BASELINE]);
+    await dropAndExclude(workspace);
+    arm.requests.length = 0;
+    const run = await gate(workspace, { number: pull.number, headSha: "4".repeat(40) }, { scope: SCOPE });
+    expect(run.outputs.result).toBe("pass");
+    const body = planComments(pull.number)[0]?.body ?? "";
+    expect(body).toContain(
+      "> Removes aks-search-prod from the baseline, but the cluster still exists in Azure: the next check of this scope reports it as inventory.unbaselined (warning), unless the baseline excludes it with a reason.",
+    );
+    expect(body).toContain("> Excludes aks-sandbox from the fleet: throwaway sandbox, rebuilt weekly");
+    expect(body).not.toContain("Removes aks-sandbox");
+    const reads = arm.requests.filter((request) => /managedClusters\/aks-search-prod$/i.test(request.path));
+    expect(reads.map((request) => request.method)).toEqual(["GET"]);
+  });
+
+  it("says that a cluster it drops is gone from Azure, with Resource Manager's answer", async () => {
+    const workspace = await fleetWorkspace();
+    const pull = github.openPullRequest("Drop the deleted aks-search-prod", [BASELINE]);
+    await dropAndExclude(workspace);
+    arm.world.delete(other.clusterId);
+    arm.requests.length = 0;
+    const run = await gate(workspace, { number: pull.number, headSha: "5".repeat(40) }, { scope: SCOPE });
+    expect(run.outputs.result).toBe("pass");
+    const body = planComments(pull.number)[0]?.body ?? "";
+    expect(body).toContain(
+      "> Removes aks-search-prod, which Azure no longer has: Resource Manager answers 404 ResourceNotFound for it, and its resource group rg-search is present.",
+    );
+  });
+
+  it("adds no fleet notes without a scope", async () => {
+    const workspace = await fleetWorkspace();
+    const pull = github.openPullRequest("Stop gating aks-search-prod", [BASELINE]);
+    await dropAndExclude(workspace);
+    await gate(workspace, { number: pull.number, headSha: "6".repeat(40) });
+    const body = planComments(pull.number)[0]?.body ?? "";
+    expect(body).toContain("## AKS Network Gate:");
+    expect(body).not.toContain("Removes aks-search-prod");
+    expect(body).not.toContain("Excludes aks-sandbox");
+  });
+});
+
 describe("when the plan cannot be a comment, the job summary has it and says why", () => {
   it("a fork's pull request: a read-only token, the plan in the summary, nothing written", async () => {
     const workspace = await capturedWorkspace();

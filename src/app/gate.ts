@@ -205,7 +205,7 @@ function subscriptionOfCluster(cluster: BaselineCluster): string {
 }
 
 /** Whether a cluster is one this job takes: the selector's, in this shard. */
-function selectedBy(settings: Settings): (clusterId: string) => boolean {
+export function selectedBy(settings: Settings): (clusterId: string) => boolean {
   return (clusterId) => matches(settings.selector, clusterId) && inShard(clusterId, settings.shard);
 }
 

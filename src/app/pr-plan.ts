@@ -14,7 +14,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { sameId } from "../core/arm-ids.js";
+import { idKey, lastSegment, sameId } from "../core/arm-ids.js";
 import { type ParsedBaseline, parseBaseline } from "../core/baseline/parse.js";
 import { BudgetSpent, type Deadline } from "../core/deadline.js";
 import { describeError, GateError } from "../core/errors.js";
@@ -35,7 +35,10 @@ import {
 } from "../io/github/client.js";
 import { resolveIdentity } from "../io/github/identity.js";
 import { redactedPullRequestApi } from "../io/github/redacted.js";
-import { type GateDeps, readClusters, selectClusters } from "./gate.js";
+import { mapLimit } from "../core/concurrency.js";
+import { withinScope } from "../core/fleet/scope.js";
+import { confirmMissing } from "./fleet.js";
+import { type GateDeps, readClusters, selectClusters, selectedBy } from "./gate.js";
 import type { Settings } from "./settings.js";
 
 /** What a plan run holds before it reads Azure. */
@@ -201,6 +204,47 @@ function annotate(logger: Logger, head: ParsedBaseline, file: string, plan: Pull
   }
 }
 
+/**
+ * What the change means for the fleet of a run with `scope`: an entry it
+ * removes is read once from Resource Manager, so that dropping a cluster that
+ * still exists (the next check of the scope reports it as
+ * inventory.unbaselined) is said before the merge; and the exclusions it adds
+ * or drops.
+ */
+async function fleetNotes(settings: Settings, deps: GateDeps, base: Baseline | undefined, head: Baseline) {
+  const { scopes, unbaselined } = settings.fleet;
+  if (scopes.length === 0) return [];
+  const selected = selectedBy(settings);
+  const ours = (id: string) => selected(id) && scopes.some((scope) => withinScope(scope, id));
+  const excludedNow = new Map(head.exclusions.map((entry) => [idKey(entry.id), entry]));
+  const excludedBefore = new Map((base?.exclusions ?? []).map((entry) => [idKey(entry.id), entry]));
+  const removed = baselineChanges(base, head).filter(
+    (change) => change.change === "removed" && ours(change.clusterId) && !excludedNow.has(idKey(change.clusterId)),
+  );
+  const confirmed = await mapLimit(removed, settings.concurrency, (change) =>
+    confirmMissing(deps.reader, change.clusterId),
+  );
+  const unbaselinedLater = `the next check of this scope reports it as inventory.unbaselined (${unbaselined})`;
+  const notes = confirmed.map((item, index) => {
+    const name = lastSegment(removed[index]?.clusterId ?? "");
+    if (item.state === "present")
+      return `Removes ${name} from the baseline, but the cluster still exists in Azure: ${unbaselinedLater}, unless the baseline excludes it with a reason.`;
+    if (item.state === "removed") return `Removes ${name}, which Azure no longer has: ${item.evidence}.`;
+    const why = item.result.kind === "error" ? item.result.message : "it could not be read";
+    return `Removes ${name}; whether the cluster still exists could not be read: ${why}`;
+  });
+  for (const [key, entry] of excludedNow) {
+    if (!excludedBefore.has(key) && ours(entry.id))
+      notes.push(`Excludes ${lastSegment(entry.id)} from the fleet: ${entry.reason}`);
+  }
+  for (const [key, entry] of excludedBefore) {
+    const listed = head.clusters.some((cluster) => idKey(cluster.id) === key);
+    if (!excludedNow.has(key) && !listed && ours(entry.id))
+      notes.push(`No longer excludes ${lastSegment(entry.id)}: if it exists, ${unbaselinedLater}.`);
+  }
+  return notes;
+}
+
 /** Reads the clusters the change adds or changes (in this job's selection and shard) and makes the plan. */
 export async function makePlan(settings: Settings, deps: GateDeps, context: PlanContext): Promise<MadePlan> {
   const head = parseBaseline(context.headText, settings.baselineFile);
@@ -217,6 +261,7 @@ export async function makePlan(settings: Settings, deps: GateDeps, context: Plan
     `Pull request #${context.pullRequest.number}: ${changed.length} cluster(s) of ${settings.baselineFile} added or changed; reading ${toRead.length}.`,
   );
   const results = await readClusters(settings, deps, toRead, head.baseline.clusters);
+  notes.push(...(await fleetNotes(settings, deps, base, head.baseline)));
   const plan = planOf({ base, head: head.baseline, results, policy: { failOn: settings.failOn, issueOnError: false } });
   annotate(deps.logger, head, settings.baselineFile, plan);
   deps.logger.info(`Plan: ${plan.verdict.headline.text}.`);
