@@ -266,7 +266,9 @@ export function graphQueryReply(state: GraphSandboxState, world: World, body: Qu
 function page(state: GraphSandboxState, body: QueryBody, rows: Row[]): Reply {
   const key = JSON.stringify([body.query, body.subscriptions, body.managementGroups]);
   const offset = offsetOf(body.options?.$skipToken, key);
-  if (offset === null) return badRequest([{ code: "InvalidSkipToken", message: "The $skipToken is not valid." }]);
+  // The detail of a token it cannot read, as recorded (azure-sdk-for-python, azure-mgmt-resourcegraph test_resources_query_options).
+  if (offset === null)
+    return badRequest([{ code: "CouldNotDecodeSkipToken", message: "Skip token could not be decoded." }]);
   const top = typeof body.options?.$top === "number" ? body.options.$top : 100;
   // QueryRequestOptions.$top: minimum 1, maximum 1000 (resourcegraph.json, stable/2024-04-01); the detail's words are ours.
   if (!Number.isInteger(top) || top < 1 || top > 1000) {
@@ -275,7 +277,8 @@ function page(state: GraphSandboxState, body: QueryBody, rows: Row[]): Reply {
   const size = Math.max(1, Math.min(top, state.pageSize));
   const data = rows.slice(offset, offset + size);
   const next = offset + data.length < rows.length ? tokenFor(key, offset + data.length) : undefined;
-  const response = { totalRecords: rows.length, count: data.length, resultTruncated: "false", facets: [], data };
+  // The keys in the order recorded answers have them (__tests__/fixtures/recorded-graph).
+  const response = { totalRecords: rows.length, count: data.length, data, facets: [], resultTruncated: "false" };
   return { status: 200, body: next ? { ...response, $skipToken: next } : response };
 }
 

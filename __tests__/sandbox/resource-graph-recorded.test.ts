@@ -1,0 +1,122 @@
+/**
+ * Resource Graph as recorded answers show it (__tests__/fixtures/recorded-graph):
+ * the sandbox answers in their shape, and the gate's own client reads the
+ * recorded pages and takes the recorded 400 for what it is.
+ */
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { GateDefect } from "../../src/io/azure/failures.js";
+import { ResourceGraph } from "../../src/io/azure/resource-graph.js";
+import { entraAccessToken } from "../../sandbox/arm.js";
+import { armInProcess } from "../helpers/arm-in-process.js";
+import { SUBSCRIPTION, twoClusters } from "./fixtures.js";
+
+interface Recorded {
+  request: { body: Record<string, unknown> };
+  response: { status: number; headers: Record<string, string>; body: Record<string, unknown> };
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const recorded = (name: string): Recorded =>
+  JSON.parse(readFileSync(path.join(HERE, "..", "fixtures", "recorded-graph", `${name}.json`), "utf8")) as Recorded;
+const lastPage = recorded("rg-200-objectarray-properties");
+const morePages = recorded("rg-200-skiptoken-page");
+const invalid = recorded("rg-400-invalid-query");
+
+const QUERY_PATH = "/providers/Microsoft.ResourceGraph/resources";
+const arm = armInProcess();
+
+beforeEach(() => {
+  arm.sandbox.world = twoClusters().world;
+});
+
+function post(
+  body: unknown,
+): Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> }> {
+  const headers = {
+    Authorization: `Bearer ${entraAccessToken("https://management.azure.com/")}`,
+    "Content-Type": "application/json",
+  };
+  const url = `${arm.sandbox.url}${QUERY_PATH}?api-version=2024-04-01`;
+  return new Promise((resolve, reject) => {
+    const request = https.request(url, { method: "POST", headers, ca: arm.sandbox.ca }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
+        }),
+      );
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(JSON.stringify(body));
+  });
+}
+
+const typesOf = (body: Record<string, unknown>) =>
+  Object.entries(body).map(([key, value]) => [key, Array.isArray(value) ? "array" : typeof value]);
+
+describe("the sandbox answers as the recordings show", () => {
+  it("a last page and a page with more: the same keys in the same order, of the same types, and the quota headers", async () => {
+    arm.sandbox.graph.pageSize = 1;
+    const clusters = "resources | where type =~ 'microsoft.containerservice/managedclusters' | project id";
+    const first = await post({ subscriptions: [SUBSCRIPTION], query: clusters });
+    expect(typesOf(first.body)).toEqual(typesOf(morePages.response.body));
+    const last = await post({
+      subscriptions: [SUBSCRIPTION],
+      query: clusters,
+      options: { $skipToken: first.body["$skipToken"] },
+    });
+    expect(last.body["$skipToken"]).toBeUndefined();
+    expect(typesOf(last.body)).toEqual(typesOf(lastPage.response.body));
+    for (const answer of [first, last, invalid.response]) {
+      expect(answer.headers["x-ms-user-quota-remaining"]).toMatch(/^\d+$/);
+      expect(answer.headers["x-ms-user-quota-resets-after"]).toMatch(/^\d\d:\d\d:\d\d$/);
+    }
+  });
+
+  it("a query it cannot parse: the recorded envelope, and details the recorded ones have", async () => {
+    const answer = await post({ subscriptions: [SUBSCRIPTION], query: invalid.request.body["query"] });
+    expect(answer.status).toBe(invalid.response.status);
+    type Envelope = { error: { code: string; message: string; details: Record<string, unknown>[] } };
+    const [ours, real] = [answer.body as unknown as Envelope, invalid.response.body as unknown as Envelope];
+    expect(ours.error.code).toBe(real.error.code);
+    expect(ours.error.message).toMatch(/^Please provide below info when asking for support: timestamp = /);
+    expect(ours.error.details.map((detail) => detail.code)).toEqual(real.error.details.map((detail) => detail.code));
+    ours.error.details.forEach((detail, index) => {
+      expect(Object.keys(real.error.details[index] ?? {})).toEqual(expect.arrayContaining(Object.keys(detail)));
+    });
+  });
+});
+
+describe("the gate's Resource Graph client reads recorded answers", () => {
+  it("follows a recorded $skipToken to the recorded last page and keeps every row", async () => {
+    arm.sandbox.faults.add({ path: QUERY_PATH, times: 1, ...morePages.response });
+    arm.sandbox.faults.add({ path: QUERY_PATH, times: 1, ...lastPage.response });
+    const rows = await ResourceGraph.over(arm.reader()).query({ subscriptions: [SUBSCRIPTION] }, "resources", "a test");
+    const recordedRows = [
+      ...(morePages.response.body["data"] as unknown[]),
+      ...(lastPage.response.body["data"] as unknown[]),
+    ];
+    expect(rows).toEqual(recordedRows);
+    expect(arm.sandbox.requests.filter((request) => request.path === QUERY_PATH)).toHaveLength(2);
+  });
+
+  it("takes the recorded 400 for a query it cannot parse as the gate's own defect, never a retry", async () => {
+    arm.sandbox.faults.add({ path: QUERY_PATH, ...invalid.response });
+    const error = await ResourceGraph.over(arm.reader())
+      .query({ subscriptions: [SUBSCRIPTION] }, "resources", "a test")
+      .then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+    expect(error).toBeInstanceOf(GateDefect);
+    expect((error as Error).message).toMatch(/InvalidQuery/);
+    expect(arm.sandbox.requests.filter((request) => request.path === QUERY_PATH)).toHaveLength(1);
+  });
+});
