@@ -237,7 +237,12 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
     );
   }
 
-  /** Resource Graph holds no scale-set instances or NICs with their IPs: always Resource Manager. */
+  /**
+   * Always Resource Manager. Resource Graph's `computeresources` table lists
+   * scale-set instances and their NICs (Microsoft Learn, "Resource Graph
+   * table and resource type reference"), but as the model view, and no
+   * recording or page we found shows a NIC row's IP configurations.
+   */
   listScaleSetInstances(scaleSetId: string): Promise<ScaleSetInstanceFacts[]> {
     return this.fromArm(`${scaleSetId}/virtualMachines`, this.arm.listScaleSetInstances(scaleSetId));
   }
