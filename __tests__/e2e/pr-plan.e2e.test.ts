@@ -231,14 +231,20 @@ describe("a pull request that changes the fleet of a scope", () => {
     await writeFile(file, doc.toString());
   }
 
-  it("says that a cluster it drops still exists and will be reported as nobody's, and lists the exclusion", async () => {
+  /** A pull request that drops two entries and excludes one, planned; `meanwhile` changes Azure first. */
+  async function planDrop(headSha: string, inputs: Record<string, string>, meanwhile = () => {}) {
     const workspace = await fleetWorkspace();
     const pull = github.openPullRequest("Stop gating aks-search-prod and the sandbox", [BASELINE]);
     await dropAndExclude(workspace);
+    meanwhile();
     arm.requests.length = 0;
-    const run = await gate(workspace, { number: pull.number, headSha: "4".repeat(40) }, { scope: SCOPE });
+    const run = await gate(workspace, { number: pull.number, headSha: headSha.repeat(40) }, inputs);
+    return { run, body: planComments(pull.number)[0]?.body ?? "" };
+  }
+
+  it("says that a cluster it drops still exists and will be reported as nobody's, and lists the exclusion", async () => {
+    const { run, body } = await planDrop("4", { scope: SCOPE });
     expect(run.outputs.result).toBe("pass");
-    const body = planComments(pull.number)[0]?.body ?? "";
     expect(body).toContain(
       "> Removes aks-search-prod from the baseline, but the cluster still exists in Azure: the next check of this scope reports it as inventory.unbaselined (warning), unless the baseline excludes it with a reason.",
     );
@@ -249,25 +255,15 @@ describe("a pull request that changes the fleet of a scope", () => {
   });
 
   it("says that a cluster it drops is gone from Azure, with Resource Manager's answer", async () => {
-    const workspace = await fleetWorkspace();
-    const pull = github.openPullRequest("Drop the deleted aks-search-prod", [BASELINE]);
-    await dropAndExclude(workspace);
-    arm.world.delete(other.clusterId);
-    arm.requests.length = 0;
-    const run = await gate(workspace, { number: pull.number, headSha: "5".repeat(40) }, { scope: SCOPE });
+    const { run, body } = await planDrop("5", { scope: SCOPE }, () => arm.world.delete(other.clusterId));
     expect(run.outputs.result).toBe("pass");
-    const body = planComments(pull.number)[0]?.body ?? "";
     expect(body).toContain(
       "> Removes aks-search-prod, which Azure no longer has: Resource Manager answers 404 ResourceNotFound for it, and its resource group rg-search is present.",
     );
   });
 
   it("adds no fleet notes without a scope", async () => {
-    const workspace = await fleetWorkspace();
-    const pull = github.openPullRequest("Stop gating aks-search-prod", [BASELINE]);
-    await dropAndExclude(workspace);
-    await gate(workspace, { number: pull.number, headSha: "6".repeat(40) });
-    const body = planComments(pull.number)[0]?.body ?? "";
+    const { body } = await planDrop("6", {});
     expect(body).toContain("## AKS Network Gate:");
     expect(body).not.toContain("Removes aks-search-prod");
     expect(body).not.toContain("Excludes aks-sandbox");

@@ -36,12 +36,13 @@ export interface RawResponse {
   body: string;
 }
 
-/** One plain HTTPS request to the sandbox, trusting its CA explicitly. */
+/** One plain HTTPS request to the sandbox, trusting its CA explicitly; `body` is sent as is. */
 export function rawRequest(
   sandbox: { url: string; ca: string },
   method: string,
   path: string,
   headers: Record<string, string> = {},
+  body?: string,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const request = https.request(`${sandbox.url}${path}`, { method, headers, ca: sandbox.ca }, (response) => {
@@ -57,6 +58,6 @@ export function rawRequest(
       response.on("error", reject);
     });
     request.on("error", reject);
-    request.end();
+    request.end(body);
   });
 }

@@ -4,14 +4,13 @@
  * recorded pages and takes the recorded 400 for what it is.
  */
 import { readFileSync } from "node:fs";
-import https from "node:https";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GateDefect } from "../../src/io/azure/failures.js";
 import { ResourceGraph } from "../../src/io/azure/resource-graph.js";
 import { entraAccessToken } from "../../sandbox/arm.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
-import { SUBSCRIPTION, twoClusters } from "./fixtures.js";
+import { rawRequest, SUBSCRIPTION, twoClusters } from "./fixtures.js";
 
 interface Recorded {
   request: { body: Record<string, unknown> };
@@ -32,30 +31,14 @@ beforeEach(() => {
   arm.sandbox.world = twoClusters().world;
 });
 
-function post(
-  body: unknown,
-): Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> }> {
+async function post(body: unknown) {
   const headers = {
     Authorization: `Bearer ${entraAccessToken("https://management.azure.com/")}`,
     "Content-Type": "application/json",
   };
-  const url = `${arm.sandbox.url}${QUERY_PATH}?api-version=2024-04-01`;
-  return new Promise((resolve, reject) => {
-    const request = https.request(url, { method: "POST", headers, ca: arm.sandbox.ca }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
-        }),
-      );
-      response.on("error", reject);
-    });
-    request.on("error", reject);
-    request.end(JSON.stringify(body));
-  });
+  const path = `${QUERY_PATH}?api-version=2024-04-01`;
+  const answer = await rawRequest(arm.sandbox, "POST", path, headers, JSON.stringify(body));
+  return { ...answer, body: JSON.parse(answer.body) as Record<string, unknown> };
 }
 
 const typesOf = (body: Record<string, unknown>) =>

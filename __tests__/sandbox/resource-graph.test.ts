@@ -3,7 +3,6 @@
  * is served, with Resource Graph's own answers to a wrong api-version, a query
  * it cannot parse and a spent quota; every other write keeps the 405.
  */
-import https from "node:https";
 import { entraAccessToken, startArmSandbox, type ArmSandbox } from "../../sandbox/arm.js";
 import { parseKql, evaluate } from "../../sandbox/kql.js";
 import { breaksReadOnly } from "../helpers/read-only.js";
@@ -18,25 +17,11 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
-function post(sandbox: ArmSandbox, path: string, body: unknown, authorization = BEARER): Promise<Answer> {
+async function post(sandbox: ArmSandbox, path: string, body: unknown, authorization = BEARER): Promise<Answer> {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   const headers = { Authorization: authorization, "Content-Type": "application/json" };
-  return new Promise((resolve, reject) => {
-    const request = https.request(`${sandbox.url}${path}`, { method: "POST", headers, ca: sandbox.ca }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: JSON.parse(Buffer.concat(chunks).toString() || "{}") as Record<string, unknown>,
-        }),
-      );
-      response.on("error", reject);
-    });
-    request.on("error", reject);
-    request.end(text);
-  });
+  const answer = await rawRequest(sandbox, "POST", path, headers, text);
+  return { ...answer, body: JSON.parse(answer.body || "{}") as Record<string, unknown> };
 }
 
 const query = (sandbox: ArmSandbox, body: unknown, version = "2024-04-01") =>
