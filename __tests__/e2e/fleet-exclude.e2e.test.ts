@@ -133,14 +133,17 @@ it("a baseline of exclusions only: refused without scope, inventoried with it, t
   expect(await readFile(file, "utf8")).toBe(EXCLUSIONS_ONLY);
 }, 120_000);
 
-it("a fleet check whose baseline is broken ends with the baseline's error, though discovery, started first, fails too", async () => {
-  const workspace = await newWorkspace("gate-fleet-exclude-");
-  await writeFile(path.join(workspace, BASELINE), EXCLUSIONS_ONLY.replace("version: 1", "version: 7"));
-  // A subscription the identity cannot read: discovery, which starts before the baseline is read, fails on it.
-  const unreadable = "/subscriptions/99999999-9999-4999-8999-999999999999";
-  const run = await gate(workspace, { scope: unreadable });
-  expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
-  expect(run.stdout).toContain("::error::.github/aks-network-baseline.yml:2: version: must be 1, got the number 7");
-  expect(run.stdout).not.toContain(unreadable);
-  expect(run.stdout).not.toContain("a defect of the gate");
-});
+it.each(["auto", "resource-graph"])(
+  "a fleet check whose baseline is broken ends with the baseline's error, though discovery, started first, fails too (data-source: %s)",
+  async (source) => {
+    const workspace = await newWorkspace("gate-fleet-exclude-");
+    await writeFile(path.join(workspace, BASELINE), EXCLUSIONS_ONLY.replace("version: 1", "version: 7"));
+    // A subscription the identity cannot read: discovery, which starts before the baseline is read, fails on it.
+    const unreadable = "/subscriptions/99999999-9999-4999-8999-999999999999";
+    const run = await gate(workspace, { scope: unreadable, "data-source": source });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain("::error::.github/aks-network-baseline.yml:2: version: must be 1, got the number 7");
+    expect(run.stdout).not.toContain(unreadable);
+    expect(run.stdout).not.toContain("a defect of the gate");
+  },
+);

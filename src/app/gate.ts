@@ -283,6 +283,7 @@ async function checkFleet(settings: Settings, deps: GateDeps): Promise<Outcome> 
   const discovering = discoverFleet(settings, deps);
   const prefetching = prefetchFleet(settings, deps, discovering);
   // A baseline that cannot be read is the error to report; discovery's and Resource Graph's are seen when awaited.
+  discovering.catch(() => undefined);
   prefetching.catch(() => undefined);
   const parsed = await readBaseline(settings, nextTurn);
   const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, parsed, discovering);
