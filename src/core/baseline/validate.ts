@@ -5,7 +5,7 @@
  * said in the gate's words. What a JSON Schema does not say (beyondSchema
  * below) is checked after it, on the parts the schema found valid.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { Document, LineCounter } from "yaml";
 import {
   describeValue,
@@ -19,22 +19,17 @@ import {
   type Source,
 } from "./document.js";
 import { FORMATS, type FormatName } from "./formats.js";
-import { baselineJsonSchema, type JsonSchema } from "./schema.js";
+import type { JsonSchema } from "./schema.js";
+import { compileSchemaValidator } from "./schema-validator.js";
 import { BASELINE_SPEC, sameKey, type FieldSpec, type Plain } from "./spec.js";
 
 type PlainMap = { [key: string]: Plain };
 
 let compiled: ValidateFunction | undefined;
 
-/** The schema, compiled on first use (ajv makes it into a function once; a run reads one baseline). */
+/** The schema's validator, made on first use (schema-validator.ts: compiled in tests, built into the bundle). */
 export function schemaValidator(): ValidateFunction {
-  if (compiled === undefined) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: true, allowUnionTypes: true });
-    for (const [name, format] of Object.entries(FORMATS)) {
-      ajv.addFormat(name, { type: "string", validate: format.test });
-    }
-    compiled = ajv.compile(baselineJsonSchema());
-  }
+  compiled ??= compileSchemaValidator();
   return compiled;
 }
 
