@@ -209,7 +209,7 @@ describe("the Resource-Graph-backed reader", () => {
     const direct = await captureCluster(arm.reader(), ref, now);
     arm.sandbox.requests.length = 0;
     const reader = backed();
-    await reader.prefetch([clusterId]);
+    await reader.prefetchSubscriptions([SUB_A]);
     const viaGraph = await captureCluster(reader, ref, now);
     expect(viaGraph).toEqual(direct);
     const armReads = arm.sandbox.requests.filter((request) => request.method === "GET").map((request) => request.path);
@@ -228,14 +228,14 @@ describe("the Resource-Graph-backed reader", () => {
 
   it("asks Resource Graph for a subscription once, however often and however concurrently it is asked", async () => {
     const reader = backed();
-    await Promise.all([reader.prefetch([clusterId]), reader.prefetchSubscriptions([SUB_A.toUpperCase()])]);
-    await reader.prefetch([clusterId]);
+    await Promise.all([reader.prefetchSubscriptions([SUB_A]), reader.prefetchSubscriptions([SUB_A.toUpperCase()])]);
+    await reader.prefetchSubscriptions([SUB_A]);
     expect(arm.sandbox.graph.queries).toHaveLength(4);
   });
 
   it("records where each fact came from and when", async () => {
     const reader = backed();
-    await reader.prefetch([clusterId]);
+    await reader.prefetchSubscriptions([SUB_A]);
     await captureCluster(reader, ref, now);
     const sources = reader.sources();
     expect(sources).toContainEqual({
@@ -256,7 +256,7 @@ describe("the Resource-Graph-backed reader", () => {
   it("falls back to Resource Manager for what Resource Graph does not hold", async () => {
     arm.sandbox.graph.unreadableSubscriptions.add(SUB_A);
     const reader = backed();
-    await reader.prefetch([clusterId]);
+    await reader.prefetchSubscriptions([SUB_A]);
     const snapshot = await captureCluster(reader, ref, now);
     expect(snapshot).toEqual(await captureCluster(arm.reader(), ref, now));
     expect(
@@ -269,7 +269,7 @@ describe("the Resource-Graph-backed reader", () => {
 
   it("keeps pool fields the way the agent pools list reads them: type, mode, autoscaler, max surge, subnets", async () => {
     const reader = backed();
-    await reader.prefetch([clusterId]);
+    await reader.prefetchSubscriptions([SUB_A]);
     expect(await reader.listAgentPools(clusterId)).toEqual(await arm.reader().listAgentPools(clusterId));
   });
 });

@@ -2,7 +2,7 @@
  * The baseline schema's ajv validator. Tests and tsx compile it here, at run
  * time; the bundle (esbuild.config.mjs) replaces this module with the source
  * `standaloneValidatorSource` writes when dist/ is built: the same validator
- * as ajv's standalone code, so that a run does not spend ~135 ms compiling
+ * as ajv's standalone code, so that a run does not spend ~100 ms compiling
  * the schema. The formats stay the gate's own (formats.ts) either way.
  */
 import { _, Ajv2020, type Options, type ValidateFunction } from "ajv/dist/2020.js";

@@ -110,11 +110,6 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Reads, in batches, what Resource Graph holds for the subscriptions of these clusters. */
-  prefetch(clusterIds: readonly string[]): Promise<void> {
-    return this.prefetchSubscriptions(clusterIds.map((id) => parseResourceId(id)?.subscriptionId ?? ""));
-  }
-
   /**
    * Reads, in batches of SUBSCRIPTIONS_PER_QUERY one after another, what
    * Resource Graph holds for these subscriptions; a subscription already
