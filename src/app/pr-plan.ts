@@ -21,7 +21,7 @@ import { describeError, GateError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { Baseline, ClusterResult } from "../core/model.js";
 import { planMarker, sortComments } from "../core/pr-plan/comment.js";
-import { baselineChanges } from "../core/pr-plan/changes.js";
+import { baselineChanges, type ClusterChange } from "../core/pr-plan/changes.js";
 import { isPullRequestEvent, type PullRequestEvent, pullRequestOf } from "../core/pr-plan/event.js";
 import { planOf, type PullRequestPlan } from "../core/pr-plan/plan.js";
 import { findingLine } from "../core/verdict.js";
@@ -211,14 +211,20 @@ function annotate(logger: Logger, head: ParsedBaseline, file: string, plan: Pull
  * inventory.unbaselined) is said before the merge; and the exclusions it adds
  * or drops.
  */
-async function fleetNotes(settings: Settings, deps: GateDeps, base: Baseline | undefined, head: Baseline) {
+async function fleetNotes(
+  settings: Settings,
+  deps: GateDeps,
+  changes: readonly ClusterChange[],
+  base: Baseline | undefined,
+  head: Baseline,
+) {
   const { scopes, unbaselined } = settings.fleet;
   if (scopes.length === 0) return [];
   const selected = selectedBy(settings);
   const ours = (id: string) => selected(id) && scopes.some((scope) => withinScope(scope, id));
   const excludedNow = new Map(head.exclusions.map((entry) => [idKey(entry.id), entry]));
   const excludedBefore = new Map((base?.exclusions ?? []).map((entry) => [idKey(entry.id), entry]));
-  const removed = baselineChanges(base, head).filter(
+  const removed = changes.filter(
     (change) => change.change === "removed" && ours(change.clusterId) && !excludedNow.has(idKey(change.clusterId)),
   );
   const confirmed = await mapLimit(removed, settings.concurrency, (change) =>
@@ -249,7 +255,8 @@ async function fleetNotes(settings: Settings, deps: GateDeps, base: Baseline | u
 export async function makePlan(settings: Settings, deps: GateDeps, context: PlanContext): Promise<MadePlan> {
   const head = parseBaseline(context.headText, settings.baselineFile);
   const { base, notes } = parseBase(settings, context.baseText);
-  const changed = baselineChanges(base, head.baseline).filter((change) => change.change !== "removed");
+  const changes = baselineChanges(base, head.baseline);
+  const changed = changes.filter((change) => change.change !== "removed");
   const selected = selectClusters(settings, head);
   const toRead = selected.filter((entry) => changed.some((change) => sameId(change.clusterId, entry.id)));
   const outside = changed.length - toRead.length;
@@ -261,7 +268,7 @@ export async function makePlan(settings: Settings, deps: GateDeps, context: Plan
     `Pull request #${context.pullRequest.number}: ${changed.length} cluster(s) of ${settings.baselineFile} added or changed; reading ${toRead.length}.`,
   );
   const results = await readClusters(settings, deps, toRead, head.baseline.clusters);
-  notes.push(...(await fleetNotes(settings, deps, base, head.baseline)));
+  notes.push(...(await fleetNotes(settings, deps, changes, base, head.baseline)));
   const plan = planOf({ base, head: head.baseline, results, policy: { failOn: settings.failOn, issueOnError: false } });
   annotate(deps.logger, head, settings.baselineFile, plan);
   deps.logger.info(`Plan: ${plan.verdict.headline.text}.`);
