@@ -68,6 +68,7 @@ const result = await build({
   entryPoints: {
     index: "src/entry/index.ts",
     "action-thread": "src/entry/action-thread.ts",
+    "baseline-thread": "src/entry/baseline-thread.ts",
     cli: "src/entry/cli.ts",
   },
   outdir: "dist",

@@ -12,6 +12,8 @@ import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
 import { upsertCluster } from "../../src/core/baseline/edit.js";
 import { check, type GateDeps } from "../../src/app/gate.js";
 import type { Logger } from "../../src/core/logger.js";
+import type { FleetDiscovery } from "../../src/core/fleet/discovery.js";
+import { parseBaseline } from "../../src/core/baseline/parse.js";
 import { readSettings } from "../../src/app/settings.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
 import { throttledFault } from "../../sandbox/arm.js";
@@ -179,6 +181,63 @@ describe("a fleet in one run", () => {
   });
 });
 
+/** What Resource Graph's discovery finds of these clusters, all in SUBSCRIPTION. */
+function discoveryOf(clusters: BuiltCluster[]): FleetDiscovery {
+  return {
+    clusters: clusters.map((cluster) => ({
+      id: cluster.clusterId,
+      name: cluster.clusterId.split("/").at(-1) ?? "",
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: cluster.clusterId.split("/")[4] ?? "",
+      location: "eastus",
+      networkPlugin: "kubenet",
+      tags: {},
+    })),
+    readableSubscriptions: new Set([SUBSCRIPTION]),
+    queriedAt: now().toISOString(),
+    queries: 1,
+  };
+}
+
+describe("a fleet's baseline on a thread of its own", () => {
+  it("is given to its parser while the run signs in, and the check compares against what that parser read", async () => {
+    const clusters = fleet(2);
+    arm.sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    const workspace = await baselineOf(clusters);
+    const inputs: Record<string, string> = { scope: `/subscriptions/${SUBSCRIPTION}` };
+    const settings = readSettings((name) => inputs[name] ?? "", { GITHUB_WORKSPACE: workspace });
+    const order: string[] = [];
+    let parserCalled: () => void = () => {};
+    const called = new Promise<void>((resolve) => (parserCalled = resolve));
+    // Sign-in ends once the parser has the text: a gate that waited for its sign-in first would end it only after 2 s.
+    let guard: NodeJS.Timeout | undefined;
+    const signIn = async () => {
+      await Promise.race([called, new Promise((resolve) => (guard = setTimeout(resolve, 2000)))]);
+      clearTimeout(guard);
+      order.push("signed in");
+    };
+    const outcome = await check(
+      settings,
+      deps({
+        reader: Object.assign(reader(), { signIn }),
+        fleet: { discover: async () => discoveryOf(clusters) },
+        parseBaseline: async (text, file) => {
+          order.push(`parse ${file}`);
+          parserCalled();
+          const parsed = parseBaseline(text, file);
+          parsed.baseline.clusters[0]!.networkProfile.podCidrs = ["10.99.0.0/16"];
+          return parsed;
+        },
+      }),
+    );
+    expect(order).toEqual(["parse .github/aks-network-baseline.yml", "signed in"]);
+    expect(
+      outcome.verdict.findings.map((finding) => [finding.clusterId, finding.rule, finding.path, finding.expected]),
+    ).toContainEqual([clusters[0]!.clusterId, "drift.networkProfile", "networkProfile.podCidrs", "10.99.0.0/16"]);
+    expect(outcome.verdict.result).toBe("drift");
+  });
+});
+
 describe("Resource Graph's copy of a fleet", () => {
   /** A check of two clusters whose discovery answers only when the test says so, and whose Resource Graph reads are recorded. */
   async function heldDiscovery(dataSource: string) {
@@ -198,20 +257,7 @@ describe("Resource Graph's copy of a fleet", () => {
           discover: async () => {
             await answered;
             discovered = true;
-            return {
-              clusters: clusters.map((cluster) => ({
-                id: cluster.clusterId,
-                name: cluster.clusterId.split("/").at(-1) ?? "",
-                subscriptionId: SUBSCRIPTION,
-                resourceGroup: cluster.clusterId.split("/")[4] ?? "",
-                location: "eastus",
-                networkPlugin: "kubenet",
-                tags: {},
-              })),
-              readableSubscriptions: new Set([SUBSCRIPTION]),
-              queriedAt: now().toISOString(),
-              queries: 1,
-            };
+            return discoveryOf(clusters);
           },
         },
         graph: {

@@ -19,6 +19,7 @@ import { inShard } from "../core/shard.js";
 import { findingLine, type Verdict, verdictOf } from "../core/verdict.js";
 import type { ClusterSelector, Settings } from "./settings.js";
 import type { FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
+import type { BaselineParser } from "../io/files/baseline-thread.js";
 import type { FleetRoster } from "../core/issues/plan.js";
 import { removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
 import { namedSubscriptions } from "../core/fleet/scope.js";
@@ -52,6 +53,8 @@ export interface GateDeps {
   sleep: (ms: number) => Promise<void>;
   /** Told after each cluster of a check is read or given up: how many so far, of how many. */
   progress?: ((read: number, total: number) => void) | undefined;
+  /** Parses a fleet's baseline beside the run's requests, on a second thread; without it, in steps between them. */
+  parseBaseline?: BaselineParser | undefined;
 }
 
 export interface Outcome {
@@ -69,14 +72,18 @@ export interface Outcome {
 
 /** The baseline file of the workspace, parsed and validated; with `pause`, in steps that let requests go on. */
 export async function readBaseline(settings: Settings, pause?: () => Promise<void>): Promise<ParsedBaseline> {
+  const text = await baselineText(settings);
+  return pause ? parseBaselineInSteps(text, settings.baselineFile, pause) : parseBaseline(text, settings.baselineFile);
+}
+
+async function baselineText(settings: Settings): Promise<string> {
   if (!existsSync(settings.baselinePath)) {
     throw new GateError(
       `The baseline file '${settings.baselineFile}' does not exist.`,
       "Create it with 'mode: capture' for each cluster and commit it, or set the 'baseline' input to its path.",
     );
   }
-  const text = await readFile(settings.baselinePath, "utf8");
-  return pause ? parseBaselineInSteps(text, settings.baselineFile, pause) : parseBaseline(text, settings.baselineFile);
+  return readFile(settings.baselinePath, "utf8");
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -278,14 +285,18 @@ function fleetFacts(settings: Settings, plan: FleetPlan, source: "arm" | "resour
 
 /** `mode: check` with `scope`: the baseline's clusters of the fleet, and the inventory of the scope. */
 async function checkFleet(settings: Settings, deps: GateDeps): Promise<Outcome> {
-  // Discovery waits on the network (sign-in, Resource Graph): it starts first, and the baseline is read meanwhile.
+  // Discovery waits on the network (sign-in, Resource Graph), and the baseline is read meanwhile: from the
+  // start on a second thread, or else in steps once discovery has started.
+  const { parseBaseline: offThread } = deps;
+  const parsing = offThread && baselineText(settings).then((text) => offThread(text, settings.baselineFile));
+  parsing?.catch(() => undefined);
   await deps.reader.signIn?.(`the clusters of ${settings.fleet.scopes.map((scope) => scope.text).join(", ")}`);
   const discovering = discoverFleet(settings, deps);
   const prefetching = prefetchFleet(settings, deps, discovering);
   // A baseline that cannot be read is the error to report; discovery's and Resource Graph's are seen when awaited.
   discovering.catch(() => undefined);
   prefetching.catch(() => undefined);
-  const parsed = await readBaseline(settings, nextTurn);
+  const parsed = await (parsing ?? readBaseline(settings, nextTurn));
   const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, parsed, discovering);
   const byId = new Map(parsed.baseline.clusters.map((cluster) => [cluster.id.toLowerCase(), cluster]));
   const entries = present.flatMap((id) => byId.get(id.toLowerCase()) ?? []);

@@ -26,6 +26,7 @@ import type { ArtifactPublication, ClusterResult, GateResult } from "../core/mod
 import { artifactOutputs, uploadEvidence } from "../io/github/artifact.js";
 import { renderArtifactSummary } from "../present/artifact-summary.js";
 import { evidenceFolderName, writeEvidence } from "../io/files/evidence.js";
+import { offThreadParser } from "../io/files/baseline-thread.js";
 import { escapeMarkdownLines, renderReport, type ReportContext } from "../present/markdown.js";
 import { registerEnvironmentSecrets, registerSecret } from "../core/secrets.js";
 import { type InputReader, readSettings, type Settings } from "./settings.js";
@@ -43,13 +44,15 @@ export interface ActionIO {
   sleep(ms: number): Promise<void>;
   /** Told as each cluster of a check is read (the CLI's progress line); optional. */
   progress?(read: number, total: number): void;
+  /** The built baseline-thread.js, which parses a fleet's baseline on a second thread; optional. */
+  baselineThread?: URL;
 }
 
 /**
  * What a gate run needs beside its settings: the action and the CLI both give
  * it. Outputs and the job summary are the action's: run() writes them.
  */
-export type GateIO = Pick<ActionIO, "logger" | "idToken" | "now" | "sleep" | "progress">;
+export type GateIO = Pick<ActionIO, "logger" | "idToken" | "now" | "sleep" | "progress" | "baselineThread">;
 
 /** What a gate run leaves: its outcome, the evidence folder and the Markdown report in it. */
 export interface GateRun {
@@ -247,6 +250,7 @@ async function gateDeps(
     signal: budget,
     sleep: (ms: number) => deadline.race(io.sleep(ms), `waiting ${Math.ceil(ms / 1000)} s to read a cluster again`),
     progress: io.progress,
+    parseBaseline: io.baselineThread && offThreadParser(io.baselineThread, io.logger),
   };
   return deps;
 }

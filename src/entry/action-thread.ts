@@ -10,7 +10,7 @@ parentPort?.on("message", (message: { signal?: NodeJS.Signals }) => {
 });
 parentPort?.unref();
 
-await run();
+await run({ baselineThread: new URL("./baseline-thread.js", import.meta.url) });
 // The run is over and its outcome written. A request it gave up on when the time budget
 // ran out (a GitHub API or an `az` that never answered) must not hold the job open.
 process.exit();

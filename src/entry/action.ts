@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { forAnnotation, forLog } from "../core/escape.js";
-import { run as runWith } from "../app/run.js";
+import { type ActionIO, run as runWith } from "../app/run.js";
 import type { SourceLocation } from "../core/model.js";
 import { redact, registerSecret } from "../core/secrets.js";
 
@@ -17,8 +17,9 @@ function properties(where: (SourceLocation & { title?: string }) | undefined): c
  * line cannot become a workflow command, and no registered secret reaches
  * the log, an annotation, an output or the job summary.
  */
-export async function run(): Promise<void> {
+export async function run(options: Pick<ActionIO, "baselineThread"> = {}): Promise<void> {
   await runWith({
+    ...options,
     input: (name) => core.getInput(name),
     env: process.env,
     logger: {

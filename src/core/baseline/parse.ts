@@ -84,7 +84,22 @@ function describeProblems(file: string, problems: readonly Problem[]): string {
  * listing every problem; never anything else, whatever the input.
  */
 export function parseBaseline(text: string, file: string): ParsedBaseline {
-  return quickParse(quickValue(text), text, file) ?? parseBaselineInFull(text, file);
+  const baseline = quickBaseline(text);
+  return baseline === undefined ? parseBaselineInFull(text, file) : parsedFrom(baseline, text, file);
+}
+
+/**
+ * The costly part of parseBaseline, which needs nothing but the text: the
+ * baseline of a valid file read quickly (quick.ts), or undefined for a file
+ * that parseBaselineInFull must read for its problems and their lines. What
+ * it returns is plain data, which a worker thread can send (baseline-thread.ts).
+ */
+export function quickBaseline(text: string): Baseline | undefined {
+  return validBaseline(quickValue(text));
+}
+
+function validBaseline(value: Plain | undefined): Baseline | undefined {
+  return value === undefined || !isValidPlain(value) ? undefined : toBaseline(value);
 }
 
 /**
@@ -102,21 +117,20 @@ export async function parseBaselineInSteps(
   await pause();
   const value = quickValue(text);
   await pause();
-  return quickParse(value, text, file) ?? parseBaselineInFull(text, file);
+  const baseline = validBaseline(value);
+  return baseline === undefined ? parseBaselineInFull(text, file) : parsedFrom(baseline, text, file);
 }
 
 /** How many entries' documents a quick read keeps for locating. */
 const ENTRY_DOCUMENTS_KEPT = 16;
 
 /**
- * A valid file read quickly (quick.ts): its value without a YAML document;
+ * A valid file's baseline, read quickly (quick.ts) without a YAML document;
  * lines found in the one entry they are about (by indentation, entry-lines.ts,
  * or else in the entry's document), or, for a file not written as the gate
  * writes it, in the full document, made when first asked for.
  */
-function quickParse(value: Plain | undefined, text: string, file: string): ParsedBaseline | undefined {
-  if (value === undefined || !isValidPlain(value)) return undefined;
-  const baseline = toBaseline(value);
+export function parsedFrom(baseline: Baseline, text: string, file: string): ParsedBaseline {
   let full: Source | undefined;
   const fullSource = (): Source => {
     const lines = new LineCounter();
