@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import"./chunk-XY7QUVLB.js";async function a(t){let{DefaultArtifactClient:i}=await import("./artifact-QWQN3IA6.js"),n=new i,r=t.retentionDays===void 0?{}:{retentionDays:t.retentionDays},e=await n.uploadArtifact(t.name,t.files,t.folder,r);if(e.id===void 0)throw new Error("The artifact service finished the upload without an artifact ID.");return{id:e.id,size:e.size,digest:e.digest}}export{a as uploadWithActionsArtifact};

@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+var t=class extends Error{hint;constructor(e,i){super(e),this.name="GateError",this.hint=i}};function s(n){if(n instanceof t)return n.hint?`${n.message} ${n.hint}`:n.message;if(n instanceof Error)return n.message;if(typeof n=="string")return n;try{return JSON.stringify(n)??String(n)}catch{return String(n)}}export{t as a,s as b};

@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a,b,c}from"./chunk-R7S7TRES.js";import"./chunk-GHYTY6BM.js";import"./chunk-7UZCTCVY.js";import"./chunk-TKIMW5YR.js";import"./chunk-N5PLAOBD.js";import"./chunk-NABR3NTT.js";import"./chunk-XY7QUVLB.js";export{c as ResourceGraphFleetReader,a as SUBSCRIPTIONS_PER_QUERY,b as clustersQuery};
