@@ -111,6 +111,16 @@ describe("aks-network-gate check", () => {
     expect(run.stderr).toBe("");
   });
 
+  it("checks a scope's fleet with the baseline parsed on the thread beside dist/cli.js, and finds drift in it", async () => {
+    const cwd = await capturedFolder();
+    driftPodCidr(sandbox.world);
+    const run = await cli(cwd, "check", "--scope", `/subscriptions/${SUBSCRIPTION}`, "--verbose");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("drift.networkProfile");
+    expect(run.stderr).toContain("Fleet: 1 cluster(s) in scope");
+    expect(run.stderr).not.toContain("The baseline's own thread");
+  });
+
   it("exits 1 on drift and shows each finding with expected and actual", async () => {
     const cwd = await capturedFolder();
     driftPodCidr(sandbox.world);

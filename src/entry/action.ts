@@ -11,8 +11,9 @@ function properties(where: (SourceLocation & { title?: string }) | undefined): c
 
 /**
  * The action on the GitHub runner: main's ActionIO backed by @actions/core.
- * index.ts calls it; `npm run local-action` imports it, with @actions/core
- * stubbed by @github/local-action, which calls the exported run().
+ * action-thread.ts calls it, with the built baseline thread beside it;
+ * `npm run local-action` imports it, with @actions/core stubbed by
+ * @github/local-action, which calls the exported run() without one.
  * Every sink escapes and redacts here (src/escape.ts, src/secrets.ts): a log
  * line cannot become a workflow command, and no registered secret reaches
  * the log, an annotation, an output or the job summary.

@@ -20,6 +20,7 @@ try {
     stderr: stream(process.stderr),
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    baselineThread: new URL("./baseline-thread.js", import.meta.url),
   });
 } catch (error) {
   // Node's own exit code for an uncaught error is 1, which here means drift.

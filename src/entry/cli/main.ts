@@ -39,6 +39,8 @@ export interface CliIO {
   stderr: TerminalStream;
   now(): Date;
   sleep(ms: number): Promise<void>;
+  /** The built baseline-thread.js beside cli.js, which parses a fleet's baseline on a second thread; optional. */
+  baselineThread?: URL;
 }
 
 /**
@@ -91,6 +93,7 @@ function gateIO(line: CommandLine, io: CliIO): GateIO {
     now: () => io.now(),
     sleep: (ms) => io.sleep(ms),
     progress: progressReporter(line, io.stderr),
+    ...(io.baselineThread === undefined ? {} : { baselineThread: io.baselineThread }),
   };
 }
 

@@ -24,7 +24,7 @@ export interface BaselineThreadAnswer {
 }
 
 /** A parser that runs `script` (the built baseline-thread.js) on a thread of its own for each file. */
-export function offThreadParser(script: URL, logger: Pick<Logger, "debug">): BaselineParser {
+export function offThreadParser(script: URL, logger: Pick<Logger, "info">): BaselineParser {
   return (text, file) =>
     new Promise<ParsedBaseline>((resolve, reject) => {
       let settled = false;
@@ -38,7 +38,11 @@ export function offThreadParser(script: URL, logger: Pick<Logger, "debug">): Bas
         }
       };
       const inThisThread = (reason: string) => {
-        logger.debug(`The baseline's own thread ${reason}; it is parsed on the gate's thread.`);
+        if (settled) return;
+        logger.info(
+          `The baseline's own thread ${reason}, a defect of the gate (please report it); ` +
+            "the baseline is parsed on the gate's thread instead, which only takes longer.",
+        );
         settle(() => parseBaseline(text, file));
       };
       const thread = new Worker(script, { workerData: text });
