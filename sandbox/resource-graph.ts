@@ -162,6 +162,25 @@ function resourceRow(body: Record<string, unknown>): Row | null {
   };
 }
 
+/**
+ * The World's top-level resources as rows, made again only when the World
+ * has changed: the bench's fleet of 1,000 clusters holds 12,000 resources,
+ * and making their rows again took 10–20 ms of each of a check's six
+ * queries (measured), which the sandbox answers one after another.
+ */
+const rowsByWorld = new WeakMap<World, { revision: number; rows: Row[] }>();
+
+function resourceRows(world: World): Row[] {
+  const known = rowsByWorld.get(world);
+  if (known?.revision === world.revision) return known.rows;
+  const rows = world
+    .all()
+    .map((resource) => resourceRow(resource as unknown as Record<string, unknown>))
+    .filter((row): row is Row => row !== null);
+  rowsByWorld.set(world, { revision: world.revision, rows });
+  return rows;
+}
+
 /** The subscriptions and resource groups the World's IDs imply, as `resourcecontainers` rows. */
 function containerRows(resources: Row[]): Row[] {
   const rows = new Map<string, Row>();
@@ -234,10 +253,7 @@ function offsetOf(token: unknown, query: string): number | null {
 /** Evaluates one query body against the World; the reply is the spec's QueryResponse or Resource Graph's 400. */
 export function graphQueryReply(state: GraphSandboxState, world: World, body: QueryBody): Reply {
   if (typeof body.query !== "string") return badRequest([{ code: "InvalidQuery", message: "The query is missing." }]);
-  const resources = world
-    .all()
-    .map((resource) => resourceRow(resource as unknown as Record<string, unknown>))
-    .filter((row): row is Row => row !== null);
+  const resources = resourceRows(world);
   let parsed;
   try {
     parsed = parseKql(body.query);

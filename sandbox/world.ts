@@ -43,6 +43,12 @@ export class World {
   private readonly groups = new Map<string, number>();
   /** The location of a resource of each group, as ARM names a group's location in its errors. */
   private readonly groupLocations = new Map<string, string>();
+  private changes = 0;
+
+  /** Counts the world's changes through its methods (put, delete, clear, patch), for views made of it to know when to make them again. */
+  get revision(): number {
+    return this.changes;
+  }
 
   constructor(...bodies: ArmResource[]) {
     this.put(...bodies);
@@ -56,6 +62,7 @@ export class World {
 
   /** Adds or replaces resources, each keyed by its `id`. */
   put(...bodies: ArmResource[]): this {
+    this.changes += 1;
     for (const body of bodies) {
       const key = idKey(body.id);
       if (!this.resources.has(key)) this.index(key, 1);
@@ -82,11 +89,13 @@ export class World {
   delete(id: string): boolean {
     const key = idKey(id);
     if (!this.resources.delete(key)) return false;
+    this.changes += 1;
     this.index(key, -1);
     return true;
   }
 
   clear(): this {
+    this.changes += 1;
     this.activityLog.length = 0;
     this.resources.clear();
     this.byCollection.clear();
@@ -98,6 +107,7 @@ export class World {
   /** Changes a stored body in place. */
   patch(id: string, change: (body: ArmResource) => void): this {
     change(this.require(id));
+    this.changes += 1;
     return this;
   }
 

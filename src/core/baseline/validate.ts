@@ -202,24 +202,27 @@ function beyondSchema(
   spec: FieldSpec,
   path: PathSegment[],
   dirty: Set<string>,
+  problems: Located[] = [],
 ): Located[] {
-  const problems: Located[] = [];
-  const clean = (at: PathSegment[]) => !dirty.has(JSON.stringify(at));
+  // A valid file has no dirty paths: the check then costs no path's text (1,000 clusters' files have ~40,000 fields).
+  const clean = (at: PathSegment[]) => dirty.size === 0 || !dirty.has(JSON.stringify(at));
   if (spec.kind === "map" && isMap(value)) {
     for (const [key, field] of Object.entries(spec.fields)) {
-      if (key in value) problems.push(...beyondSchema(source, value[key] ?? null, field, [...path, key], dirty));
+      if (key in value) beyondSchema(source, value[key] ?? null, field, [...path, key], dirty, problems);
     }
     for (const { field, at, message } of spec.refine?.(value) ?? []) {
       const target = at === undefined ? [...path, ...(field === undefined ? [] : [field])] : [...path, ...at];
       if (clean(at === undefined ? path : target)) problems.push(atKey(source, target, message));
     }
   } else if (spec.kind === "list" && Array.isArray(value)) {
-    value.forEach((item, index) => problems.push(...beyondSchema(source, item, spec.item, [...path, index], dirty)));
-    const items = value.map((item, index) => ({ item, path: [...path, index] })).filter((item) => clean(item.path));
-    if (spec.uniqueBy !== undefined) problems.push(...duplicateItems(source, items, spec.uniqueBy));
+    value.forEach((item, index) => beyondSchema(source, item, spec.item, [...path, index], dirty, problems));
+    if (spec.uniqueBy !== undefined) {
+      const items = value.map((item, index) => ({ item, path: [...path, index] })).filter((item) => clean(item.path));
+      problems.push(...duplicateItems(source, items, spec.uniqueBy));
+    }
   } else if (spec.kind === "dictionary" && isMap(value)) {
     for (const [key, item] of Object.entries(value)) {
-      problems.push(...beyondSchema(source, item, spec.value, [...path, key], dirty));
+      beyondSchema(source, item, spec.value, [...path, key], dirty, problems);
     }
     if (spec.caseInsensitiveKeys) problems.push(...keysDifferingInCase(source, value, spec.key, path));
   }

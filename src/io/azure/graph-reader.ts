@@ -152,7 +152,9 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
     const held = { row, asOf };
     this.resources.set(idKey(id), held);
     const key = `${groupKey(text(row, "subscriptionId"), text(row, "resourceGroup"))}|${text(row, "type").toLowerCase()}`;
-    this.byGroup.set(key, [...(this.byGroup.get(key) ?? []), held]);
+    const rows = this.byGroup.get(key);
+    if (rows === undefined) this.byGroup.set(key, [held]);
+    else rows.push(held);
   }
 
   private held(id: string, type: string): Held | undefined {
