@@ -1,9 +1,10 @@
 /**
  * A fleet's baseline parsed on a second thread. Reading 1,000 clusters' file
- * takes ~350 ms of CPU on a runner's 2 cores; on the gate's own thread it
- * holds up the Resource Graph answers that the clusters' reads wait for, and
- * on a second thread it is done by the time they are in (measured with
- * `npm run bench`). The thread (src/entry/baseline-thread.ts) sends back plain
+ * takes ~350 ms of CPU; on the gate's own thread, in steps, it holds up the
+ * Resource Graph answers that the clusters' reads wait for, and on a second
+ * thread, started before sign-in, it is done by about the time they are in
+ * (measured with `npm run bench`: ~65 ms less to a median run of the fleet of
+ * 1,000 on 2 cores). The thread (src/entry/baseline-thread.ts) sends back plain
  * data, which is copied between threads in ~10 ms for such a file; the lines
  * of findings are found here, in the text, when asked for. A file that is not
  * valid is read again here, for its problems and their lines; a thread that
