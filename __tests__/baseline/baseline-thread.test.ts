@@ -13,7 +13,8 @@ import { kubenetSnapshot } from "../fixtures/snapshots.js";
 import { FILE, FULL, withLines } from "./fixtures.js";
 
 const BUILT = new URL("../../dist/baseline-thread.js", import.meta.url);
-/** A thread that cannot load, and one that ends without a word. */
+/** A thread Node will not start (no scheme it loads from; nothing is sent), one that cannot load, one that ends without a word. */
+const UNSTARTABLE = new URL("ftp://127.0.0.1/baseline-thread.js");
 const THROWS = new URL(`data:text/javascript,${encodeURIComponent('throw new Error("no parser here");')}`);
 const SILENT = new URL(`data:text/javascript,${encodeURIComponent("process.exit(3);")}`);
 
@@ -106,6 +107,11 @@ it.each([
     "ends without an answer",
     SILENT,
     /^The baseline's own thread ended with code 3 before it answered, a defect of the gate/,
+  ],
+  [
+    "cannot start",
+    UNSTARTABLE,
+    /^The baseline's own thread could not start \(.*\), a defect of the gate \(please report it\); the baseline is parsed/,
   ],
 ])("parses on this thread when its own thread %s, and says so in the log", async (_, script, said) => {
   const text = fleetFile(3);

@@ -46,7 +46,13 @@ export function offThreadParser(script: URL, logger: Pick<Logger, "info">): Base
         );
         settle(() => parseBaseline(text, file));
       };
-      const thread = new Worker(script, { workerData: text });
+      let thread: Worker;
+      try {
+        thread = new Worker(script, { workerData: text });
+      } catch (error) {
+        inThisThread(`could not start (${error instanceof Error ? error.message : String(error)})`);
+        return;
+      }
       // The run's end does not wait for a thread whose answer nobody awaits any more.
       thread.unref();
       thread.once("message", ({ baseline }: BaselineThreadAnswer) =>
