@@ -31,7 +31,7 @@ import { staticTokenCredential, trustCertificateInProcess } from "../sandbox/tru
 import { makeCertificate } from "../sandbox/cert.js";
 import { type BuiltCluster, kubenetCluster, World } from "../sandbox/world.js";
 import { fleetScaleRows } from "./fleet-scale.js";
-import { clock, type Row, rssSampler, sequentialDepth } from "./measure.js";
+import { clock, clusterDepth, type Row, rssSampler, sequentialDepth } from "./measure.js";
 import { reportSizeRows } from "./report-size.js";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -216,10 +216,7 @@ async function fleetRows(sandbox: ArmSandbox): Promise<Row[]> {
   sandbox.peakInFlight = 0;
   const { wall, requests, peakRssMb } = await timedRun(sandbox, workspace);
   const peak = sandbox.peakInFlight;
-  const perCluster = requests.filter(
-    (request) => request.path.toLowerCase().includes("/rg-0/") || request.path.toLowerCase().includes("/mc_rg-0_"),
-  );
-  const depth = sequentialDepth(perCluster);
+  const depth = clusterDepth(requests, clusters);
   const ideal = Math.ceil(FLEET_SIZE / CONCURRENCY) * depth * LATENCY_MS;
   const naive = await naiveFleet(sandbox, clusters);
   const rssMb = peakRssMb;

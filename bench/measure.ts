@@ -26,6 +26,34 @@ export function sequentialDepth(requests: RequestRecord[]): number {
   return Math.max(0, ...chain);
 }
 
+/**
+ * The fewest requests in a chain that any one cluster's reads took: the
+ * depth its reads' order forces. Each cluster is named by its resource
+ * group and its node resource group. A cluster whose chain is longer waited
+ * between reads (a new connection, a busy CPU, a throttled subscription), so
+ * one cluster's chain alone can overstate the depth: with the first cluster
+ * alone, the Resource Graph run read 1 or 2 from run to run.
+ */
+export function clusterDepth(
+  requests: RequestRecord[],
+  clusters: readonly { clusterId: string; nodeResourceGroup: string }[],
+): number {
+  const clusterOfGroup = new Map<string, number>();
+  clusters.forEach((cluster, index) => {
+    const [, , , resourceGroup = ""] = cluster.clusterId.split("/").slice(1);
+    clusterOfGroup.set(resourceGroup.toLowerCase(), index);
+    clusterOfGroup.set(cluster.nodeResourceGroup.toLowerCase(), index);
+  });
+  const perCluster = new Map<number, RequestRecord[]>();
+  for (const request of requests) {
+    const group = /\/resourceGroups\/([^/]+)/i.exec(request.path)?.[1]?.toLowerCase();
+    const index = group === undefined ? undefined : clusterOfGroup.get(group);
+    if (index === undefined) continue;
+    perCluster.set(index, [...(perCluster.get(index) ?? []), request]);
+  }
+  return Math.min(...[...perCluster.values()].map((each) => sequentialDepth(each)));
+}
+
 /** Samples a child's peak resident set (VmHWM) from when it is spawned until `stop`, in MB. */
 export function rssSampler(): { onSpawn: (child: { pid?: number }) => void; stop: () => number } {
   let peakKb = 0;
