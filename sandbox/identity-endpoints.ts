@@ -20,6 +20,8 @@ export interface TokenRequestRecord {
 
 export interface IdTokenRequestRecord {
   audience: string | null;
+  /** The ID token answered. */
+  token: string;
 }
 
 /** An Azure Stack stamp: the audience its ARM accepts and the login endpoint its metadata names. */
@@ -210,8 +212,9 @@ function idTokenReply(state: IdentityState, request: IdentityRequest): Reply {
     return { status: 401, body: { message: "Bad credentials" } };
   }
   const audience = request.url.searchParams.get("audience");
-  state.idTokenRequests.push({ audience });
-  return { status: 200, body: { value: actionsIdToken(audience ?? "") } };
+  const token = actionsIdToken(audience ?? "");
+  state.idTokenRequests.push({ audience, token });
+  return { status: 200, body: { value: token } };
 }
 
 /** The identity endpoints' answer, or null when the path is not one of theirs. */

@@ -299,4 +299,25 @@ describe("sign-in", () => {
     expect(requests[0]).toMatchObject({ clientId: "11111111-2222-3333-4444-555555555555" });
     expect(sandbox.idTokenRequests.at(-1)).toMatchObject({ audience: "api://AzureADTokenExchange" });
   });
+
+  it("fetches one GitHub ID token for each token request and sends each to Entra once", async () => {
+    const workspace = await capturedWorkspace();
+    const [tokensBefore, idTokensBefore] = [sandbox.tokenRequests.length, sandbox.idTokenRequests.length];
+    const run = await gate(
+      workspace,
+      { "client-id": "11111111-2222-3333-4444-555555555555", "tenant-id": "contoso-tenant" },
+      {
+        AZURE_AUTHORITY_HOST: sandbox.url,
+        ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.actionsIdTokenUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token",
+        AZURE_TOKEN_CREDENTIALS: "",
+        PATH: path.dirname(process.execPath),
+      },
+    );
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    const sent = sandbox.tokenRequests.slice(tokensBefore).map((request) => request.clientAssertion);
+    const fetched = sandbox.idTokenRequests.slice(idTokensBefore).map((request) => request.token);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(fetched).toEqual(sent);
+  });
 });

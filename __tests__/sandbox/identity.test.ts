@@ -85,7 +85,7 @@ describe("token endpoints of the sandbox", () => {
     }
   });
 
-  it("serves core.getIDToken through ACTIONS_ID_TOKEN_REQUEST_URL and records the audience", async () => {
+  it("serves core.getIDToken through ACTIONS_ID_TOKEN_REQUEST_URL and records the audience and the token", async () => {
     process.env["ACTIONS_ID_TOKEN_REQUEST_URL"] = sandbox.actionsIdTokenUrl;
     process.env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = "runtime-token";
     const idToken = await core.getIDToken("api://AzureADTokenExchange");
@@ -93,7 +93,7 @@ describe("token endpoints of the sandbox", () => {
       aud: "api://AzureADTokenExchange",
       iss: "https://token.actions.githubusercontent.com",
     });
-    expect(sandbox.idTokenRequests.at(-1)).toEqual({ audience: "api://AzureADTokenExchange" });
+    expect(sandbox.idTokenRequests.at(-1)).toEqual({ audience: "api://AzureADTokenExchange", token: idToken });
   });
 
   it("refuses an ID token request with the wrong runtime token", async () => {

@@ -1,5 +1,9 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
-import { ClientAssertionCredential, DefaultAzureCredential } from "@azure/identity";
+import {
+  ClientAssertionCredential,
+  type ClientAssertionCredentialOptions,
+  DefaultAzureCredential,
+} from "@azure/identity";
 import type { Deadline } from "../../core/deadline.js";
 import type { Cloud } from "./clouds.js";
 
@@ -56,9 +60,39 @@ export class RunCredential implements TokenCredential {
 }
 
 /**
+ * GitHub OIDC through ClientAssertionCredential, with one ID token per token
+ * request. msal-node 7.2 calls the assertion callback twice for one
+ * client-credential request (the request's own in
+ * acquireTokenByClientCredential, then the app configuration's in
+ * buildOauthClientConfiguration) and sends only the request's
+ * (ClientCredentialClient: `request.clientAssertion ||` the configuration's),
+ * so the second ID token was fetched from GitHub and thrown away. A
+ * credential made for each token request lets both calls share one ID token;
+ * Entra still receives each assertion once. RunCredential keeps the tokens.
+ */
+class GitHubOidcCredential implements TokenCredential {
+  constructor(
+    private readonly auth: Extract<AuthSettings, { kind: "oidc" }>,
+    private readonly authority: ClientAssertionCredentialOptions,
+    private readonly idToken: IdTokenSource,
+  ) {}
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    let assertion: Promise<string> | undefined;
+    const { tenantId, clientId, audience } = this.auth;
+    const credential = new ClientAssertionCredential(
+      tenantId,
+      clientId,
+      () => (assertion ??= this.idToken(audience)),
+      this.authority,
+    );
+    return credential.getToken(scopes, options);
+  }
+}
+
+/**
  * The credential the settings ask for: with client-id and tenant-id, GitHub
- * OIDC through ClientAssertionCredential (a fresh assertion for every token
- * request); otherwise DefaultAzureCredential, which picks up azure/login.
+ * OIDC (a fresh ID token for every token request); otherwise DefaultAzureCredential, which picks up azure/login.
  * Both sign in at the cloud's authority (for Azure Stack, the stamp's login
  * endpoint from its metadata), and every token is asked for the cloud's
  * scope by the ARM clients (`credentials.scopes`). The Azure CLI, which
@@ -80,7 +114,7 @@ export function createCredential(
   const processTimeout = deadline ? { processTimeoutInMs: Math.max(1, deadline.remainingMs()) } : {};
   const inner =
     auth.kind === "oidc"
-      ? new ClientAssertionCredential(auth.tenantId, auth.clientId, () => idToken(auth.audience), authority)
+      ? new GitHubOidcCredential(auth, authority, idToken)
       : new DefaultAzureCredential({ ...(cloud.authorityHost ? authority : {}), ...processTimeout });
   return new RunCredential(inner, mask, deadline);
 }
