@@ -17,6 +17,7 @@ import {
 } from "../../src/core/issues/marker.js";
 import { type FleetRoster, retiredIssues, type TrackedIssue } from "../../src/core/issues/plan.js";
 import type { ClusterResult } from "../../src/core/model.js";
+import { renderErrorIssue } from "../../src/present/issue.js";
 
 const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";
@@ -35,6 +36,25 @@ function oldMarker(state: IssueState): string {
   const payload = { d: state.digest, i: state.items.map((key) => [key.rule, key.path, key.hash]) };
   const encoded = Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
   return `<!-- aks-network-gate:v1 fp=${state.fingerprint} kind=${state.kind} state=${encoded} -->`;
+}
+
+/** An issue body as 1.0.0 wrote it: its marker without the cluster's ID, the ID in its text. */
+function oldBody(id: string, state: IssueState = errorState(id, "AuthorizationFailed")): string {
+  const { body } = renderErrorIssue({
+    state,
+    owner: { owner: undefined, skipped: [] },
+    links: {
+      baselineFile: ".github/aks-network-baseline.yml",
+      runUrl: "https://github.com/o/r/actions/runs/7",
+      runId: "7",
+      commit: "0123456789abcdef0123456789abcdef01234567",
+      commitUrl: "https://github.com/o/r/commit/0123456789abcdef0123456789abcdef01234567",
+      evidencePath: "aks-network-evidence/run-7-1",
+    },
+    clusterId: id,
+    message: "AuthorizationFailed",
+  });
+  return body.replace(renderMarker(state), oldMarker(state));
 }
 
 let numbers = 0;
@@ -77,6 +97,14 @@ describe("the marker's cluster ID", () => {
     expect(state?.clusterId).toBeUndefined();
   });
 
+  it("is taken from the text of an old marker's body, where an ID there hashes to the fingerprint", () => {
+    const body = oldBody(GONE);
+    expect(body).not.toContain(Buffer.from(GONE).toString("base64url"));
+    expect(parseMarker(body)?.clusterId).toBe(GONE);
+    const namingOthers = `${oldMarker(driftState(GONE, []))}\nSee \`${KEPT}\` and ${GONE}x.`;
+    expect(parseMarker(namingOthers)?.clusterId).toBeUndefined();
+  });
+
   it("is dropped when it does not hash to the marker's fingerprint", () => {
     const forged = renderMarker({ ...driftState(KEPT, []), clusterId: GONE });
     const state = parseMarker(forged);
@@ -96,8 +124,13 @@ describe("retiredIssues", () => {
     expect(retiredIssues([issueOf(ELSEWHERE)], roster, new Set())).toEqual([]);
   });
 
-  it("leaves an issue whose old marker does not name the cluster alone", () => {
+  it("leaves an issue whose old marker and body do not name the cluster alone", () => {
     expect(retiredIssues([tracked(oldMarker(driftState(GONE, [])))], roster, new Set())).toEqual([]);
+  });
+
+  it("closes the issue of an old marker whose body names the cluster that is gone", () => {
+    const old = tracked(oldBody(GONE));
+    expect(retiredIssues([old], roster, new Set()).map((issue) => issue.state.clusterId)).toEqual([GONE]);
   });
 
   it("leaves the issue of a cluster still in the baseline or known to the run alone", () => {

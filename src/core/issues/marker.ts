@@ -23,8 +23,9 @@ export interface IssueState {
   /** Fingerprint of the cluster's resource ID (case-insensitive, as ARM). */
   fingerprint: string;
   /**
-   * The cluster's resource ID (shown in the body too: not secret); absent in
-   * markers written before it was kept, or when it does not match the fingerprint.
+   * The cluster's resource ID (shown in the body too: not secret). A marker
+   * written before it was kept, or whose ID does not match the fingerprint,
+   * takes the ID the body names that does; absent when none does.
    */
   clusterId?: string;
   kind: IssueKind;
@@ -115,6 +116,20 @@ function decodeItems(value: unknown): FindingKey[] | undefined {
   return keys.every((key) => key !== undefined) ? (keys as FindingKey[]) : undefined;
 }
 
+/** A managed cluster's resource ID in an issue's text, up to the first character no ARM name holds. */
+const CLUSTER_ID_IN_TEXT =
+  /\/subscriptions\/[^/\s`]+\/resourceGroups\/[^/\s`]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/\s`]+/gi;
+
+/**
+ * The cluster an issue names in its text, for a marker written before the ID
+ * was kept (1.0.0): every issue names its cluster's ID, and only an ID that
+ * hashes to the marker's fingerprint is taken.
+ */
+function clusterIdInText(body: string, fp: string): string | undefined {
+  for (const [candidate] of body.matchAll(CLUSTER_ID_IN_TEXT)) if (fingerprint(candidate) === fp) return candidate;
+  return undefined;
+}
+
 /** The state a body's marker holds; undefined when the body is not a gate issue's. */
 export function parseMarker(body: string | null | undefined): IssueState | undefined {
   const match = MARKER.exec(body ?? "");
@@ -126,8 +141,12 @@ export function parseMarker(body: string | null | undefined): IssueState | undef
     if (typeof payload.d !== "string" || items === undefined) return undefined;
     const state: IssueState = { fingerprint: fp, kind: kind as IssueKind, digest: payload.d, items };
     if (typeof payload.u === "number") state.duplicateOf = payload.u;
-    // An ID that does not hash to the fingerprint is not the cluster's: kept out, as an old marker's.
+    // An ID that does not hash to the fingerprint is not the cluster's.
     if (typeof payload.c === "string" && fingerprint(payload.c) === fp) state.clusterId = payload.c;
+    else {
+      const named = clusterIdInText(body ?? "", fp);
+      if (named !== undefined) state.clusterId = named;
+    }
     return state;
   } catch {
     return undefined;
