@@ -179,7 +179,7 @@ function rowsOf(measured: Measured): Row[] {
   return [
     {
       measure: `${label}: wall time, spawn to exit`,
-      value: `${(measured.wallMs / 1000).toFixed(1)} s`,
+      value: `${(measured.wallMs / 1000).toFixed(2)} s`,
       target: "",
       met: "",
     },
@@ -194,7 +194,7 @@ function rowsOf(measured: Measured): Row[] {
     {
       measure: `${label}: least time = max(ARM, Resource Graph, latency bound)`,
       value:
-        `${bounds.least.toFixed(1)} s = max(${bounds.arm.toFixed(1)}, ${bounds.graph.toFixed(1)}, ${bounds.latency.toFixed(1)}); ` +
+        `${bounds.least.toFixed(2)} s = max(${bounds.arm.toFixed(2)}, ${bounds.graph.toFixed(2)}, ${bounds.latency.toFixed(2)}); ` +
         `lead depth ${measured.leadDepth}, cluster depth ${measured.depth}; wall time ${ratio.toFixed(2)}× of it`,
       target: measured.source === "resource-graph" ? "≤ 1.5×" : "",
       met: measured.source === "resource-graph" ? (ratio <= 1.5 ? "yes" : "no") : "",
