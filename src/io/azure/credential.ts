@@ -68,7 +68,8 @@ export class RunCredential implements TokenCredential {
  * (ClientCredentialClient: `request.clientAssertion ||` the configuration's),
  * so the second ID token was fetched from GitHub and thrown away. A
  * credential made for each token request lets both calls share one ID token;
- * Entra still receives each assertion once. RunCredential keeps the tokens.
+ * Entra still receives each assertion once. RunCredential keeps the tokens,
+ * so a new credential (and its MSAL app) is made only when one expires.
  */
 class GitHubOidcCredential implements TokenCredential {
   constructor(
@@ -92,7 +93,8 @@ class GitHubOidcCredential implements TokenCredential {
 
 /**
  * The credential the settings ask for: with client-id and tenant-id, GitHub
- * OIDC (a fresh ID token for every token request); otherwise DefaultAzureCredential, which picks up azure/login.
+ * OIDC (a fresh ID token for every token request); otherwise
+ * DefaultAzureCredential, which picks up azure/login.
  * Both sign in at the cloud's authority (for Azure Stack, the stamp's login
  * endpoint from its metadata), and every token is asked for the cloud's
  * scope by the ARM clients (`credentials.scopes`). The Azure CLI, which
