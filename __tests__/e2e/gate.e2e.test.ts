@@ -279,10 +279,9 @@ describe("a gate that cannot see does not pass", () => {
 });
 
 describe("sign-in", () => {
-  it("signs in with GitHub OIDC and ClientAssertionCredential when client-id and tenant-id are set", async () => {
-    const workspace = await capturedWorkspace();
-    const before = sandbox.tokenRequests.length;
-    const run = await gate(
+  /** A run signed in with GitHub OIDC against the sandbox's ID token endpoint and Entra stand-in. */
+  const oidcGate = (workspace: string) =>
+    gate(
       workspace,
       { "client-id": "11111111-2222-3333-4444-555555555555", "tenant-id": "contoso-tenant" },
       {
@@ -293,6 +292,11 @@ describe("sign-in", () => {
         PATH: path.dirname(process.execPath),
       },
     );
+
+  it("signs in with GitHub OIDC and ClientAssertionCredential when client-id and tenant-id are set", async () => {
+    const workspace = await capturedWorkspace();
+    const before = sandbox.tokenRequests.length;
+    const run = await oidcGate(workspace);
     expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
     const requests = sandbox.tokenRequests.slice(before);
     expect(requests.length).toBeGreaterThan(0);
@@ -303,17 +307,7 @@ describe("sign-in", () => {
   it("fetches one GitHub ID token for each token request and sends each to Entra once", async () => {
     const workspace = await capturedWorkspace();
     const [tokensBefore, idTokensBefore] = [sandbox.tokenRequests.length, sandbox.idTokenRequests.length];
-    const run = await gate(
-      workspace,
-      { "client-id": "11111111-2222-3333-4444-555555555555", "tenant-id": "contoso-tenant" },
-      {
-        AZURE_AUTHORITY_HOST: sandbox.url,
-        ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.actionsIdTokenUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token",
-        AZURE_TOKEN_CREDENTIALS: "",
-        PATH: path.dirname(process.execPath),
-      },
-    );
+    const run = await oidcGate(workspace);
     expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
     const sent = sandbox.tokenRequests.slice(tokensBefore).map((request) => request.clientAssertion);
     const fetched = sandbox.idTokenRequests.slice(idTokensBefore).map((request) => request.token);

@@ -12,9 +12,20 @@ import type { Logger } from "../../src/core/logger.js";
 import type { Baseline, ClusterResult, ClusterSnapshot } from "../../src/core/model.js";
 import { readSettings, type Settings } from "../../src/app/settings.js";
 import type { IssueInputs } from "../../src/app/publish-issues.js";
+import type { IssueLinks } from "../../src/present/issue.js";
 import { issueLinks, issueOptions, ownerSources } from "../../src/app/run.js";
 import { verdictOf } from "../../src/core/verdict.js";
 import { CLUSTER_ID, kubenetSnapshot } from "../fixtures/snapshots.js";
+
+/** The links of an issue written by run 7 of the baseline's repository. */
+export const links: IssueLinks = {
+  baselineFile: ".github/aks-network-baseline.yml",
+  runUrl: "https://github.com/o/r/actions/runs/7",
+  runId: "7",
+  commit: "0123456789abcdef0123456789abcdef01234567",
+  commitUrl: "https://github.com/o/r/commit/0123456789abcdef0123456789abcdef01234567",
+  evidencePath: "aks-network-evidence/run-7-1",
+};
 
 export interface RecordingLogger extends Logger {
   lines: string[];

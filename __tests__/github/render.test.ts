@@ -7,7 +7,6 @@ import {
   GITHUB_BODY_LIMIT,
   GITHUB_TITLE_LIMIT,
   hardCut,
-  type IssueLinks,
   renderDriftIssue,
   renderErrorIssue,
   renderIssueSummary,
@@ -15,16 +14,8 @@ import {
 import type { ClusterResult, ClusterSnapshot, Finding } from "../../src/core/model.js";
 import { escapeMarkdown } from "../../src/present/markdown.js";
 import { nodeName } from "../fixtures/snapshots.js";
-import { checked, drifts } from "./fixtures.js";
+import { checked, drifts, links } from "./fixtures.js";
 
-const links: IssueLinks = {
-  baselineFile: ".github/aks-network-baseline.yml",
-  runUrl: "https://github.com/o/r/actions/runs/7",
-  runId: "7",
-  commit: "0123456789abcdef0123456789abcdef01234567",
-  commitUrl: "https://github.com/o/r/commit/0123456789abcdef0123456789abcdef01234567",
-  evidencePath: "aks-network-evidence/run-7-1",
-};
 const noOwner = { owner: undefined, skipped: [] };
 
 function drift(result: ClusterResult) {

@@ -18,6 +18,7 @@ import {
 import { type FleetRoster, retiredIssues, type TrackedIssue } from "../../src/core/issues/plan.js";
 import type { ClusterResult } from "../../src/core/model.js";
 import { renderErrorIssue } from "../../src/present/issue.js";
+import { links } from "./fixtures.js";
 
 const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";
@@ -43,14 +44,7 @@ function oldBody(id: string, state: IssueState = errorState(id, "AuthorizationFa
   const { body } = renderErrorIssue({
     state,
     owner: { owner: undefined, skipped: [] },
-    links: {
-      baselineFile: ".github/aks-network-baseline.yml",
-      runUrl: "https://github.com/o/r/actions/runs/7",
-      runId: "7",
-      commit: "0123456789abcdef0123456789abcdef01234567",
-      commitUrl: "https://github.com/o/r/commit/0123456789abcdef0123456789abcdef01234567",
-      evidencePath: "aks-network-evidence/run-7-1",
-    },
+    links,
     clusterId: id,
     message: "AuthorizationFailed",
   });
