@@ -196,6 +196,61 @@ describe("Resource Graph's quota", () => {
   });
 });
 
+describe("discovery that takes its clusters from the check's cluster query", () => {
+  function shared() {
+    const armReader = arm.reader();
+    const graph = ResourceGraph.over(armReader);
+    const backed = new GraphBackedReader(armReader, graph, now);
+    const fleet = new ResourceGraphFleetReader(graph, now, (subscriptions) => backed.managedClusterRows(subscriptions));
+    return { backed, fleet };
+  }
+
+  const projected = () =>
+    arm.sandbox.graph.queries.filter((query) => JSON.stringify(query.body).includes("networkPlugin ="));
+
+  it("finds what its own query finds, and the run sends one query fewer", async () => {
+    const lines = scopes(`/subscriptions/${SUB_A}/resourceGroups/rg-two`, `/subscriptions/${SUB_B}`);
+    const own = await discovery().fleet.discover(lines, []);
+    expect(projected()).toHaveLength(1);
+    arm.sandbox.graph.reset();
+    const { backed, fleet } = shared();
+    const found = await fleet.discover(lines, []);
+    await backed.prefetchSubscriptions([SUB_A, SUB_B]);
+    expect(names(found)).toEqual(["aks-a2", "aks-b1"]);
+    expect(found.clusters).toEqual(own.clusters);
+    expect(found.clusters.map((cluster) => cluster.networkPlugin)).toEqual(["azure", "kubenet"]);
+    // The containers query, and the check's four; discovery's own cluster query is not sent.
+    expect(projected()).toEqual([]);
+    expect(arm.sandbox.graph.queries).toHaveLength(5);
+  });
+
+  it("keeps only the clusters that carry every tag", async () => {
+    const tags = [parseScopeTag("env=prod", "input 'scope-tags', line 1")];
+    const { backed, fleet } = shared();
+    const found = await fleet.discover(scopes(`/subscriptions/${SUB_A}`, `/subscriptions/${SUB_B}`), tags);
+    await backed.prefetchSubscriptions([SUB_A, SUB_B]);
+    expect(names(found)).toEqual(["aks-a1", "aks-b1"]);
+  });
+
+  it("fails with the query's error, and so does a batch that never started after it: nothing waits for ever", async () => {
+    arm.sandbox.faults.add({
+      method: "POST",
+      path: /ResourceGraph\/resources$/,
+      status: 400,
+      body: { error: { code: "BadRequest", message: "Please provide below info when asking for support" } },
+    });
+    const { backed, fleet } = shared();
+    await expect(backed.managedClusterRows([SUB_A])).rejects.toBeInstanceOf(GateError);
+    // SUB_B's batch is read after SUB_A's, which failed: its cluster rows fail with it, unsent.
+    await expect(backed.managedClusterRows([SUB_B])).rejects.toBeInstanceOf(GateError);
+    await expect(fleet.discover(scopes(`/subscriptions/${SUB_B}`), [])).rejects.toBeInstanceOf(GateError);
+    // SUB_A's four queries and discovery's containers query; the next test starts once all are answered.
+    const sent = () => arm.sandbox.requests.filter((request) => request.method === "POST" && request.status > 0);
+    while (sent().length < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sent()).toHaveLength(5);
+  });
+});
+
 describe("the Resource-Graph-backed reader", () => {
   const ref = { subscriptionId: SUB_A, resourceGroup: "rg-one", name: "aks-a1" };
   const clusterId = `/subscriptions/${SUB_A}/resourceGroups/rg-one/providers/Microsoft.ContainerService/managedClusters/aks-a1`;

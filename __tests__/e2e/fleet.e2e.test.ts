@@ -412,10 +412,12 @@ describe("data-source", () => {
 
   async function checkFrom(workspace: string, source: string) {
     sandbox.requests.length = 0;
+    const sent = sandbox.graph.queries.length;
     const run = await gate(workspace, { scope: SCOPE, "data-source": source });
     const facts = await evidence<{ dataSource: string }>(run, "fleet.json");
     const snapshots = await evidence<{ sources?: { source: string }[] }[]>(run, "snapshot.json");
-    return { run, findings: await findingsOf(run), gets: armGets(), dataSource: facts.dataSource, snapshots };
+    const queries = sandbox.graph.queries.slice(sent).map((query) => (query.body as { query: string }).query);
+    return { run, findings: await findingsOf(run), gets: armGets(), dataSource: facts.dataSource, snapshots, queries };
   }
 
   it("resource-graph finds what arm finds with fewer ARM reads, and says where each fact came from", async () => {
@@ -432,6 +434,19 @@ describe("data-source", () => {
     );
     expect(graph.findings).toEqual(arm.findings);
     expect(graph.gets).toBeLessThan(arm.gets);
+    // Discovery takes its clusters from the check's own cluster query: the containers, then one query per type.
+    const tables = (queries: string[]) => queries.map((query) => /^(\w+) \| where type =~ '([^']+)'/.exec(query)?.[2]);
+    expect(tables(graph.queries).sort()).toEqual([
+      "microsoft.compute/virtualmachinescalesets",
+      "microsoft.containerservice/managedclusters",
+      "microsoft.network/routetables",
+      "microsoft.network/virtualnetworks",
+      "microsoft.resources/subscriptions",
+    ]);
+    expect(tables(arm.queries).sort()).toEqual([
+      "microsoft.containerservice/managedclusters",
+      "microsoft.resources/subscriptions",
+    ]);
     expect([arm.dataSource, graph.dataSource]).toEqual(["arm", "resource-graph"]);
     expect(graph.snapshots).toHaveLength(4);
     for (const snapshot of graph.snapshots) {

@@ -244,7 +244,7 @@ async function gateDeps(
   const graph = settings.fleet.scopes.length > 0 || settings.fleet.dataSource === "resource-graph";
   const deps = {
     reader,
-    ...(graph ? await resourceGraphDeps(reader, deadline, () => io.now()) : {}),
+    ...(graph ? await resourceGraphDeps(reader, deadline, () => io.now(), settings.fleet.dataSource) : {}),
     logger: io.logger,
     now: () => io.now(),
     signal: budget,
@@ -258,12 +258,17 @@ async function gateDeps(
 /**
  * Azure Resource Graph for a fleet run: discovery of the scopes, and the
  * reader of `data-source: resource-graph`. Loaded only by a run that needs
- * it, so that a gate over a baseline alone never loads its client.
+ * it, so that a gate over a baseline alone never loads its client. With
+ * `data-source: resource-graph` the reader's cluster query, which that run
+ * makes in any case, also answers discovery of subscriptions and resource
+ * groups; `auto` may read the clusters from Resource Manager, so its
+ * discovery queries only the columns it needs.
  */
 async function resourceGraphDeps(
   reader: SdkArmReader,
   deadline: Deadline,
   now: () => Date,
+  dataSource: Settings["fleet"]["dataSource"],
 ): Promise<Pick<GateDeps, "fleet" | "graph">> {
   const [{ ResourceGraph }, { ResourceGraphFleetReader }, { GraphBackedReader }] = await Promise.all([
     import("../io/azure/resource-graph.js"),
@@ -273,7 +278,11 @@ async function resourceGraphDeps(
   const graph = ResourceGraph.over(reader, deadline);
   const backed = new GraphBackedReader(reader, graph, now);
   return {
-    fleet: new ResourceGraphFleetReader(graph, now),
+    fleet: new ResourceGraphFleetReader(
+      graph,
+      now,
+      dataSource === "resource-graph" ? (subscriptions) => backed.managedClusterRows(subscriptions) : undefined,
+    ),
     graph: {
       readerFor: async (subscriptions) => {
         await backed.prefetchSubscriptions(subscriptions);

@@ -22,7 +22,10 @@ export interface FleetDiscovery {
   readableSubscriptions: Set<string>;
   /** When Resource Graph answered (ISO 8601): its copy lags the live state by seconds to minutes. */
   queriedAt: string;
-  /** How many Resource Graph queries (pages included) discovery took. */
+  /**
+   * How many Resource Graph queries (pages included) the run had sent when discovery ended: with
+   * `data-source: resource-graph`, the check's own queries go out beside discovery's, and answer its clusters.
+   */
   queries: number;
 }
 

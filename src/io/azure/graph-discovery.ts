@@ -167,17 +167,35 @@ function toDiscovered(row: GraphRow, scopes: string): DiscoveredCluster {
     subscriptionId: (own.text("subscriptionId") ?? "").toLowerCase(),
     resourceGroup: own.text("resourceGroup") ?? "",
     location: own.text("location"),
-    networkPlugin: own.text("networkPlugin"),
+    // Discovery's own query projects the plugin; the check's cluster query (graph-reader.ts) keeps `properties` whole.
+    networkPlugin: own.has("properties")
+      ? (own.object("properties")?.object("networkProfile")?.text("networkPlugin") ?? null)
+      : own.text("networkPlugin"),
     tags: own.stringMap("tags"),
   };
 }
 
-/** Discovery over Resource Graph: two queries per group of scopes (containers, clusters), pages included. */
+/** The managed cluster rows of whole subscriptions, all their columns, as another reader of the run reads them. */
+export type ClusterRows = (subscriptions: readonly string[]) => Promise<GraphRow[]>;
+
+/**
+ * Discovery over Resource Graph: two queries per group of scopes (containers,
+ * clusters), pages included. Given `clusterRows` (a run that reads its clusters
+ * from Resource Graph, graph-reader.ts), a group of subscriptions takes its
+ * clusters from there and is filtered here, so that one query answers both.
+ */
 export class ResourceGraphFleetReader implements FleetReader {
   constructor(
     private readonly graph: ResourceGraph,
     private readonly now: () => Date = () => new Date(),
+    private readonly clusterRows?: ClusterRows,
   ) {}
+
+  private clustersOf(group: ScopeGroup, label: string): Promise<GraphRow[]> {
+    const { subscriptions } = group.request;
+    if (this.clusterRows !== undefined && subscriptions !== undefined) return this.clusterRows(subscriptions);
+    return this.graph.query(group.request, clustersQuery(group), label);
+  }
 
   async discover(scopes: readonly FleetScope[], tags: readonly ScopeTag[]): Promise<FleetDiscovery> {
     const before = this.graph.queries;
@@ -189,7 +207,7 @@ export class ResourceGraphFleetReader implements FleetReader {
       // Both queries at once: what the principal can read there, and the clusters it sees.
       const [containers, rows] = await Promise.all([
         this.graph.query(group.request, containersQuery(group), label),
-        this.graph.query(group.request, clustersQuery(group), label),
+        this.clustersOf(group, label),
       ]);
       const readable = readableOf(containers, label);
       const refused = group.scopes.find((scope) => !canRead(scope, readable));
