@@ -277,7 +277,7 @@ class ArmSandboxServer implements ArmSandbox {
     if (method === "POST" && isGraphQueryPath(url.pathname)) {
       const apiVersion = url.searchParams.get("api-version");
       const query = { apiVersion, authorization, body, now: Date.now() };
-      return this.authenticate(authorization) ?? resourceGraphReply(this.graph, this.world, query);
+      return this.authenticate(authorization) ?? resourceGraphReply(this.graph, this.graph.copy ?? this.world, query);
     }
     if (method !== "GET") {
       const message = `The ARM sandbox is read-only: ${method} is not allowed.`;

@@ -34,6 +34,8 @@ export interface GraphQueryRecord {
 export const GRAPH_QUOTA = { limit: 15, windowMs: 5_000 };
 
 export class GraphSandboxState {
+  /** Resource Graph's copy, when a test makes it lag behind the live World: the World it answers from instead. */
+  copy: World | undefined;
   /** Subscriptions (any case) the caller cannot read: their rows are left out, silently, as Resource Graph does. */
   readonly unreadableSubscriptions = new Set<string>();
   /** Management group name → its subscriptions. */
@@ -46,6 +48,7 @@ export class GraphSandboxState {
   private readonly windows = new Map<string, { start: number; used: number }>();
 
   reset(): void {
+    this.copy = undefined;
     this.unreadableSubscriptions.clear();
     this.managementGroups.clear();
     this.queries.length = 0;

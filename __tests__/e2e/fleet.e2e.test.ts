@@ -415,7 +415,7 @@ describe("data-source", () => {
     const sent = sandbox.graph.queries.length;
     const run = await gate(workspace, { scope: SCOPE, "data-source": source });
     const facts = await evidence<{ dataSource: string }>(run, "fleet.json");
-    const snapshots = await evidence<{ sources?: { source: string }[] }[]>(run, "snapshot.json");
+    const snapshots = await evidence<{ id: string; sources?: { source: string }[] }[]>(run, "snapshot.json");
     const queries = sandbox.graph.queries.slice(sent).map((query) => (query.body as { query: string }).query);
     return { run, findings: await findingsOf(run), gets: armGets(), dataSource: facts.dataSource, snapshots, queries };
   }
@@ -449,12 +449,53 @@ describe("data-source", () => {
     ]);
     expect([arm.dataSource, graph.dataSource]).toEqual(["arm", "resource-graph"]);
     expect(graph.snapshots).toHaveLength(4);
-    for (const snapshot of graph.snapshots) {
-      expect(snapshot.sources?.map((item) => item.source)).toContain("resource-graph");
-    }
+    // The two drifting clusters were read again from Resource Manager, live; the others from Resource Graph first.
+    const sources = (name: string) => [
+      ...new Set(graph.snapshots.find((snapshot) => snapshot.id.endsWith(name))?.sources?.map((item) => item.source)),
+    ];
+    expect(sources("/aks-payments-prod")).toEqual(["resource-manager"]);
+    expect(sources("/aks-orders-prod")).toEqual(["resource-manager"]);
+    expect(sources("/aks-batch-prod")).toContain("resource-graph");
+    expect(sources("/aks-legacy-prod")).toContain("resource-graph");
     expect(arm.snapshots.flatMap((snapshot) => snapshot.sources ?? []).map((item) => item.source)).not.toContain(
       "resource-graph",
     );
+  });
+
+  it("reads a cluster that drifts on Resource Graph's lagging copy again from Resource Manager, live", async () => {
+    const workspace = await baselinedWorkspace();
+    // The copy has not yet seen a route put back minutes ago: it still lacks it.
+    const copy = new World(...structuredClone(sandbox.world.all()));
+    (copy.require(fleet.orders.routeTableId ?? "").properties as { routes: unknown[] }).routes.splice(0, 1);
+    sandbox.graph.copy = copy;
+    const run = await gate(workspace, { scope: SCOPE, "data-source": "resource-graph" });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(run.stdout).toContain(
+      "1 cluster(s) do not pass on Resource Graph's copy: reading them again from Resource Manager, live.",
+    );
+    const snapshots = await evidence<{ id: string; sources?: { source: string }[] }[]>(run, "snapshot.json");
+    const orders = snapshots.find((snapshot) => snapshot.id === fleet.orders.clusterId);
+    expect(new Set(orders?.sources?.map((item) => item.source))).toEqual(new Set(["resource-manager"]));
+    const tableReads = sandbox.requests.filter(
+      (request) => request.method === "GET" && request.path.toLowerCase() === fleet.orders.routeTableId?.toLowerCase(),
+    );
+    expect(tableReads).toHaveLength(1);
+    // A cluster that passes on the copy is not read again.
+    const batchReads = sandbox.requests.filter(
+      (request) => request.method === "GET" && request.path.toLowerCase() === fleet.batch.clusterId.toLowerCase(),
+    );
+    expect(batchReads).toEqual([]);
+  });
+
+  it("reads a cluster that cannot be read on Resource Graph's copy again from Resource Manager, live", async () => {
+    const workspace = await baselinedWorkspace();
+    // The copy has not yet seen the subnet of a pool: on it the pool's subnet does not exist.
+    const copy = new World(...structuredClone(sandbox.world.all()));
+    (copy.require(fleet.payments.virtualNetworkId).properties as { subnets: unknown[] }).subnets = [];
+    sandbox.graph.copy = copy;
+    const run = await gate(workspace, { scope: SCOPE, "data-source": "resource-graph" });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(run.stdout).toContain("1 cluster(s) do not pass on Resource Graph's copy");
   });
 
   it("auto reads a fleet of two clusters from Resource Manager", async () => {

@@ -200,10 +200,14 @@ export async function confirmMissing(reader: ArmReader, clusterId: string): Prom
   }
 }
 
-/** The facts of a snapshot with where each came from: Resource Graph's copy where the reader took it, else Resource Manager. */
-export function withSources(snapshot: ClusterSnapshot, reader: ArmReader): ClusterSnapshot {
+/**
+ * The facts of a snapshot with where each came from: Resource Graph's copy where the reader took it, else
+ * Resource Manager. A reader that cannot say gives none, unless the run mixes sources (`mixed`): then all
+ * its facts are Resource Manager's.
+ */
+export function withSources(snapshot: ClusterSnapshot, reader: ArmReader, mixed = false): ClusterSnapshot {
   const sourced = reader as Partial<SourcedReader>;
-  if (typeof sourced.sourceOf !== "function") return snapshot;
+  if (typeof sourced.sourceOf !== "function" && !mixed) return snapshot;
   const sources = snapshot.resourceIdsRead.map(
     (resourceId): FactSource =>
       sourced.sourceOf?.(resourceId) ?? { resourceId, source: "resource-manager", asOf: snapshot.capturedAt },

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { captureCluster, type ClusterRef } from "./capture-cluster.js";
 import { TransientError } from "../io/azure/failures.js";
-import { parseResourceId, sameId } from "../core/arm-ids.js";
+import { idKey, parseResourceId, sameId } from "../core/arm-ids.js";
 import type { ArmReader } from "../io/azure/reader.js";
 import { baselineFromSnapshot } from "../core/baseline/from-snapshot.js";
 import { type ParsedBaseline, parseBaseline, parseBaselineInSteps } from "../core/baseline/parse.js";
@@ -16,7 +16,7 @@ import type { Logger } from "../core/logger.js";
 import type { BaselineCluster, ClusterResult, ClusterSnapshot, Finding } from "../core/model.js";
 import { baselinePath, FINDING_ANNOTATIONS, pickAnnotations } from "../present/annotations.js";
 import { inShard } from "../core/shard.js";
-import { findingLine, type Verdict, verdictOf } from "../core/verdict.js";
+import { clusterStatus, findingLine, type Verdict, verdictOf } from "../core/verdict.js";
 import type { ClusterSelector, Settings } from "./settings.js";
 import type { FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
 import type { BaselineParser } from "../io/files/baseline-thread.js";
@@ -139,7 +139,7 @@ async function captureWithRetries(deps: GateDeps, expected: BaselineCluster, ref
   }
 }
 
-async function checkOne(deps: GateDeps, expected: BaselineCluster): Promise<ClusterResult> {
+async function checkOne(deps: GateDeps, expected: BaselineCluster, mixed = false): Promise<ClusterResult> {
   if (deps.signal.aborted) {
     return {
       kind: "error",
@@ -148,7 +148,7 @@ async function checkOne(deps: GateDeps, expected: BaselineCluster): Promise<Clus
     };
   }
   try {
-    const snapshot = withSources(await captureWithRetries(deps, expected), deps.reader);
+    const snapshot = withSources(await captureWithRetries(deps, expected), deps.reader, mixed);
     return {
       kind: "checked",
       clusterId: expected.id,
@@ -191,12 +191,18 @@ function annotate(logger: Logger, parsed: ParsedBaseline, file: string, verdict:
   if (more) logger[more.level](more.message, { file, line: 1, title: "AKS Network Gate: more findings" });
 }
 
-/** Reads these clusters of the baseline, `concurrency` at a time, and compares each with its entry. */
+/**
+ * Reads these clusters of the baseline, `concurrency` at a time, and compares
+ * each with its entry. With `live` (a run that read Resource Graph's copy), a
+ * cluster that does not pass on the copy is read again from Resource Manager
+ * before the fleet's rules (see confirmedLive).
+ */
 export async function readClusters(
   settings: Settings,
   deps: GateDeps,
   clusters: BaselineCluster[],
   baseline: BaselineCluster[],
+  live?: GateDeps,
 ): Promise<ClusterResult[]> {
   let read = 0;
   const captured = await mapInterleaved(clusters, settings.concurrency, subscriptionOfCluster, async (cluster) => {
@@ -204,7 +210,37 @@ export async function readClusters(
     deps.progress?.(++read, clusters.length);
     return result;
   });
-  return compareFleet(captured, baseline);
+  return compareFleet(live ? await confirmedLive(settings, live, clusters, captured) : captured, baseline);
+}
+
+/**
+ * Resource Graph's copy lags the live state by seconds to minutes, so a
+ * cluster that would fail the gate on it (a finding that counts under
+ * `fail-on`, or an error) is read again from Resource Manager, and that live
+ * read is its result: a fix made minutes ago is not reported as drift, and
+ * every failure rests on live facts. A cluster that passes on the copy is not
+ * read again: a change newer than the copy can pass until the copy has it.
+ */
+async function confirmedLive(
+  settings: Settings,
+  deps: GateDeps,
+  clusters: BaselineCluster[],
+  captured: ClusterResult[],
+): Promise<ClusterResult[]> {
+  const policy = { failOn: settings.failOn, issueOnError: settings.issues.onError };
+  const doubted = new Set(
+    captured.filter((result) => clusterStatus(policy, result) !== "pass").map((result) => idKey(result.clusterId)),
+  );
+  if (doubted.size === 0) return captured;
+  deps.logger.info(
+    `${doubted.size} cluster(s) do not pass on Resource Graph's copy: reading them again from Resource Manager, live.`,
+  );
+  const again = clusters.filter((cluster) => doubted.has(idKey(cluster.id)));
+  const live = await mapInterleaved(again, settings.concurrency, subscriptionOfCluster, (cluster) =>
+    checkOne(deps, cluster, true),
+  );
+  const byId = new Map(live.map((result) => [idKey(result.clusterId), result]));
+  return captured.map((result) => byId.get(idKey(result.clusterId)) ?? result);
 }
 
 function subscriptionOfCluster(cluster: BaselineCluster): string {
@@ -303,7 +339,8 @@ async function checkFleet(settings: Settings, deps: GateDeps): Promise<Outcome> 
   await prefetching;
   const reading = await fleetReader(settings, deps, plan.discovery, present);
   deps.logger.info(`Checking ${entries.length} cluster(s) of the fleet from ${reading.source}.`);
-  const checked = await readClusters(settings, reading.deps, entries, parsed.baseline.clusters);
+  const live = reading.source === "resource-graph" ? deps : undefined;
+  const checked = await readClusters(settings, reading.deps, entries, parsed.baseline.clusters, live);
   const results: ClusterResult[] = [
     ...checked,
     ...unreadable,

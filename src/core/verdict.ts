@@ -105,6 +105,11 @@ function counts(policy: VerdictPolicy, item: Finding): boolean {
   return item.severity === "error" || policy.failOn === "warning";
 }
 
+/** Whether a cluster's result passes, drifts (a finding that counts under `fail-on`) or is an error. */
+export function clusterStatus(policy: VerdictPolicy, result: ClusterResult): GateResult {
+  return clusterVerdict(policy, result).status;
+}
+
 function clusterVerdict(policy: VerdictPolicy, result: ClusterResult): ClusterVerdict {
   const findings = findingsOf(result);
   const active = findings.filter((item) => !item.suppressed);

@@ -104,7 +104,7 @@ function fleetFile(fleet: FleetFacts): unknown {
         "Azure Resource Graph: POST /providers/Microsoft.ResourceGraph/resources, api-version 2024-04-01 (@azure/arm-resourcegraph resources); its copy lags the live state by seconds to minutes",
       network:
         fleet.dataSource === "resource-graph"
-          ? "clusters, node pools, VNets with subnets, route tables with routes and scale sets from Resource Graph (as of queriedAt) where it held them, else Resource Manager; nodes from Resource Manager"
+          ? "clusters, node pools, VNets with subnets, route tables with routes and scale sets from Resource Graph (as of queriedAt) where it held them, else Resource Manager; nodes from Resource Manager; a cluster that did not pass on Resource Graph's copy was read again from Resource Manager alone, live"
           : "Resource Manager GETs, live at each snapshot's capturedAt",
     },
   };
