@@ -34,7 +34,11 @@ export interface GraphQueryRecord {
 export const GRAPH_QUOTA = { limit: 15, windowMs: 5_000 };
 
 export class GraphSandboxState {
-  /** Resource Graph's copy, when a test makes it lag behind the live World: the World it answers from instead. */
+  /**
+   * Resource Graph's copy, when a test makes it lag behind the live World: the World it answers from
+   * instead (Resource Graph indexes asynchronously and lags the resource providers: Microsoft Learn,
+   * "Choose a query strategy" for Azure Resource Graph).
+   */
   copy: World | undefined;
   /** Subscriptions (any case) the caller cannot read: their rows are left out, silently, as Resource Graph does. */
   readonly unreadableSubscriptions = new Set<string>();

@@ -214,8 +214,11 @@ export async function readClusters(
 }
 
 /**
- * Resource Graph's copy lags the live state by seconds to minutes, so a
- * cluster that would fail the gate on it (a finding that counts under
+ * Resource Graph's copy lags the live state: it indexes asynchronously, and
+ * the resource provider is the source of truth to fall back to (Microsoft
+ * Learn, "Choose a query strategy" for Azure Resource Graph, which describes
+ * this hybrid of Resource Graph and provider reads). So a cluster that would
+ * fail the gate on the copy (a finding that counts under
  * `fail-on`, or an error) is read again from Resource Manager, and that live
  * read is its result: a fix made minutes ago is not reported as drift, and
  * every failure rests on live facts. A cluster that passes on the copy is not

@@ -132,7 +132,7 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
 
   /**
    * The managed cluster rows of these subscriptions, from the same query that
-   * the check takes its clusters from: discovery of whole subscriptions uses
+   * the check takes its clusters from: discovery of subscriptions and resource groups uses
    * them instead of a query of its own (one query fewer per batch, of the 15
    * that Resource Graph allows a user every 5 seconds). It waits for that
    * query alone, not for the batch's other queries.
