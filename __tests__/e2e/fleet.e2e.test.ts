@@ -498,6 +498,32 @@ describe("data-source", () => {
     expect(run.stdout).toContain("1 cluster(s) do not pass on Resource Graph's copy");
   });
 
+  it("captures from Resource Manager, live, whatever data-source says: never from Resource Graph's lagging copy", async () => {
+    const workspace = await baselinedWorkspace();
+    // Orders' VNet was given a second address range minutes ago; Resource Graph's copy does not have it yet.
+    sandbox.graph.copy = new World(...structuredClone(sandbox.world.all()));
+    const vnet = sandbox.world.require(fleet.orders.virtualNetworkId).properties as {
+      addressSpace: { addressPrefixes: string[] };
+    };
+    vnet.addressSpace.addressPrefixes.push("10.100.0.0/16");
+    const sent = sandbox.graph.queries.length;
+    const run = await gate(workspace, { mode: "capture", scope: SCOPE, "data-source": "resource-graph" });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    const written = await readFile(path.join(workspace, BASELINE), "utf8");
+    expect(written).toContain(
+      `id: ${fleet.orders.virtualNetworkId}\n        addressSpace: [10.224.0.0/12, 10.100.0.0/16]\n`,
+    );
+    expect(run.stdout).toContain("A capture reads its clusters from Resource Manager, live");
+    expect((await evidence<{ dataSource: string }>(run, "fleet.json")).dataSource).toBe("arm");
+    // Only discovery asked Resource Graph: nothing of the copy's route tables was read.
+    const types = sandbox.graph.queries
+      .slice(sent)
+      .map((query) => /where type =~ '([^']+)'/.exec((query.body as { query: string }).query)?.[1]);
+    expect(types.sort()).toEqual(["microsoft.containerservice/managedclusters", "microsoft.resources/subscriptions"]);
+    const check = await gate(workspace, { scope: SCOPE, "data-source": "arm" });
+    expect(check).toMatchObject({ code: 0, outputs: { result: "pass" } });
+  });
+
   it("auto reads a fleet of two clusters from Resource Manager", async () => {
     const workspace = await baselinedWorkspace();
     const run = await gate(workspace, { scope: `/subscriptions/${A}`, "data-source": "auto" });

@@ -406,17 +406,25 @@ async function captureOne(deps: GateDeps, id: string): Promise<ClusterSnapshot |
  * `mode: capture` with `scope`: every cluster of the scope (those the baseline
  * excludes aside) into the baseline file in one atomic write, and the entries
  * of clusters that are gone removed in the same change. A cluster that cannot
- * be read is listed and its entry left as it is.
+ * be read is listed and its entry left as it is. The clusters are read from
+ * Resource Manager whatever `data-source` says: a baseline written from
+ * Resource Graph's lagging copy would put stale facts under review as the
+ * truth, and no live read after it would tell.
  */
 async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome> {
   const before = await existingBaseline(settings);
   const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, before, discoverFleet(settings, deps));
   const ids = [...present, ...plan.unbaselined.map((cluster) => cluster.id)];
-  const reading = await fleetReader(settings, deps, plan.discovery, ids);
-  deps.logger.info(`Capturing ${ids.length} cluster(s) of the fleet from ${reading.source}.`);
+  if (settings.fleet.dataSource === "resource-graph") {
+    deps.logger.info(
+      "A capture reads its clusters from Resource Manager, live: the baseline it writes is reviewed as the truth, " +
+        "and Resource Graph's copy lags ('data-source: resource-graph' applies to checks).",
+    );
+  }
+  deps.logger.info(`Capturing ${ids.length} cluster(s) of the fleet from arm.`);
   let read = 0;
   const captured = await mapInterleaved(ids, settings.concurrency, subscriptionKey, async (id) => {
-    const result = await captureOne(reading.deps, id);
+    const result = await captureOne(deps, id);
     deps.progress?.(++read, ids.length);
     return result;
   });
@@ -451,7 +459,7 @@ async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome
     verdict: verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError }),
     fleetSize: results.length,
     baseline: undefined,
-    fleet: fleetFacts(settings, plan, reading.source),
+    fleet: fleetFacts(settings, plan, "arm"),
   };
 }
 

@@ -244,7 +244,7 @@ async function gateDeps(
   const graph = settings.fleet.scopes.length > 0 || settings.fleet.dataSource === "resource-graph";
   const deps = {
     reader,
-    ...(graph ? await resourceGraphDeps(reader, deadline, () => io.now(), settings.fleet.dataSource) : {}),
+    ...(graph ? await resourceGraphDeps(reader, deadline, () => io.now(), checksFromGraph(settings)) : {}),
     logger: io.logger,
     now: () => io.now(),
     signal: budget,
@@ -255,20 +255,26 @@ async function gateDeps(
   return deps;
 }
 
+/** A check that reads its clusters from Resource Graph first; a capture reads them live (see gate.ts captureFleet). */
+function checksFromGraph(settings: Settings): boolean {
+  return settings.mode === "check" && settings.fleet.dataSource === "resource-graph";
+}
+
 /**
  * Azure Resource Graph for a fleet run: discovery of the scopes, and the
  * reader of `data-source: resource-graph`. Loaded only by a run that needs
  * it, so that a gate over a baseline alone never loads its client. With
- * `data-source: resource-graph` the reader's cluster query, which that run
- * makes in any case, also answers discovery of subscriptions and resource
- * groups; `auto` may read the clusters from Resource Manager, so its
- * discovery queries only the columns it needs.
+ * `shared` (a check with `data-source: resource-graph`) the reader's cluster
+ * query, which that run makes in any case, also answers discovery of
+ * subscriptions and resource groups; `auto` may read the clusters from
+ * Resource Manager, and a capture always does, so their discovery queries
+ * only the columns it needs.
  */
 async function resourceGraphDeps(
   reader: SdkArmReader,
   deadline: Deadline,
   now: () => Date,
-  dataSource: Settings["fleet"]["dataSource"],
+  shared: boolean,
 ): Promise<Pick<GateDeps, "fleet" | "graph">> {
   const [{ ResourceGraph }, { ResourceGraphFleetReader }, { GraphBackedReader }] = await Promise.all([
     import("../io/azure/resource-graph.js"),
@@ -281,7 +287,7 @@ async function resourceGraphDeps(
     fleet: new ResourceGraphFleetReader(
       graph,
       now,
-      dataSource === "resource-graph" ? (subscriptions) => backed.managedClusterRows(subscriptions) : undefined,
+      shared ? (subscriptions) => backed.managedClusterRows(subscriptions) : undefined,
     ),
     graph: {
       readerFor: async (subscriptions) => {
