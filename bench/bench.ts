@@ -31,7 +31,7 @@ import { staticTokenCredential, trustCertificateInProcess } from "../sandbox/tru
 import { makeCertificate } from "../sandbox/cert.js";
 import { type BuiltCluster, kubenetCluster, World } from "../sandbox/world.js";
 import { fleetScaleRows } from "./fleet-scale.js";
-import { clock, clusterDepth, type Row, rssSampler, sequentialDepth } from "./measure.js";
+import { clock, clusterDepth, type Row, childSampler, sequentialDepth } from "./measure.js";
 import { reportSizeRows } from "./report-size.js";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -134,7 +134,7 @@ async function startupRows(sandbox: ArmSandbox, workspace: string): Promise<Row[
 async function timedRun(sandbox: ArmSandbox, workspace: string) {
   sandbox.requests.length = 0;
   const start = clock();
-  const sampler = rssSampler();
+  const sampler = childSampler();
   const run = await runAction({
     workspace,
     armEndpoint: sandbox.url,
@@ -142,7 +142,7 @@ async function timedRun(sandbox: ArmSandbox, workspace: string) {
     ...oidc(sandbox),
     onSpawn: sampler.onSpawn,
   });
-  const peakRssMb = sampler.stop();
+  const { peakRssMb } = sampler.stop();
   if (run.outputs.result !== "pass") throw new Error(`bench run did not pass: ${run.stdout}`);
   const requests = armRequests(sandbox);
   const first = Math.min(...requests.map((request) => request.startedAt));

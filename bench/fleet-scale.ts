@@ -10,7 +10,7 @@
  * the limits allow, defined in the printed table.
  */
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { captureCluster } from "../src/app/capture-cluster.js";
 import { baselineFromSnapshot } from "../src/core/baseline/from-snapshot.js";
@@ -24,7 +24,7 @@ import { runAction } from "../sandbox/run-action.js";
 import { subscriptionOfPath } from "../sandbox/throttle.js";
 import { staticTokenCredential, trustCertificateInProcess } from "../sandbox/trust.js";
 import { type BuiltCluster, kubenetCluster, World } from "../sandbox/world.js";
-import { clock, clusterDepth, type Row, rssSampler, sequentialDepth } from "./measure.js";
+import { clock, clusterDepth, type Row, childSampler, sequentialDepth } from "./measure.js";
 
 const CLUSTERS = Number(process.env.BENCH_FLEET_SCALE ?? 1000);
 const SUBSCRIPTIONS = 10;
@@ -53,6 +53,8 @@ interface Measured {
   /** The longest chain of the requests sent before the first cluster read: sign-in, then Resource Graph's queries. */
   leadDepth: number;
   peakRssMb: number;
+  /** CPU seconds in the run: the action's busiest thread (the gate), the action in all, and the bench's process (the sandbox). */
+  cpu: { gate: number; action: number; sandbox: number };
 }
 
 function subscriptionId(index: number): string {
@@ -106,7 +108,7 @@ function tally(
   source: DataSource,
   requests: RequestRecord[],
   clusters: BuiltCluster[],
-): Omit<Measured, "wallMs" | "peakRssMb"> {
+): Omit<Measured, "wallMs" | "peakRssMb" | "cpu"> {
   const armReadsBySubscription = new Map<string, number>();
   const arm = requests.filter((request) => request.method === "GET" && subscriptionOfPath(request.path));
   for (const request of arm) {
@@ -130,9 +132,10 @@ function tally(
 
 async function measure(sandbox: ArmSandbox, workspace: string, source: DataSource, clusters: BuiltCluster[]) {
   sandbox.requests.length = 0;
-  const sampler = rssSampler();
+  const sampler = childSampler();
   const scope = Array.from({ length: SUBSCRIPTIONS }, (_, index) => `/subscriptions/${subscriptionId(index)}`);
   const start = clock();
+  const before = process.cpuUsage();
   const run = await runAction({
     workspace,
     armEndpoint: sandbox.url,
@@ -154,11 +157,13 @@ async function measure(sandbox: ArmSandbox, workspace: string, source: DataSourc
     onSpawn: sampler.onSpawn,
   });
   const wallMs = clock() - start;
-  const peakRssMb = sampler.stop();
+  const used = process.cpuUsage(before);
+  const { peakRssMb, cpuS, busiestThreadCpuS } = sampler.stop();
+  const cpu = { gate: busiestThreadCpuS, action: cpuS, sandbox: (used.user + used.system) / 1e6 };
   if (run.outputs.result !== "pass") {
     throw new Error(`the fleet bench run (${source}) did not pass: ${run.outputs.result}\n${run.stdout.slice(-4000)}`);
   }
-  return { ...tally(source, sandbox.requests, clusters), wallMs, peakRssMb };
+  return { ...tally(source, sandbox.requests, clusters), wallMs, peakRssMb, cpu };
 }
 
 /** The least time the limits allow, and each bound it is the largest of, in seconds. */
@@ -198,6 +203,16 @@ function rowsOf(measured: Measured): Row[] {
         `lead depth ${measured.leadDepth}, cluster depth ${measured.depth}; wall time ${ratio.toFixed(2)}× of it`,
       target: measured.source === "resource-graph" ? "≤ 1.5×" : "",
       met: measured.source === "resource-graph" ? (ratio <= 1.5 ? "yes" : "no") : "",
+    },
+    {
+      measure: `${label}: CPU time in the run (threads sampled every 25 ms)`,
+      value:
+        `the gate's thread ${measured.cpu.gate.toFixed(2)} s, the action in all ${measured.cpu.action.toFixed(2)} s, ` +
+        `the bench's process with the sandbox ${measured.cpu.sandbox.toFixed(2)} s: ` +
+        `${(measured.cpu.action + measured.cpu.sandbox).toFixed(2)} s of the ${((measured.wallMs / 1000) * availableParallelism()).toFixed(2)} s ` +
+        `that ${availableParallelism()} cores give in the wall time`,
+      target: "",
+      met: "",
     },
     {
       measure: `${label}: peak RSS of the action`,

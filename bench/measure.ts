@@ -1,5 +1,5 @@
-/** What the benchmark's parts share: a row of its table, the clock, a chain of requests, a child's peak memory. */
-import { readFileSync } from "node:fs";
+/** What the benchmark's parts share: a row of its table, the clock, a chain of requests, what a child used. */
+import { readdirSync, readFileSync } from "node:fs";
 import type { RequestRecord } from "../sandbox/arm.js";
 
 export interface Row {
@@ -54,24 +54,62 @@ export function clusterDepth(
   return Math.min(...[...perCluster.values()].map((each) => sequentialDepth(each)));
 }
 
-/** Samples a child's peak resident set (VmHWM) from when it is spawned until `stop`, in MB. */
-export function rssSampler(): { onSpawn: (child: { pid?: number }) => void; stop: () => number } {
+/** What a child used: its peak resident set, and the CPU time of its threads. */
+export interface ChildUse {
+  peakRssMb: number;
+  /** CPU seconds of all its threads (V8's helpers included). */
+  cpuS: number;
+  /** CPU seconds of its busiest thread: for the action, the gate's own. */
+  busiestThreadCpuS: number;
+}
+
+/** The CPU clock ticks (user + system) in one /proc/<pid>/task/<tid>/stat line; its name may hold spaces and parentheses. */
+export function statTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // After the name: state is field 3 of proc(5), utime and stime fields 14 and 15.
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Linux's USER_HZ, the unit of proc(5)'s CPU times (`getconf CLK_TCK`): 100 on x86 and Arm. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Samples a child from when it is spawned until `stop`: its peak resident set
+ * (VmHWM) every 5 ms, and each thread's CPU time every 25 ms, so that the
+ * CPU times fall short by what the last 25 ms before the exit took.
+ */
+export function childSampler(): { onSpawn: (child: { pid?: number }) => void; stop: () => ChildUse } {
   let peakKb = 0;
-  let timer: NodeJS.Timeout | undefined;
+  const ticks = new Map<string, number>();
+  const timers: NodeJS.Timeout[] = [];
+  const sample = (read: () => void) => () => {
+    try {
+      read();
+    } catch {
+      return;
+    }
+  };
   return {
     onSpawn: (child) => {
-      timer = setInterval(() => {
-        try {
-          const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-          peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-        } catch {
-          return;
+      const memory = sample(() => {
+        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      });
+      const cpu = sample(() => {
+        for (const thread of readdirSync(`/proc/${child.pid}/task`)) {
+          ticks.set(thread, statTicks(readFileSync(`/proc/${child.pid}/task/${thread}/stat`, "utf8")));
         }
-      }, 5);
+      });
+      timers.push(setInterval(memory, 5), setInterval(cpu, 25));
     },
     stop: () => {
-      clearInterval(timer);
-      return peakKb / 1024;
+      for (const timer of timers) clearInterval(timer);
+      const each = [...ticks.values()];
+      return {
+        peakRssMb: peakKb / 1024,
+        cpuS: each.reduce((sum, value) => sum + value, 0) / TICKS_PER_SECOND,
+        busiestThreadCpuS: Math.max(0, ...each) / TICKS_PER_SECOND,
+      };
     },
   };
 }

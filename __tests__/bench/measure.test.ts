@@ -2,9 +2,10 @@
  * The chains the benchmark's least time is made of: a chain is requests that
  * each start after the previous one ended, and a cluster's depth is the
  * shortest chain any cluster's reads formed, so one cluster that waited does
- * not lengthen the least time.
+ * not lengthen the least time; a thread's CPU time is read from its proc(5)
+ * stat line.
  */
-import { clusterDepth, sequentialDepth } from "../../bench/measure.js";
+import { clusterDepth, sequentialDepth, statTicks } from "../../bench/measure.js";
 import type { RequestRecord } from "../../sandbox/arm.js";
 
 function request(path: string, startedAt: number, endedAt: number): RequestRecord {
@@ -46,5 +47,14 @@ describe("clusterDepth", () => {
       request(`${SUBSCRIPTION}/resourceGroups/rg-other/providers/Microsoft.Network/routeTables/rt`, 0, 10),
     ];
     expect(clusterDepth(requests, clusters)).toBe(2);
+  });
+});
+
+describe("statTicks", () => {
+  it("adds utime and stime of a proc(5) stat line, past a thread name with spaces and parentheses", () => {
+    // Fields 14 and 15 (utime 331, stime 17); the name "(x) y" would shift a plain split.
+    const line = "4477 ((x) y) R 4470 4477 4470 0 -1 4194560 5012 0 0 0 331 17 0 0 20 0 11 0 123456 1000000 30000";
+    expect(statTicks(line)).toBe(348);
+    expect(statTicks("12 (WorkerThread) S 1 12 1 0 -1 0 0 0 0 0 5 2 0 0 20 0 1 0 1 1 1")).toBe(7);
   });
 });
