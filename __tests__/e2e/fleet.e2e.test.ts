@@ -524,6 +524,23 @@ describe("data-source", () => {
     expect(check).toMatchObject({ code: 0, outputs: { result: "pass" } });
   });
 
+  it("counts in fleet.json every Resource Graph query of the run, the check's after discovery's too", async () => {
+    const workspace = await baselinedWorkspace();
+    // A management group's subscriptions are known only once discovery has answered: the check's queries come after.
+    sandbox.graph.managementGroups.set("platform", [A, B]);
+    const sent = sandbox.graph.queries.length;
+    const run = await gate(workspace, {
+      scope: "/providers/Microsoft.Management/managementGroups/platform",
+      "data-source": "resource-graph",
+    });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(run.stdout).toContain("(2 Resource Graph queries)");
+    const facts = await evidence<{ dataSource: string; queries: number }>(run, "fleet.json");
+    expect(facts.dataSource).toBe("resource-graph");
+    expect(sandbox.graph.queries.length - sent).toBeGreaterThan(2);
+    expect(facts.queries).toBe(sandbox.graph.queries.length - sent);
+  });
+
   it("auto reads a fleet of two clusters from Resource Manager", async () => {
     const workspace = await baselinedWorkspace();
     const run = await gate(workspace, { scope: `/subscriptions/${A}`, "data-source": "auto" });

@@ -309,14 +309,15 @@ async function prefetchFleet(settings: Settings, deps: GateDeps, discovering: Pr
   );
 }
 
-function fleetFacts(settings: Settings, plan: FleetPlan, source: "arm" | "resource-graph"): FleetFacts {
+/** What the evidence says of a fleet run, once its reads are done (`queries` counts every query the run sent). */
+function fleetFacts(settings: Settings, deps: GateDeps, plan: FleetPlan, source: "arm" | "resource-graph"): FleetFacts {
   const { discovery } = plan;
   return {
     scopes: settings.fleet.scopes.map((scope) => scope.text),
     tags: settings.fleet.tags.map((tag) => `${tag.key}=${tag.value}`),
     dataSource: source,
     queriedAt: discovery.queries > 0 ? discovery.queriedAt : undefined,
-    queries: discovery.queries,
+    queries: deps.fleet?.queriesSent?.() ?? discovery.queries,
     discovered: discovery.clusters.length,
     excluded: plan.excluded,
   };
@@ -356,7 +357,7 @@ async function checkFleet(settings: Settings, deps: GateDeps): Promise<Outcome> 
     verdict,
     fleetSize: parsed.baseline.clusters.length,
     baseline: parsed,
-    fleet: fleetFacts(settings, plan, reading.source),
+    fleet: fleetFacts(settings, deps, plan, reading.source),
     roster: fleetRoster(settings.fleet, parsed, plan.discovery, results),
   };
 }
@@ -459,7 +460,7 @@ async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome
     verdict: verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError }),
     fleetSize: results.length,
     baseline: undefined,
-    fleet: fleetFacts(settings, plan, "arm"),
+    fleet: fleetFacts(settings, deps, plan, "arm"),
   };
 }
 

@@ -32,6 +32,8 @@ export interface FleetDiscovery {
 /** Discovery of the clusters in the scopes that carry every tag. An unreadable scope is a GateError naming it. */
 export interface FleetReader {
   discover(scopes: readonly FleetScope[], tags: readonly ScopeTag[]): Promise<FleetDiscovery>;
+  /** How many Resource Graph queries (pages included) the run has sent so far, discovery's and any other reader's. */
+  queriesSent?(): number;
 }
 
 /** Where a fact of a snapshot came from, and when that source was current. */
@@ -51,6 +53,7 @@ export interface FleetFacts {
   dataSource: "arm" | "resource-graph";
   /** Resource Graph's answer time; absent when every scope named a cluster (read from Resource Manager). */
   queriedAt: string | undefined;
+  /** Resource Graph queries the run sent, pages included: discovery's and, reading from Resource Graph, the check's. */
   queries: number;
   discovered: number;
   excluded: { id: string; reason: string }[];

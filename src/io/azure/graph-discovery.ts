@@ -197,6 +197,10 @@ export class ResourceGraphFleetReader implements FleetReader {
     return this.graph.query(group.request, clustersQuery(group), label);
   }
 
+  queriesSent(): number {
+    return this.graph.queries;
+  }
+
   async discover(scopes: readonly FleetScope[], tags: readonly ScopeTag[]): Promise<FleetDiscovery> {
     const before = this.graph.queries;
     const queriedAt = this.now().toISOString();
