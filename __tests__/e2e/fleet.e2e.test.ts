@@ -571,6 +571,7 @@ describe("input errors stop the run before any read", () => {
       /Input 'scope', line 2: '\/subscriptions\/not-a-guid' is not an ARM scope/,
     ],
     ["scope-tags without scope", { "scope-tags": "env=prod" }, /Input 'scope-tags' .*'scope'/],
+    ["data-source: resource-graph without scope", { "data-source": "resource-graph" }, /Input 'data-source' .*'scope'/],
     [
       "a capture given both scope and cluster-name",
       { mode: "capture", scope: SCOPE, "cluster-name": "aks-payments-prod" },

@@ -98,10 +98,15 @@ describe("the fleet options", () => {
     );
   });
 
-  it("refuse scope-tags without a scope, and a capture given both a scope and a cluster", () => {
+  it("refuse scope-tags or data-source: resource-graph without a scope, and a capture given both a scope and a cluster", () => {
     expect(caught(() => readSettings(read({ "scope-tags": "env=prod" }), env)).message).toBe(
       "Input 'scope-tags' is given without 'scope': the tags narrow the clusters of a scope.",
     );
+    expect(caught(() => readSettings(read({ "data-source": "resource-graph" }), env)).message).toBe(
+      "Input 'data-source' is given without 'scope': Resource Graph is read for the clusters of a fleet; " +
+        "a check of the baseline alone reads Resource Manager.",
+    );
+    expect(readSettings(read({ "data-source": "arm" }), env).fleet.dataSource).toBe("arm");
     const both = caught(() =>
       readSettings(read({ mode: "capture", scope: `/subscriptions/${SUB}`, "cluster-name": "aks-payments" }), env),
     );

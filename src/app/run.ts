@@ -241,7 +241,7 @@ async function gateDeps(
     deadline,
   );
   const reader = new SdkArmReader(credential, cloud, { ...reading, deadline });
-  const graph = settings.fleet.scopes.length > 0 || settings.fleet.dataSource === "resource-graph";
+  const graph = settings.fleet.scopes.length > 0;
   const deps = {
     reader,
     ...(graph ? await resourceGraphDeps(reader, deadline, () => io.now(), checksFromGraph(settings)) : {}),

@@ -188,10 +188,18 @@ function fleetSettings(options: OptionValues): FleetSettings {
       why: "the tags narrow the clusters of a scope",
     });
   }
+  const dataSource = options.choice("data-source");
+  if (dataSource === "resource-graph" && scopes.length === 0) {
+    options.fail("data-source", options.given("data-source"), {
+      kind: "needs",
+      other: "scope",
+      why: "Resource Graph is read for the clusters of a fleet; a check of the baseline alone reads Resource Manager",
+    });
+  }
   return {
     scopes,
     tags,
-    dataSource: options.choice("data-source"),
+    dataSource,
     unbaselined: options.choice("unbaselined-severity"),
     removed: options.choice("removed-severity"),
   };
