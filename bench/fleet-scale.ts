@@ -1,7 +1,7 @@
 /**
  * `npm run bench`, a fleet under Azure's read limits: BENCH_FLEET_SCALE
- * (default 1,000) small kubenet clusters (one pool of 3 nodes) over 10
- * subscriptions, checked by the action twice against the ARM sandbox with
+ * (default 1,000) small kubenet clusters (BENCH_FLEET_POOLS pools of 3 nodes,
+ * default 1) over 10 subscriptions, checked by the action twice against the ARM sandbox with
  * Resource Manager's read bucket (250 tokens per subscription, 25 a second:
  * sandbox/throttle.ts) and Resource Graph's quota (15 queries per 5 seconds):
  * (a) `data-source: arm`, every fact from Resource Manager, and
@@ -31,6 +31,8 @@ const SUBSCRIPTIONS = 10;
 /** Per request; a request inside one Azure region takes about this long. */
 const LATENCY_MS = Number(process.env.BENCH_FLEET_LATENCY_MS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 32);
+/** Pools per cluster: each adds a scale set, whose instances and NICs are read from Resource Manager either way. */
+const POOLS = Number(process.env.BENCH_FLEET_POOLS ?? 1);
 /** Resource Manager's subscription reads (sandbox/throttle.ts names the source). */
 const ARM_BUCKET = 250;
 const ARM_REFILL_PER_SECOND = 25;
@@ -68,7 +70,7 @@ function fleet(): BuiltCluster[] {
       subscriptionId: subscriptionId(index % SUBSCRIPTIONS),
       resourceGroup: `rg-${index}`,
       name: `aks-${index}`,
-      pools: [{ name: "nodepool1", count: 3 }],
+      pools: Array.from({ length: POOLS }, (_, pool) => ({ name: `nodepool${pool + 1}`, count: 3 })),
     }),
   ).sort((a, b) => a.clusterId.toLowerCase().localeCompare(b.clusterId.toLowerCase()));
 }
@@ -225,7 +227,7 @@ function rowsOf(measured: Measured): Row[] {
 
 function definitionRow(): Row {
   return {
-    measure: `fleet of ${CLUSTERS} kubenet clusters (1 pool, 3 nodes) over ${SUBSCRIPTIONS} subscriptions, concurrency ${CONCURRENCY}, latency ${LATENCY_MS} ms per request`,
+    measure: `fleet of ${CLUSTERS} kubenet clusters (${POOLS} pool${POOLS === 1 ? "" : "s"} of 3 nodes) over ${SUBSCRIPTIONS} subscriptions, concurrency ${CONCURRENCY}, latency ${LATENCY_MS} ms per request`,
     value:
       `least time = max of: ARM, max over subscriptions of max(0, (GETs − ${ARM_BUCKET}) / ${ARM_REFILL_PER_SECOND}) s; ` +
       `Resource Graph, ceil(queries / ${ARG_QUERIES_PER_WINDOW} − 1) × ${ARG_WINDOW_S} s; ` +
