@@ -38,6 +38,16 @@ describe("a scope line", () => {
     expect(parseScope(CLUSTER, "w")).toMatchObject({ kind: "cluster", name: "aks-payments", id: CLUSTER });
   });
 
+  it("takes the Unicode letters and digits Azure allows in a resource group's name", () => {
+    expect(parseScope(`/subscriptions/${SUB}/resourceGroups/rg-zürich_(prod)`, "w")).toMatchObject({
+      kind: "resourceGroup",
+      resourceGroup: "rg-zürich_(prod)",
+    });
+    expect(parseScope(`/subscriptions/${SUB}/resourceGroups/rg-東京`, "w")).toMatchObject({ resourceGroup: "rg-東京" });
+    expect(() => parseScope(`/subscriptions/${SUB}/resourceGroups/rg-zürich.`, "w")).toThrow(/not an ARM scope/);
+    expect(() => parseScope(`/subscriptions/${SUB}/resourceGroups/rg-€`, "w")).toThrow(/not an ARM scope/);
+  });
+
   it.each([
     "/subscriptions/not-a-guid",
     "subscriptions/" + SUB,
@@ -96,6 +106,15 @@ describe("the fleet options", () => {
     expect(error.message).toContain(
       "Input 'scope', line 2: '/subscriptions/x' is not an ARM scope. Expected one scope per line:",
     );
+  });
+
+  it("count blank lines in the line an error names, as the workflow file shows them", () => {
+    const scope = caught(() => readSettings(read({ scope: `/subscriptions/${SUB}\n\n\r\n/subscriptions/x` }), env));
+    expect(scope.message).toContain("Input 'scope', line 4: '/subscriptions/x' is not an ARM scope.");
+    const tags = caught(() =>
+      readSettings(read({ scope: `/subscriptions/${SUB}`, "scope-tags": "env=prod\n\nteam" }), env),
+    );
+    expect(tags.message).toContain("Input 'scope-tags', line 3: 'team' is not a tag");
   });
 
   it("refuse scope-tags or data-source: resource-graph without a scope, and a capture given both a scope and a cluster", () => {

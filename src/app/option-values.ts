@@ -301,18 +301,23 @@ export class OptionValues {
     parse: (line: string) => T | undefined,
     words: { not: string; expected: string },
   ): T[] {
-    return this.lines(name).map(
-      (line, index) =>
-        parse(line) ?? this.fail(name, this.given(name), { kind: "line", line: index + 1, item: line, ...words }),
+    return this.numberedLines(name).map(
+      ({ line, number }) =>
+        parse(line) ?? this.fail(name, this.given(name), { kind: "line", line: number, item: line, ...words }),
     );
   }
 
   /** `lines`: each non-blank line, trimmed, in the order given; none when unset. */
   lines(name: OptionName): string[] {
+    return this.numberedLines(name).map(({ line }) => line);
+  }
+
+  /** The non-blank lines with their numbers in the value as given, blank lines counted, so an error points at the right one. */
+  private numberedLines(name: OptionName): { line: string; number: number }[] {
     this.spec(name, "lines");
     return (this.source.read(name) ?? "")
       .split(/\r?\n/)
-      .map((line) => line.trim())
-      .filter((line) => line !== "");
+      .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+      .filter(({ line }) => line !== "");
   }
 }

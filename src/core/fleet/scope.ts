@@ -20,9 +20,14 @@ export interface ScopeTag {
 }
 
 const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-/** Azure's rules for the names in a scope: a resource group (1-90 of letters, digits, `._-()`, not ending in `.`), a management group (1-90 of letters, digits, `._-()`), a cluster (1-63 of letters, digits, `_-`). */
+/**
+ * Azure's rules for the names in a scope (Microsoft Learn, "Naming rules and restrictions for Azure
+ * resources"): a resource group, 1-90 of `._-()` and Unicode letters and decimal digits, not ending in
+ * `.`; a management group, 1-90 of ASCII letters, digits and `._-()`; a cluster, 1-63 of letters, digits, `_-`.
+ */
+const RESOURCE_GROUP_CHAR = "[\\p{L}\\p{Nd}_()-]";
 const NAME = {
-  resourceGroup: "[\\w.()-]{0,89}[\\w()-]",
+  resourceGroup: `(?:${RESOURCE_GROUP_CHAR}|\\.){0,89}${RESOURCE_GROUP_CHAR}`,
   managementGroup: "[\\w.()-]{1,90}",
   cluster: "[A-Za-z0-9][\\w-]{0,62}",
 };
@@ -30,15 +35,15 @@ const NAME = {
 const PATTERNS: [FleetScope["kind"], RegExp][] = [
   [
     "managementGroup",
-    new RegExp(`^/providers/Microsoft\\.Management/managementGroups/(${NAME.managementGroup})$`, "i"),
+    new RegExp(`^/providers/Microsoft\\.Management/managementGroups/(${NAME.managementGroup})$`, "iu"),
   ],
-  ["subscription", new RegExp(`^/subscriptions/(${GUID})$`, "i")],
-  ["resourceGroup", new RegExp(`^/subscriptions/(${GUID})/resourceGroups/(${NAME.resourceGroup})$`, "i")],
+  ["subscription", new RegExp(`^/subscriptions/(${GUID})$`, "iu")],
+  ["resourceGroup", new RegExp(`^/subscriptions/(${GUID})/resourceGroups/(${NAME.resourceGroup})$`, "iu")],
   [
     "cluster",
     new RegExp(
       `^/subscriptions/(${GUID})/resourceGroups/(${NAME.resourceGroup})/providers/Microsoft\\.ContainerService/managedClusters/(${NAME.cluster})$`,
-      "i",
+      "iu",
     ),
   ],
 ];
