@@ -132,6 +132,23 @@ describe("the fleet options", () => {
     expect(both.message).toContain("Input 'cluster-name' cannot be given with 'scope'");
   });
 
+  it("refuse a shard of a capture, which would write only its share of the fleet", () => {
+    const sharded = caught(() =>
+      readSettings(read({ mode: "capture", scope: `/subscriptions/${SUB}`, shard: "1/3" }), env),
+    );
+    expect(sharded.message).toBe(
+      "Input 'shard' cannot be given with 'mode': 'mode: capture' writes the whole baseline in one change, " +
+        "and a shard would write only its share of the fleet; shards split a check.",
+    );
+    expect(readSettings(read({ mode: "capture", scope: `/subscriptions/${SUB}`, shard: "1/1" }), env).shard.count).toBe(
+      1,
+    );
+    expect(readSettings(read({ scope: `/subscriptions/${SUB}`, shard: "2/3" }), env).shard).toEqual({
+      index: 2,
+      count: 3,
+    });
+  });
+
   it("let a capture with a scope go without subscription, resource group and cluster name", () => {
     const settings = readSettings(read({ mode: "capture", scope: `/subscriptions/${SUB}` }), env);
     expect(settings.mode).toBe("capture");

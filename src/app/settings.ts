@@ -212,6 +212,14 @@ export function settingsFrom(source: OptionSource, env: NodeJS.ProcessEnv): Sett
   const baseline = options.path("baseline");
   const cloud = cloudOptions(options, env);
   const fleet = fleetSettings(options);
+  const shard = options.shard("shard");
+  if (mode === "capture" && shard.count > 1) {
+    options.fail("shard", options.given("shard"), {
+      kind: "conflict",
+      other: "mode",
+      why: "'mode: capture' writes the whole baseline in one change, and a shard would write only its share of the fleet; shards split a check",
+    });
+  }
   return {
     mode,
     baselinePath: baseline.resolved,
@@ -222,7 +230,7 @@ export function settingsFrom(source: OptionSource, env: NodeJS.ProcessEnv): Sett
     failOn: options.choice("fail-on"),
     evidenceDir: options.path("evidence-dir").resolved,
     concurrency: options.integer("concurrency"),
-    shard: options.shard("shard"),
+    shard,
     timeoutMs: options.minutes("timeout-minutes") * 60_000,
     activityLog: options.boolean("activity-log"),
     workspace: source.workspace,
