@@ -193,7 +193,8 @@ function discoveryOf(clusters: BuiltCluster[]): FleetDiscovery {
       networkPlugin: "kubenet",
       tags: {},
     })),
-    readableSubscriptions: new Set([SUBSCRIPTION]),
+    untagged: [],
+    managementGroupSubscriptions: new Set(),
     queriedAt: now().toISOString(),
     queries: 1,
   };

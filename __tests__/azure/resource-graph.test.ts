@@ -67,7 +67,8 @@ describe("discovery through Resource Graph", () => {
       networkPlugin: "kubenet",
       tags: { env: "prod" },
     });
-    expect([...result.readableSubscriptions]).toEqual([SUB_A]);
+    expect([...result.managementGroupSubscriptions]).toEqual([]);
+    expect(result.untagged).toEqual([]);
     expect(result).toMatchObject({ queriedAt: "2026-11-23T10:00:00.000Z", queries: 2 });
     expect(arm.sandbox.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       "POST /providers/Microsoft.ResourceGraph/resources",
@@ -89,6 +90,7 @@ describe("discovery through Resource Graph", () => {
       [],
     );
     expect(names(result)).toEqual(["aks-a1", "aks-a2", "aks-b1"]);
+    expect([...result.managementGroupSubscriptions].sort()).toEqual([SUB_A, SUB_B].sort());
     expect(arm.sandbox.graph.queries[0]?.body).toMatchObject({ managementGroups: ["platform"] });
     expect(arm.sandbox.graph.queries[0]?.body).not.toHaveProperty("subscriptions");
   });
@@ -97,8 +99,11 @@ describe("discovery through Resource Graph", () => {
     const tags = [parseScopeTag("env=prod", "input 'scope-tags', line 1")];
     const result = await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`, `/subscriptions/${SUB_B}`), tags);
     expect(names(result)).toEqual(["aks-a1", "aks-b1"]);
+    expect(result.untagged.map((cluster) => cluster.name)).toEqual(["aks-a2"]);
     const upper = [parseScopeTag("env=Prod", "input 'scope-tags', line 1")];
-    expect(names(await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), upper))).toEqual([]);
+    const none = await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), upper);
+    expect(names(none)).toEqual([]);
+    expect(none.untagged.map((cluster) => cluster.name)).toEqual(["aks-a1", "aks-a2"]);
   });
 
   it("follows $skipToken over several pages", async () => {

@@ -6,6 +6,7 @@
  * write, the issue of a gone cluster closed once its entry left the baseline,
  * both data sources, the read-only promise and the input errors.
  */
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type ArmSandbox, authorizationFailedFault, startArmSandbox } from "../../sandbox/arm.js";
@@ -256,6 +257,135 @@ describe("removed is never a cluster that cannot be read", () => {
   });
 });
 
+describe("a management group whose subscriptions Resource Graph does not all list", () => {
+  const PLATFORM = "/providers/Microsoft.Management/managementGroups/platform";
+
+  it("ends in an error for a baseline cluster of a subscription that neither Resource Graph nor Resource Manager lets it read", async () => {
+    const workspace = await baselinedWorkspace();
+    sandbox.graph.managementGroups.set("platform", [A, B]);
+    sandbox.graph.unreadableSubscriptions.add(B);
+    const denied = sandbox.faults.add(
+      authorizationFailedFault({
+        method: "GET",
+        path: `/subscriptions/${B}/`,
+        action: "Microsoft.ContainerService/managedClusters/read",
+        scope: `/subscriptions/${B}`,
+      }),
+    );
+    const run = await gate(workspace, { scope: PLATFORM });
+    expect(denied.fired).toBeGreaterThan(0);
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    const entries = await evidence<Entry[]>(run, "findings.json");
+    const errors = entries
+      .filter((entry) => entry.status === "error")
+      .map((entry) => entry.clusterId.split("/").at(-1));
+    expect(errors.sort()).toEqual(["aks-batch-prod", "aks-orders-prod"]);
+    const orders = entries.find((entry) => entry.clusterId.toLowerCase() === fleet.orders.clusterId.toLowerCase());
+    expect(orders?.error).toContain("Resource Graph lists neither it nor its subscription under 'platform'");
+    expect(orders?.error).toContain("Azure denied reading");
+    expect(await findingsOf(run)).toEqual([]);
+  });
+
+  it("leaves out, unread but for one GET each, the baseline clusters of subscriptions outside the management group", async () => {
+    const workspace = await baselinedWorkspace();
+    sandbox.graph.managementGroups.set("platform", [A]);
+    const run = await gate(workspace, { scope: PLATFORM });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    const entries = await evidence<Entry[]>(run, "findings.json");
+    expect(entries.map((entry) => entry.clusterId.split("/").at(-1)).sort()).toEqual([
+      "aks-legacy-prod",
+      "aks-payments-prod",
+    ]);
+    expect(run.stdout).toContain("3 baseline cluster(s) lie outside the scopes");
+    const outside = sandbox.requests.filter((request) => /\/subscriptions\/(2222|3333)/i.test(request.path));
+    expect(outside.map((request) => request.path.split("/").at(-1)).sort()).toEqual([
+      "aks-batch-prod",
+      "aks-orders-prod",
+      "aks-other-prod",
+    ]);
+  });
+});
+
+describe("scope-tags narrow the fleet", () => {
+  function tag(name: Name, tags: Record<string, string>): void {
+    sandbox.world.patch(fleet[name].clusterId, (body) => {
+      body.tags = { ...(body.tags as Record<string, string>), ...tags };
+    });
+  }
+
+  it("checks only the baseline clusters that carry every pair, and says which it left out", async () => {
+    const workspace = await baselinedWorkspace();
+    tag("payments", { team: "a" });
+    tag("orders", { Team: "a" });
+    tag("legacy", { team: "b" });
+    const run = await gate(workspace, { scope: SCOPE, "scope-tags": "team=a" });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    const entries = await evidence<Entry[]>(run, "findings.json");
+    expect(entries.map((entry) => entry.clusterId.split("/").at(-1)).sort()).toEqual([
+      "aks-orders-prod",
+      "aks-payments-prod",
+    ]);
+    expect(run.stdout).toContain("2 baseline cluster(s) in scope lack a 'scope-tags' pair (team=a)");
+    expect(sandbox.requests.some((request) => request.path.includes("rg-batch"))).toBe(false);
+  });
+
+  it("ends in an error when no cluster of the scope carries the pairs and the baseline holds none there", async () => {
+    const workspace = await newWorkspace("gate-fleet-");
+    const run = await gate(workspace, { mode: "capture", scope: SCOPE, "scope-tags": "env=prd" });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain("Input 'scope-tags': none of the 5 managed cluster(s)");
+    expect(run.stdout).toContain("a gate over nothing does not pass");
+  });
+});
+
+describe("a fleet with nothing in it", () => {
+  const TYPO = `/subscriptions/${A}/resourceGroups/rg-payments/providers/Microsoft.ContainerService/managedClusters/aks-typo`;
+
+  it.each<[string, string]>([
+    ["a cluster ID that does not exist", TYPO],
+    ["a subscription without clusters", `/subscriptions/${C}`],
+  ])("is an error, in a capture and in a check: %s", async (_, scope) => {
+    sandbox.world = new World(...fleet.payments.resources);
+    sandbox.world.put({
+      id: `/subscriptions/${C}/resourceGroups/rg-logs/providers/Microsoft.Storage/storageAccounts/stlogs`,
+      name: "stlogs",
+      type: "Microsoft.Storage/storageAccounts",
+      location: "westeurope",
+      properties: {},
+    });
+    const workspace = await newWorkspace("gate-fleet-");
+    const file = path.join(workspace, BASELINE);
+    const expected = `Input 'scope': Azure lists no managed cluster in '${scope}' to the signed-in identity`;
+    const capture = await gate(workspace, { mode: "capture", scope });
+    expect(capture).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(capture.stdout).toContain(expected);
+    expect(existsSync(file)).toBe(false);
+
+    expect(await gate(workspace, { mode: "capture", scope: fleet.payments.clusterId })).toMatchObject({ code: 0 });
+    const check = await gate(workspace, { scope });
+    expect(check).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(check.stdout).toContain(expected);
+    expect(check.stdout).toContain("a gate over nothing does not pass");
+  });
+});
+
+describe("a scope whose clusters are all gone", () => {
+  it("is not an empty fleet while the baseline holds them: every one of 8 shards reports its removed clusters or passes", async () => {
+    const workspace = await baselinedWorkspace();
+    for (const name of ["payments", "legacy", "orders", "batch", "sandbox"] as const) deleteCluster(name, true);
+    const removed: string[] = [];
+    for (let shard = 1; shard <= 8; shard++) {
+      const run = await gate(workspace, { scope: SCOPE, shard: `${shard}/8` });
+      expect(run.stdout).not.toContain("a gate over nothing");
+      expect(["drift", "pass"]).toContain(run.outputs.result);
+      if (run.outputs.result === "drift") removed.push(...(await findingsOf(run)));
+    }
+    expect(removed.sort()).toEqual(
+      ["batch", "legacy", "orders", "payments"].map((name) => `inventory.removed clusters error aks-${name}-prod`),
+    );
+  });
+});
+
 describe("capture with scope: the fleet in one change", () => {
   it("writes every cluster of the scope into a new baseline, and never an excluded one", async () => {
     const workspace = await newWorkspace("gate-fleet-");
@@ -392,6 +522,8 @@ describe("the issue of a cluster that is gone and out of the baseline", () => {
         .join("\n"),
     ).not.toContain("no longer exists");
 
+    // Scope C still holds a cluster, nobody's yet: a scope that holds none is an error, not a pass.
+    sandbox.world.put(...built(C, "rg-next", "aks-next-prod").resources);
     expect(await withIssues(workspace, scopeC)).toMatchObject({ code: 0, outputs: { result: "pass" } });
     expect(issueOf("other")?.state).toBe("closed");
   });
@@ -577,6 +709,7 @@ describe("input errors stop the run before any read", () => {
       { mode: "capture", scope: SCOPE, "cluster-name": "aks-payments-prod" },
       /Input 'cluster-name' cannot be given with 'scope'/,
     ],
+    ["a sharded capture", { mode: "capture", scope: SCOPE, shard: "1/3" }, /Input 'shard' cannot be given with 'mode'/],
   ])("%s", async (_, inputs, message) => {
     const run = await gate(await baselinedWorkspace(), inputs);
     expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });

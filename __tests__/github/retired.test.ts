@@ -29,6 +29,11 @@ function clusterId(subscription: string, group: string, name: string): string {
 }
 
 const GONE = clusterId(A, "rg-legacy", "aks-legacy");
+
+function discovered(id: string) {
+  const [, subscriptionId = "", , resourceGroup = "", , , , name = ""] = id.split("/").slice(1);
+  return { id, name, subscriptionId, resourceGroup, location: "westeurope", networkPlugin: "kubenet", tags: {} };
+}
 const KEPT = clusterId(A, "rg-payments", "aks-payments");
 const ELSEWHERE = clusterId(OTHER, "rg-other", "aks-other");
 
@@ -76,7 +81,6 @@ const issueOf = (id: string, open = true) => tracked(renderMarker(driftState(id,
 const roster: FleetRoster = {
   covers: (id) => id.toLowerCase().startsWith(`/subscriptions/${A}/`),
   knows: (id) => id.toLowerCase() === KEPT.toLowerCase(),
-  tags: [],
 };
 
 describe("the marker's cluster ID", () => {
@@ -150,7 +154,8 @@ describe("fleetRoster", () => {
   };
   const discovery: FleetDiscovery = {
     clusters: [],
-    readableSubscriptions: new Set([B]),
+    untagged: [],
+    managementGroupSubscriptions: new Set([B]),
     queriedAt: "2026-11-23T12:00:00Z",
     queries: 1,
   };
@@ -168,9 +173,22 @@ describe("fleetRoster", () => {
 
   it("covers, for a management group, only the subscriptions Resource Graph lists as readable", () => {
     const scopes = [parseScope("/providers/Microsoft.Management/managementGroups/platform", "scope")];
-    const made = fleetRoster({ scopes, tags: [{ key: "env", value: "prod" }] }, parsed, discovery, []);
+    const made = fleetRoster({ scopes, tags: [] }, parsed, discovery, []);
     expect(made.covers(clusterId(B, "rg-gone", "aks-gone"))).toBe(true);
     expect(made.covers(GONE)).toBe(false);
-    expect(made.tags).toEqual(["env=prod"]);
+  });
+
+  it("with scope-tags, covers no cluster it does not know, and knows the clusters in scope without the tags", () => {
+    const scopes = [parseScope(`/subscriptions/${A}`, "scope")];
+    const otherTeam = clusterId(A, "rg-b", "aks-team-b");
+    const untagged = { ...discovery, untagged: [{ ...discovered(otherTeam), tags: { team: "b" } }] };
+    const made = fleetRoster({ scopes, tags: [{ key: "team", value: "a" }] }, parsed, untagged, []);
+    expect(made.knows(otherTeam)).toBe(true);
+    expect(made.covers(GONE)).toBe(false);
+    expect(retiredIssues([issueOf(otherTeam), issueOf(GONE)], made, new Set())).toEqual([]);
+    const untaggedRun = fleetRoster({ scopes, tags: [] }, parsed, discovery, []);
+    expect(retiredIssues([issueOf(GONE)], untaggedRun, new Set()).map((issue) => issue.state.clusterId)).toEqual([
+      GONE,
+    ]);
   });
 });

@@ -46,7 +46,16 @@ export interface FleetPlan {
   unbaselined: DiscoveredCluster[];
   /** Baseline clusters of the fleet that discovery does not list: gone, lagging or unreadable (see `confirmMissing`). */
   missing: string[];
+  /** Baseline clusters in scope that discovery lists without every `scope-tags` pair: outside the fleet, not read. */
+  untagged: string[];
+  /**
+   * Baseline clusters outside every scope line but the management groups, in a subscription Resource Graph
+   * does not list under them: outside the fleet, or unreadable (see `confirmOutside`).
+   */
+  unsure: string[];
   excluded: { id: string; reason: string }[];
+  /** The baseline's clusters of the fleet, whatever the selector and shard: none, with none discovered, is an empty fleet. */
+  held: number;
 }
 
 /** The subscription of a resource ID, lower case: the key of its ARM read bucket and of readable subscriptions. */
@@ -54,19 +63,28 @@ export function subscriptionKey(id: string): string {
   return parseResourceId(id)?.subscriptionId.toLowerCase() ?? "";
 }
 
-/** Whether a baseline cluster belongs to the fleet: inside a scope (for a management group: in a subscription it holds). */
-export function inFleet(scopes: readonly FleetScope[], discovery: FleetDiscovery, clusterId: string): boolean {
-  return scopes.some((scope) =>
-    scope.kind === "managementGroup"
-      ? discovery.readableSubscriptions.has(subscriptionKey(clusterId))
-      : withinScope(scope, clusterId),
-  );
+/**
+ * Whether a cluster lies in the scopes: listed by discovery (with or without the tags), inside a scope
+ * line, or in a subscription Resource Graph lists under a management-group scope.
+ */
+export function inScopes(scopes: readonly FleetScope[], discovery: FleetDiscovery): (clusterId: string) => boolean {
+  const listed = new Set([...discovery.clusters, ...discovery.untagged].map((cluster) => idKey(cluster.id)));
+  return (clusterId) =>
+    listed.has(idKey(clusterId)) ||
+    scopes.some((scope) =>
+      scope.kind === "managementGroup"
+        ? discovery.managementGroupSubscriptions.has(subscriptionKey(clusterId))
+        : withinScope(scope, clusterId),
+    );
 }
 
 /**
  * What the issues of a fleet check need to close those of clusters that are
- * gone: the fleet's bounds (as `inFleet`) and every cluster the run knows of,
- * its results, discovery, and the whole baseline with its exclusions.
+ * gone: the fleet's bounds (`inScopes`) and every cluster the run knows of,
+ * its results, discovery (with or without the tags), and the whole baseline
+ * with its exclusions. With `scope-tags` the run covers no cluster it does
+ * not know: a gone cluster's tags can no longer be read, so its issue may
+ * belong to another job's fleet in the same scope, and is left open.
  */
 export function fleetRoster(
   fleet: Pick<Settings["fleet"], "scopes" | "tags">,
@@ -74,19 +92,19 @@ export function fleetRoster(
   discovery: FleetDiscovery,
   results: readonly ClusterResult[],
 ): FleetRoster {
-  const { scopes, tags } = fleet;
+  const bounds = inScopes(fleet.scopes, discovery);
   const known = new Set(
     [
       ...results.map((result) => result.clusterId),
       ...discovery.clusters.map((cluster) => cluster.id),
+      ...discovery.untagged.map((cluster) => cluster.id),
       ...parsed.baseline.clusters.map((cluster) => cluster.id),
       ...parsed.baseline.exclusions.map((entry) => entry.id),
     ].map(idKey),
   );
   return {
-    covers: (clusterId) => inFleet(scopes, discovery, clusterId),
+    covers: (clusterId) => fleet.tags.length === 0 && bounds(clusterId),
     knows: (clusterId) => known.has(idKey(clusterId)),
-    tags: tags.map((tag) => `${tag.key}=${tag.value}`),
   };
 }
 
@@ -133,11 +151,14 @@ export async function discoverFleet(
     wide.length > 0 && deps.fleet ? deps.fleet.discover(wide, tags) : Promise.resolve(undefined),
     namedClusters(deps.reader, scopes),
   ]);
-  const clusters = [...(graph?.clusters ?? []), ...named.filter((cluster) => carriesTags(cluster.tags, tags))];
-  const unique = new Map(clusters.map((cluster) => [cluster.id.toLowerCase(), cluster]));
+  const unique = (clusters: DiscoveredCluster[]) =>
+    [...new Map(clusters.map((cluster) => [idKey(cluster.id), cluster])).values()].sort((a, b) =>
+      a.id.localeCompare(b.id),
+    );
   return {
-    clusters: [...unique.values()].sort((a, b) => a.id.localeCompare(b.id)),
-    readableSubscriptions: graph?.readableSubscriptions ?? new Set(),
+    clusters: unique([...(graph?.clusters ?? []), ...named.filter((cluster) => carriesTags(cluster.tags, tags))]),
+    untagged: unique([...(graph?.untagged ?? []), ...named.filter((cluster) => !carriesTags(cluster.tags, tags))]),
+    managementGroupSubscriptions: graph?.managementGroupSubscriptions ?? new Set(),
     queriedAt: graph?.queriedAt ?? deps.now().toISOString(),
     queries: graph?.queries ?? 0,
   };
@@ -151,17 +172,22 @@ export function planFleet(
   selected: (clusterId: string) => boolean,
 ): FleetPlan {
   const { scopes } = settings.fleet;
-  const listed = new Set(discovery.clusters.map((cluster) => cluster.id.toLowerCase()));
-  const baseline = parsed.baseline.clusters.filter(
-    (cluster) => selected(cluster.id) && inFleet(scopes, discovery, cluster.id),
-  );
+  const bounds = inScopes(scopes, discovery);
+  const listed = new Set(discovery.clusters.map((cluster) => idKey(cluster.id)));
+  const untagged = new Set(discovery.untagged.map((cluster) => idKey(cluster.id)));
+  const chosen = parsed.baseline.clusters.filter((cluster) => selected(cluster.id)).map((cluster) => cluster.id);
+  const baseline = chosen.filter(bounds);
   const known = new Set(parsed.baseline.clusters.map((cluster) => cluster.id.toLowerCase()));
   const exclusions = parsed.baseline.exclusions;
   const excludedIds = new Set(exclusions.map((entry) => entry.id.toLowerCase()));
+  const managementGroups = scopes.some((scope) => scope.kind === "managementGroup");
   return {
     discovery,
-    present: baseline.filter((cluster) => listed.has(cluster.id.toLowerCase())).map((cluster) => cluster.id),
-    missing: baseline.filter((cluster) => !listed.has(cluster.id.toLowerCase())).map((cluster) => cluster.id),
+    present: baseline.filter((id) => listed.has(idKey(id))),
+    missing: baseline.filter((id) => !listed.has(idKey(id)) && !untagged.has(idKey(id))),
+    untagged: baseline.filter((id) => untagged.has(idKey(id))),
+    unsure: managementGroups ? chosen.filter((id) => !bounds(id)) : [],
+    held: parsed.baseline.clusters.filter((cluster) => bounds(cluster.id) && !untagged.has(idKey(cluster.id))).length,
     unbaselined: discovery.clusters.filter(
       (cluster) =>
         selected(cluster.id) && !known.has(cluster.id.toLowerCase()) && !excludedIds.has(cluster.id.toLowerCase()),
@@ -172,7 +198,7 @@ export function planFleet(
 
 /** What one ARM read of a missing cluster says: there after all (Resource Graph lags), gone, or unreadable. */
 export type Confirmation =
-  | { state: "present"; id: string }
+  | { state: "present"; id: string; tags: Record<string, string> }
   | { state: "removed"; id: string; evidence: RemovalEvidence }
   | { state: "unreadable"; result: ClusterResult };
 
@@ -185,8 +211,8 @@ export type Confirmation =
 export async function confirmMissing(reader: ArmReader, clusterId: string): Promise<Confirmation> {
   const { subscriptionId = "", resourceGroup = "", name = "" } = parseResourceId(clusterId) ?? {};
   try {
-    await reader.getManagedCluster(subscriptionId, resourceGroup, name);
-    return { state: "present", id: clusterId };
+    const cluster = await reader.getManagedCluster(subscriptionId, resourceGroup, name);
+    return { state: "present", id: clusterId, tags: cluster.tags };
   } catch (error) {
     if (error instanceof NotFoundError && error.code === "ResourceNotFound") {
       const evidence = `Resource Manager answers 404 ResourceNotFound for it, and its resource group ${resourceGroup} is present`;
@@ -198,6 +224,34 @@ export async function confirmMissing(reader: ArmReader, clusterId: string): Prom
     }
     return { state: "unreadable", result: { kind: "error", clusterId, message: describeError(error) } };
   }
+}
+
+/**
+ * A baseline cluster that no scope line holds, in a subscription Resource Graph
+ * does not list under the management-group scopes: Resource Graph leaves out
+ * what the principal cannot read, so it lies outside the management groups or
+ * cannot be read. One ARM read tells: an answer (the cluster, or a 404 of its
+ * resource or group, which only a reader of its subscription gets) says the
+ * subscription is readable and so outside the management groups; a refusal
+ * (403, or 404 SubscriptionNotFound) or a failure leaves it unknown, and is
+ * the cluster's error: never a fleet that silently lost a subscription.
+ */
+export async function confirmOutside(
+  reader: ArmReader,
+  clusterId: string,
+  managementGroups: readonly string[],
+): Promise<ClusterResult | undefined> {
+  const confirmed = await confirmMissing(reader, clusterId);
+  if (confirmed.state !== "unreadable") return undefined;
+  const result = confirmed.result;
+  if (result.kind !== "error") return result;
+  return {
+    ...result,
+    message:
+      `Resource Graph lists neither it nor its subscription under ${managementGroups.map((name) => `'${name}'`).join(", ")} ` +
+      "to the signed-in identity, and reading it from Resource Manager to tell whether it lies outside the fleet failed: " +
+      `${result.message} If it is outside the fleet, take it out of this baseline; if not, grant the identity 'Reader' on its subscription.`,
+  };
 }
 
 /**

@@ -22,10 +22,12 @@ import type { FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
 import type { BaselineParser } from "../io/files/baseline-thread.js";
 import type { FleetRoster } from "../core/issues/plan.js";
 import { removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
-import { namedSubscriptions } from "../core/fleet/scope.js";
+import { carriesTags, namedSubscriptions } from "../core/fleet/scope.js";
 import { managedRoutesByCluster, removeClusters, upsertClusters } from "../core/baseline/edit.js";
 import {
+  type Confirmation,
   confirmMissing,
+  confirmOutside,
   discoverFleet,
   type FleetFacts,
   fleetRoster,
@@ -264,15 +266,67 @@ async function fleetPlan(
 ) {
   const discovery = await discovering;
   const plan = planFleet(settings, parsed, discovery, selectedBy(settings));
-  const confirmed = await mapLimit(plan.missing, settings.concurrency, (id) => confirmMissing(deps.reader, id));
-  const present = [...plan.present, ...confirmed.flatMap((item) => (item.state === "present" ? [item.id] : []))];
+  const managementGroups = settings.fleet.scopes.flatMap((scope) =>
+    scope.kind === "managementGroup" ? [scope.name] : [],
+  );
+  const [confirmed, outside] = await Promise.all([
+    mapLimit(plan.missing, settings.concurrency, (id) => confirmMissing(deps.reader, id)),
+    mapLimit(plan.unsure, settings.concurrency, (id) => confirmOutside(deps.reader, id, managementGroups)),
+  ]);
+  // A cluster Resource Graph does not list yet (it lags) is in the fleet if Resource Manager shows it with the tags.
+  const inFleet = (item: Confirmation) => item.state !== "present" || carriesTags(item.tags, settings.fleet.tags);
+  const found = confirmed.flatMap((item) => (item.state === "present" ? [item] : []));
+  const present = [...plan.present, ...found.filter(inFleet).map((item) => item.id)];
+  const untagged = [...plan.untagged, ...found.filter((item) => !inFleet(item)).map((item) => item.id)];
   const removed = confirmed.flatMap((item) => (item.state === "removed" ? [item] : []));
-  const unreadable = confirmed.flatMap((item) => (item.state === "unreadable" ? [item.result] : []));
+  const unreadable = [
+    ...confirmed.flatMap((item) => (item.state === "unreadable" ? [item.result] : [])),
+    ...outside.flatMap((result) => result ?? []),
+  ];
+  if (discovery.clusters.length === 0 && plan.held === 0 && unreadable.length === 0) {
+    throw emptyFleet(settings, discovery);
+  }
   deps.logger.info(
     `Fleet: ${discovery.clusters.length} cluster(s) in scope (${discovery.queries} Resource Graph queries), ` +
       `${present.length} in the baseline, ${plan.unbaselined.length} not in it, ${plan.excluded.length} excluded, ${removed.length} gone.`,
   );
+  if (untagged.length > 0) {
+    deps.logger.info(
+      `${untagged.length} baseline cluster(s) in scope lack a 'scope-tags' pair (${tagsText(settings)}), so they are outside the fleet and not read: ` +
+        `${untagged.join(", ")}.`,
+    );
+  }
+  const unsureOutside = plan.unsure.length - outside.filter((result) => result !== undefined).length;
+  if (unsureOutside > 0) {
+    deps.logger.info(
+      `${unsureOutside} baseline cluster(s) lie outside the scopes: Resource Manager reads their subscriptions, which Resource Graph does not list under ${managementGroups.join(", ")}.`,
+    );
+  }
   return { plan, present, removed, unreadable };
+}
+
+function tagsText(settings: Settings): string {
+  return settings.fleet.tags.map((tag) => `${tag.key}=${tag.value}`).join(", ");
+}
+
+/**
+ * A fleet with no cluster in it: discovery lists none in the scopes (with the
+ * tags) and the baseline holds none there. A gate over nothing does not pass,
+ * and a scope that names nothing is most often a mistyped line or tag.
+ */
+function emptyFleet(settings: Settings, discovery: FleetDiscovery): GateError {
+  const scopes = settings.fleet.scopes.map((scope) => `'${scope.text}'`).join(", ");
+  const baseline = `the baseline '${settings.baselineFile}' lists none there either`;
+  if (discovery.untagged.length > 0) {
+    return new GateError(
+      `Input 'scope-tags': none of the ${discovery.untagged.length} managed cluster(s) in ${scopes} carries every pair (${tagsText(settings)}), and ${baseline}: a gate over nothing does not pass.`,
+      "Check the 'scope-tags' pairs: tag names compare ignoring case, values exactly, as Azure compares them.",
+    );
+  }
+  return new GateError(
+    `Input 'scope': Azure lists no managed cluster in ${scopes} to the signed-in identity, and ${baseline}: a gate over nothing does not pass.`,
+    "Check each 'scope' line: a subscription, resource group or management group that holds clusters, or the ID of a cluster that exists.",
+  );
 }
 
 /**

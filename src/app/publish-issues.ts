@@ -291,9 +291,9 @@ async function runJobs(api: IssueApi, context: Context, jobs: Job[], plans: Issu
 type Retired = ReturnType<typeof retiredIssues>[number];
 
 /** Closes one issue of a cluster that is gone, with a comment that says so and names the run. */
-async function closeRetired(api: IssueApi, context: Context, issue: Retired, tags: string[]) {
+async function closeRetired(api: IssueApi, context: Context, issue: Retired) {
   const { clusterId } = issue.state;
-  await api.addComment(issue.number, retiredComment(clusterId, tags, context.links));
+  await api.addComment(issue.number, retiredComment(clusterId, context.links));
   await api.addLabels(issue.number, [RESOLVED_LABEL]);
   const closed = await api.updateIssue(issue.number, { state: "closed", stateReason: "completed" });
   return { number: closed.number, url: closed.url, open: closed.open };
@@ -304,7 +304,6 @@ async function runRetired(
   api: IssueApi,
   context: Context,
   retired: Retired[],
-  tags: string[],
   { logger, stopped: before }: { logger: Logger; stopped: string | undefined },
 ) {
   const reports: ClusterIssueReport[] = [];
@@ -316,7 +315,7 @@ async function runRetired(
       continue;
     }
     try {
-      const closed = await closeRetired(api, context, issue, tags);
+      const closed = await closeRetired(api, context, issue);
       reports.push({ ...base, action: "closed", issue: closed, notes: [GONE_NOTE] });
     } catch (error) {
       if (error instanceof BudgetSpent) throw error;
@@ -375,7 +374,7 @@ async function publishWith(
     changes: changesResolver(inputs.changes),
   };
   const done = await runJobs(api, context, jobs, plans, deps.logger);
-  const gone = await runRetired(api, context, retired, inputs.roster?.tags ?? [], {
+  const gone = await runRetired(api, context, retired, {
     logger: deps.logger,
     stopped: done.stopped,
   });

@@ -528,10 +528,8 @@ export function closeComment(kind: IssueKind, links: IssueLinks): string {
 }
 
 /** The comment on the issue of a cluster a fleet check found gone and out of the baseline (core/issues/plan.ts retiredIssues). */
-export function retiredComment(clusterId: string, tags: string[], links: IssueLinks): string {
-  const tagged =
-    tags.length > 0 ? ` (or it no longer carries every \`scope-tags\` pair: ${tags.map(code).join(", ")})` : "";
-  return `**Cluster gone**: ${code(clusterId)} no longer exists: Resource Graph does not list it in the fleet's scope${tagged}, and its entry is gone from the baseline ${code(links.baselineFile)}, as ${runRef(links)} found. The gate no longer tracks it, so it closes this issue with the \`resolved\` label; the body keeps the last evidence.`;
+export function retiredComment(clusterId: string, links: IssueLinks): string {
+  return `**Cluster gone**: ${code(clusterId)} no longer exists: Resource Graph does not list it in the fleet's scope, and its entry is gone from the baseline ${code(links.baselineFile)}, as ${runRef(links)} found. The gate no longer tracks it, so it closes this issue with the \`resolved\` label; the body keeps the last evidence.`;
 }
 
 export function duplicateComment(kept: number): string {

@@ -17,9 +17,16 @@ export interface DiscoveredCluster {
 }
 
 export interface FleetDiscovery {
+  /** The clusters of the scopes that carry every `scope-tags` pair: the fleet. */
   clusters: DiscoveredCluster[];
-  /** Subscriptions (lower case) the principal can read inside the scopes, as Resource Graph lists them. */
-  readableSubscriptions: Set<string>;
+  /** The clusters of the scopes that lack a `scope-tags` pair: in scope, outside the fleet (none without tags). */
+  untagged: DiscoveredCluster[];
+  /**
+   * Subscriptions (lower case) Resource Graph lists as readable under the management-group scopes: a
+   * baseline cluster there is in the fleet. Resource Graph leaves out what the principal cannot read,
+   * so a subscription missing here may be outside the management groups or unreadable.
+   */
+  managementGroupSubscriptions: Set<string>;
   /** When Resource Graph answered (ISO 8601): its copy lags the live state by seconds to minutes. */
   queriedAt: string;
   /**

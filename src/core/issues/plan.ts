@@ -227,12 +227,10 @@ export function applyCap(plans: IssuePlan[], openNow: number, max: number): Issu
  * cluster that is gone and out of the baseline, which no plan covers any more.
  */
 export interface FleetRoster {
-  /** Whether a cluster lies in the run's fleet: inside a scope line, or in a subscription Resource Graph read for a management group. */
+  /** Whether a gone cluster lay in the run's fleet: inside a scope line, or in a subscription Resource Graph read for a management group. */
   covers: (clusterId: string) => boolean;
   /** Whether the run knows the cluster: a result of the run, listed by discovery, or in the baseline (entry or exclusion). */
   knows: (clusterId: string) => boolean;
-  /** The run's `scope-tags` (`key=value`): with them, a cluster that drops a tag leaves the fleet as well. */
-  tags: string[];
 }
 
 /**

@@ -205,7 +205,8 @@ export class ResourceGraphFleetReader implements FleetReader {
     const before = this.graph.queries;
     const queriedAt = this.now().toISOString();
     const clusters = new Map<string, DiscoveredCluster>();
-    const readableSubscriptions = new Set<string>();
+    const untagged = new Map<string, DiscoveredCluster>();
+    const managementGroupSubscriptions = new Set<string>();
     for (const group of groupScopes(scopes)) {
       const label = labelOf(group);
       // Both queries at once: what the principal can read there, and the clusters it sees.
@@ -216,15 +217,23 @@ export class ResourceGraphFleetReader implements FleetReader {
       const readable = readableOf(containers, label);
       const refused = group.scopes.find((scope) => !canRead(scope, readable));
       if (refused) throw unreadable(refused);
-      for (const subscription of readable.subscriptions) readableSubscriptions.add(subscription);
-      for (const key of readable.resourceGroups) readableSubscriptions.add(key.split("/")[0] ?? "");
+      if (group.request.managementGroups !== undefined) {
+        for (const subscription of readable.subscriptions) managementGroupSubscriptions.add(subscription);
+      }
       for (const row of rows) {
         const cluster = toDiscovered(row, label);
-        const inScope = group.scopes.some((scope) => withinScope(scope, cluster.id));
-        if (inScope && carriesTags(cluster.tags, tags)) clusters.set(idKey(cluster.id), cluster);
+        if (!group.scopes.some((scope) => withinScope(scope, cluster.id))) continue;
+        (carriesTags(cluster.tags, tags) ? clusters : untagged).set(idKey(cluster.id), cluster);
       }
     }
-    const sorted = [...clusters.values()].sort((a, b) => idKey(a.id).localeCompare(idKey(b.id)));
-    return { clusters: sorted, readableSubscriptions, queriedAt, queries: this.graph.queries - before };
+    const sorted = (found: Map<string, DiscoveredCluster>) =>
+      [...found.values()].sort((a, b) => idKey(a.id).localeCompare(idKey(b.id)));
+    return {
+      clusters: sorted(clusters),
+      untagged: sorted(untagged),
+      managementGroupSubscriptions,
+      queriedAt,
+      queries: this.graph.queries - before,
+    };
   }
 }
