@@ -49,6 +49,14 @@ export class GraphSandboxState {
   /** The most rows of a page, below the request's `$top`. */
   pageSize = 1000;
   quota = { ...GRAPH_QUOTA };
+  /** Whether a 429 carries `Retry-After`: no source shows a real one's headers, so tests take both. */
+  retryAfterOn429 = true;
+  /**
+   * The most subscriptions a management group's query covers: beyond them the answer holds the first
+   * ones and `x-ms-tenant-subscription-limit-hit: true` (Microsoft Learn, "Guidance for throttled
+   * requests in Azure Resource Graph": 10,000).
+   */
+  subscriptionLimit = 10_000;
   private readonly windows = new Map<string, { start: number; used: number }>();
 
   reset(): void {
@@ -58,6 +66,8 @@ export class GraphSandboxState {
     this.queries.length = 0;
     this.pageSize = 1000;
     this.quota = { ...GRAPH_QUOTA };
+    this.retryAfterOn429 = true;
+    this.subscriptionLimit = 10_000;
     this.windows.clear();
   }
 
@@ -83,10 +93,22 @@ function quotaHeaders(remaining: number, seconds: number): Record<string, string
   return { "x-ms-user-quota-remaining": String(Math.max(0, remaining)), "x-ms-user-quota-resets-after": resetsAfter };
 }
 
+function supportLine(): string {
+  return `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${randomUUID()}.`;
+}
+
 /** Resource Graph's 400 envelope: code BadRequest, a support line, and details (Azure/aztfexport#485). */
 function badRequest(details: Record<string, unknown>[]): Reply {
-  const message = `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${randomUUID()}.`;
-  return { status: 400, body: { error: { code: "BadRequest", message, details } } };
+  return { status: 400, body: { error: { code: "BadRequest", message: supportLine(), details } } };
+}
+
+/** Its 429's body (Azure/azure-cli-extensions#3325). */
+function rateLimited(): unknown {
+  const detail =
+    "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help.";
+  return {
+    error: { code: "RateLimiting", message: supportLine(), details: [{ code: "RateLimiting", message: detail }] },
+  };
 }
 
 /** Its answer to a query it cannot parse: InvalidQuery, then ParserFailure with the place (Azure/aztfexport#485). */
@@ -156,7 +178,8 @@ function resourceRow(body: Record<string, unknown>): Row | null {
     tenantId: "11111111-1111-1111-1111-111111111111",
     kind: body["kind"] ?? "",
     location: body["location"] ?? "",
-    resourceGroup,
+    // Resource Graph's resourceGroup column is lower case (tomkerkhove/promitor#1492, Azure/azure-dev#119); `id` keeps its case.
+    resourceGroup: resourceGroup.toLowerCase(),
     subscriptionId,
     managedBy: "",
     sku: body["sku"] ?? null,
@@ -230,14 +253,43 @@ function strings(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : undefined;
 }
 
-/** The subscriptions a request may see: its own, its management groups', or (neither) every one; never an unreadable one. */
-function visibleSubscriptions(state: GraphSandboxState, body: QueryBody, all: Row[]): Set<string> {
-  const groups = strings(body.managementGroups);
-  const named = groups
-    ? groups.flatMap((group) => state.managementGroups.get(group) ?? [])
-    : (strings(body.subscriptions) ?? all.map((row) => String(row["subscriptionId"])));
+/**
+ * The subscriptions a request may see: its own, its management groups' (the first `subscriptionLimit`
+ * of them), or (neither) every one; never an unreadable one, left out silently. Refused, as Resource
+ * Graph refuses them: a management group it does not know (400 ManagementGroupsContainInvalidIds, body
+ * quoted in rubrikinc/rubrik-sizing-scripts#87), and subscriptions none of which may be read (400
+ * NoValidSubscriptionsInQueryRequest, as gravitational/teleport lib/cloud/azure and
+ * tomkerkhove/promitor handle it; a mix answers 200 with the readable ones' rows). The second
+ * detail's words are ours.
+ */
+function visibleSubscriptions(
+  state: GraphSandboxState,
+  body: QueryBody,
+  all: Row[],
+): { visible: Set<string>; limitHit: boolean } | Reply {
   const hidden = new Set([...state.unreadableSubscriptions].map((id) => id.toLowerCase()));
-  return new Set(named.map((id) => id.toLowerCase()).filter((id) => !hidden.has(id)));
+  const readable = (ids: string[]) => ids.map((id) => id.toLowerCase()).filter((id) => !hidden.has(id));
+  const groups = strings(body.managementGroups);
+  if (groups) {
+    const unknown = groups.find((group) => !state.managementGroups.has(group));
+    if (unknown !== undefined) {
+      const message = `The provided management groups must be valid. Given: '${unknown}'.`;
+      return badRequest([{ code: "ManagementGroupsContainInvalidIds", message }]);
+    }
+    const named = groups.flatMap((group) => state.managementGroups.get(group) ?? []);
+    const limitHit = named.length > state.subscriptionLimit;
+    return { visible: new Set(readable(named.slice(0, state.subscriptionLimit))), limitHit };
+  }
+  const named = strings(body.subscriptions);
+  if (named === undefined) {
+    return { visible: new Set(readable(all.map((row) => String(row["subscriptionId"])))), limitHit: false };
+  }
+  const visible = new Set(readable(named));
+  if (named.length > 0 && visible.size === 0) {
+    const message = "None of the subscriptions in the request may be read by the caller.";
+    return badRequest([{ code: "NoValidSubscriptionsInQueryRequest", message }]);
+  }
+  return { visible, limitHit: false };
 }
 
 function tokenFor(query: string, offset: number): string {
@@ -272,7 +324,9 @@ export function graphQueryReply(state: GraphSandboxState, world: World, body: Qu
   if (table !== "resources" && table !== "resourcecontainers") {
     return invalidQuery(new KqlError(`unknown table '${parsed.table}'`, 0, parsed.table));
   }
-  const visible = visibleSubscriptions(state, body, resources);
+  const scope = visibleSubscriptions(state, body, resources);
+  if ("status" in scope) return scope;
+  const { visible, limitHit } = scope;
   const source = (table === "resources" ? resources : containerRows(resources)).filter((row) =>
     visible.has(String(row["subscriptionId"]).toLowerCase()),
   );
@@ -283,7 +337,10 @@ export function graphQueryReply(state: GraphSandboxState, world: World, body: Qu
     if (error instanceof KqlError) return invalidQuery(error);
     throw error;
   }
-  return page(state, body, rows);
+  const answer = page(state, body, rows);
+  return limitHit
+    ? { ...answer, headers: { ...answer.headers, "x-ms-tenant-subscription-limit-hit": "true" } }
+    : answer;
 }
 
 function page(state: GraphSandboxState, body: QueryBody, rows: Row[]): Reply {
@@ -317,10 +374,11 @@ export function quotaSubject(authorization: string | undefined): string {
 }
 
 /**
- * The endpoint after authentication: the api-version, the quota (a 429 with
- * `Retry-After` once the window is spent: code RateLimiting and its message
- * as quoted in microsoft/azure_arc#666), then the query. Every answer carries
- * the quota headers, and every body is kept for tests.
+ * The endpoint after authentication: the api-version, the quota (a 429 once
+ * the window is spent, with `Retry-After` unless `retryAfterOn429` is off: the
+ * body quoted in Azure/azure-cli-extensions#3325, code RateLimiting, a support
+ * line and the detail that names the throttling guidance), then the query.
+ * Every answer carries the quota headers, and every body is kept for tests.
  */
 export function resourceGraphReply(
   state: GraphSandboxState,
@@ -340,8 +398,8 @@ export function resourceGraphReply(
     ? graphQueryReply(state, world, body ?? {})
     : {
         status: 429,
-        headers: { "Retry-After": String(quota.retryAfterS) },
-        body: armErrorBody("RateLimiting", "Please see https://aka.ms/resourcegraph-throttling for help."),
+        headers: state.retryAfterOn429 ? { "Retry-After": String(quota.retryAfterS) } : {},
+        body: rateLimited(),
       };
   state.queries.push({ body, status: reply.status });
   return { ...reply, headers: { ...quota.headers, ...reply.headers } };

@@ -7,10 +7,10 @@
 import { captureCluster } from "../../src/app/capture-cluster.js";
 import { GateError } from "../../src/core/errors.js";
 import { parseScope, parseScopeTag, type FleetScope } from "../../src/core/fleet/scope.js";
-import { GateDefect } from "../../src/io/azure/failures.js";
+import { GateDefect, TransientError } from "../../src/io/azure/failures.js";
 import { ResourceGraphFleetReader } from "../../src/io/azure/graph-discovery.js";
 import { GraphBackedReader } from "../../src/io/azure/graph-reader.js";
-import { kqlString, resetsAfterMs, ResourceGraph } from "../../src/io/azure/resource-graph.js";
+import { GraphQuotaPacer, kqlString, resetsAfterMs, ResourceGraph } from "../../src/io/azure/resource-graph.js";
 import { throttledFault } from "../../sandbox/arm.js";
 import { azureCniCluster, kubenetCluster, World } from "../../sandbox/world.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
@@ -51,6 +51,13 @@ async function failure(promise: Promise<unknown>): Promise<GateError> {
 }
 
 const names = (result: { clusters: { name: string }[] }) => result.clusters.map((cluster) => cluster.name);
+
+/** Discovery sends its two queries at once and fails on the first refusal: the other is let land before the next test. */
+async function bothAnswered(): Promise<void> {
+  for (let waited = 0; arm.sandbox.graph.queries.length < 2 && waited < 2000; waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 beforeEach(() => {
   arm.sandbox.world = fleetWorld();
@@ -130,15 +137,52 @@ describe("a scope Resource Graph cannot read", () => {
     expect(error.hint).toContain(`'Reader' role on /subscriptions/${SUB_B}`);
   });
 
-  it("includes a resource group that Resource Graph does not list, and a management group with no readable subscription", async () => {
+  it("names a resource group a readable subscription does not list as the line to check", async () => {
     const group = await failure(
       discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}/resourceGroups/rg-gone`), []),
     );
-    expect(group.message).toContain("rg-gone");
-    const empty = await failure(
+    expect(group.message).toBe(
+      `input 'scope': Azure Resource Graph lists subscription ${SUB_A} to the signed-in identity, but no resource group 'rg-gone' in it, for '/subscriptions/${SUB_A}/resourceGroups/rg-gone'.`,
+    );
+    expect(group.hint).toContain("Check the resource group's name in that 'scope' line");
+  });
+
+  it("takes Resource Graph's refusal of subscriptions none of which may be read as the scope's, asking for Reader", async () => {
+    arm.sandbox.graph.unreadableSubscriptions.add(SUB_A);
+    const error = await failure(discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), []));
+    expect(error).not.toBeInstanceOf(GateDefect);
+    expect(error.message).toContain(
+      `finds no subscription of '/subscriptions/${SUB_A}' that the signed-in identity may read`,
+    );
+    expect(error.message).toContain("NoValidSubscriptionsInQueryRequest");
+    expect(error.hint).toBe(
+      `Grant the signed-in identity the 'Reader' role on '/subscriptions/${SUB_A}', or remove the line from 'scope'.`,
+    );
+    await bothAnswered();
+  });
+
+  it("takes a management group Resource Graph does not know as a mistyped ID, not a defect", async () => {
+    const error = await failure(
       discovery().fleet.discover(scopes("/providers/Microsoft.Management/managementGroups/nobody"), []),
     );
-    expect(empty.message).toContain("managementGroups/nobody");
+    expect(error).not.toBeInstanceOf(GateDefect);
+    expect(error.message).toContain(
+      "takes no management group '/providers/Microsoft.Management/managementGroups/nobody'",
+    );
+    expect(error.message).toContain("ManagementGroupsContainInvalidIds");
+    await bothAnswered();
+    expect(error.hint).toContain("not its display name");
+  });
+
+  it("refuses a management group answer cut at Resource Graph's subscription limit: never a partial fleet", async () => {
+    arm.sandbox.graph.managementGroups.set("platform", [SUB_A, SUB_B]);
+    arm.sandbox.graph.subscriptionLimit = 1;
+    const error = await failure(
+      discovery().fleet.discover(scopes("/providers/Microsoft.Management/managementGroups/platform"), []),
+    );
+    expect(error.message).toContain("x-ms-tenant-subscription-limit-hit: true");
+    await bothAnswered();
+    expect(error.hint).toContain("Split the management group");
   });
 });
 
@@ -189,6 +233,90 @@ describe("Resource Graph's quota", () => {
     expect(names(result)).toEqual(["aks-a1", "aks-a2"]);
     expect(arm.sandbox.graph.queries.map((query) => query.status).filter((status) => status !== 200)).toEqual([]);
     expect(graph.pacer.paced).toBeGreaterThan(0);
+  });
+
+  it("waits out a 429 without Retry-After by its quota headers, and reads on", async () => {
+    arm.sandbox.graph.retryAfterOn429 = false;
+    arm.sandbox.graph.quota = { limit: 1, windowMs: 1000 };
+    const { graph, fleet } = discovery();
+    const result = await fleet.discover(scopes(`/subscriptions/${SUB_A}`), []);
+    expect(names(result)).toEqual(["aks-a1", "aks-a2"]);
+    const statuses = arm.sandbox.graph.queries.map((query) => query.status);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(2);
+    expect(graph.queries).toBe(statuses.length);
+  });
+
+  it("takes a 429 or 5xx whose body is not an Azure error as Azure's, to retry, never as the gate's defect", async () => {
+    // No quota headers on these answers: a reset "now" keeps the test from waiting the default 5 s between attempts.
+    const headers = { "x-ms-user-quota-resets-after": "00:00:00" };
+    for (const status of [429, 502]) {
+      arm.sandbox.faults.clear();
+      arm.sandbox.faults.add({ method: "POST", path: /ResourceGraph\/resources$/, status, headers, body: {} });
+      // One query, so that no sibling is still retrying when the test ends.
+      const { graph } = discovery();
+      const error = await failure(graph.query({ subscriptions: [SUB_A] }, "resources | project id", "'sub A'"));
+      expect([status, error]).toEqual([status, expect.any(TransientError)]);
+      expect(error.message).toContain(`${status}, with a body that is not an Azure error`);
+    }
+  });
+
+  describe("with queries side by side, whose answers land in any order", () => {
+    function clocked() {
+      const clock = { now: 0, waits: [] as number[] };
+      const sleep = (ms: number) => {
+        clock.waits.push(ms);
+        clock.now += ms;
+        return Promise.resolve();
+      };
+      return { clock, pacer: new GraphQuotaPacer(undefined, sleep, () => clock.now) };
+    }
+    const quota = (remaining: number, more: Record<string, string> = {}) => {
+      const values: Record<string, string> = {
+        "x-ms-user-quota-remaining": String(remaining),
+        "x-ms-user-quota-resets-after": "00:00:04",
+        ...more,
+      };
+      return { get: (name: string) => values[name.toLowerCase()] };
+    };
+
+    it("counts the fewest queries left that an answer of the window reported, less those still in flight", async () => {
+      const { clock, pacer } = clocked();
+      for (let sent = 0; sent < 6; sent++) await pacer.beforeQuery();
+      for (const left of [9, 10, 11, 12, 13, 14]) {
+        pacer.afterResponse(200, quota(left));
+        pacer.settled();
+      }
+      for (let sent = 0; sent < 9; sent++) await pacer.beforeQuery();
+      expect(clock.waits).toEqual([]);
+      await pacer.beforeQuery();
+      expect(clock.waits).toEqual([4000]);
+    });
+
+    it("never lifts a 429's hold on a late answer sent before it", async () => {
+      const { clock, pacer } = clocked();
+      await pacer.beforeQuery();
+      await pacer.beforeQuery();
+      pacer.afterResponse(429, quota(0, { "retry-after": "30" }));
+      pacer.settled();
+      pacer.afterResponse(200, quota(5));
+      pacer.settled();
+      await pacer.beforeQuery();
+      expect(clock.waits).toEqual([30_000]);
+    });
+
+    it("starts afresh with the answers of the next window", async () => {
+      const { clock, pacer } = clocked();
+      await pacer.beforeQuery();
+      pacer.afterResponse(200, quota(0));
+      pacer.settled();
+      await pacer.beforeQuery();
+      expect(clock.waits).toEqual([4000]);
+      pacer.afterResponse(200, quota(14));
+      pacer.settled();
+      await pacer.beforeQuery();
+      expect(clock.waits).toEqual([4000]);
+    });
   });
 
   it("honours a 429's Retry-After and reads on", async () => {
@@ -314,7 +442,7 @@ describe("the Resource-Graph-backed reader", () => {
   });
 
   it("falls back to Resource Manager for what Resource Graph does not hold", async () => {
-    arm.sandbox.graph.unreadableSubscriptions.add(SUB_A);
+    arm.sandbox.graph.copy = new World();
     const reader = backed();
     await reader.prefetchSubscriptions([SUB_A]);
     const snapshot = await captureCluster(reader, ref, now);

@@ -10,6 +10,7 @@ import { rawRequest, SUBSCRIPTION, twoClusters } from "./fixtures.js";
 
 const BEARER = `Bearer ${entraAccessToken("https://management.azure.com/")}`;
 const QUERY_PATH = "/providers/Microsoft.ResourceGraph/resources";
+const OTHER = "99999999-0000-0000-0000-000000000009";
 
 interface Answer {
   status: number;
@@ -81,11 +82,50 @@ describe("the sandbox's Resource Graph endpoint", () => {
     }
   });
 
-  it("leaves out, silently, the rows of a subscription the caller cannot read", async () => {
-    sandbox.graph.unreadableSubscriptions.add(SUBSCRIPTION.toUpperCase());
-    const answer = await query(sandbox, { subscriptions: [SUBSCRIPTION], query: "resources | project id" });
+  it("leaves out, silently, the rows of a subscription the caller cannot read beside one it can", async () => {
+    const readable = await query(sandbox, { subscriptions: [SUBSCRIPTION], query: "resources | project id" });
+    sandbox.graph.unreadableSubscriptions.add(OTHER.toUpperCase());
+    const answer = await query(sandbox, { subscriptions: [SUBSCRIPTION, OTHER], query: "resources | project id" });
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ totalRecords: 0, data: [] });
+    expect(answer.body["data"]).toEqual(readable.body["data"]);
+  });
+
+  it("refuses subscriptions none of which the caller may read, and a management group it does not know", async () => {
+    sandbox.graph.unreadableSubscriptions.add(SUBSCRIPTION.toUpperCase());
+    const none = await query(sandbox, { subscriptions: [SUBSCRIPTION], query: "resources | project id" });
+    expect(none.status).toBe(400);
+    expect(JSON.stringify(none.body)).toContain('"code":"NoValidSubscriptionsInQueryRequest"');
+    const group = await query(sandbox, { managementGroups: ["Tenant Root Group"], query: "resources | project id" });
+    expect(group.status).toBe(400);
+    expect((group.body["error"] as { details: unknown[] }).details).toEqual([
+      {
+        code: "ManagementGroupsContainInvalidIds",
+        message: "The provided management groups must be valid. Given: 'Tenant Root Group'.",
+      },
+    ]);
+  });
+
+  it("covers a management group's first subscriptions past its limit, and says so in a header", async () => {
+    sandbox.graph.managementGroups.set("platform", [OTHER, SUBSCRIPTION]);
+    sandbox.graph.subscriptionLimit = 1;
+    const answer = await query(sandbox, { managementGroups: ["platform"], query: "resources | project id" });
+    expect(answer.status).toBe(200);
+    expect(answer.headers["x-ms-tenant-subscription-limit-hit"]).toBe("true");
+    expect(answer.body).toMatchObject({ totalRecords: 0 });
+  });
+
+  it("lists the resourceGroup column in lower case, the id as it is", async () => {
+    const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/RG-Logs/providers/Microsoft.Storage/storageAccounts/stlogs`;
+    sandbox.world.put({ id, name: "stlogs", type: "Microsoft.Storage/storageAccounts", location: "westeurope" });
+    try {
+      const answer = await query(sandbox, {
+        subscriptions: [SUBSCRIPTION],
+        query: "resources | where type =~ 'microsoft.storage/storageaccounts' | project id, resourceGroup",
+      });
+      expect(answer.body["data"]).toEqual([{ id, resourceGroup: "rg-logs" }]);
+    } finally {
+      sandbox.world.delete(id);
+    }
   });
 
   it("answers a query it cannot parse with Resource Graph's BadRequest, InvalidQuery and ParserFailure", async () => {

@@ -143,7 +143,18 @@ function canRead(scope: FleetScope, readable: Readable): boolean {
   return group || (scope.kind === "cluster" && readable.subscriptions.has(subscription));
 }
 
-function unreadable(scope: FleetScope): GateError {
+function unreadable(scope: FleetScope, readable: Readable): GateError {
+  if (
+    scope.kind !== "managementGroup" &&
+    scope.kind !== "subscription" &&
+    readable.subscriptions.has(scope.subscriptionId.toLowerCase())
+  ) {
+    // The subscription is readable, so a resource group it does not list most often does not exist.
+    return new GateError(
+      `${SCOPE_INPUT}: Azure Resource Graph lists subscription ${scope.subscriptionId} to the signed-in identity, but no resource group '${scope.resourceGroup}' in it, for '${scope.text}'.`,
+      "Check the resource group's name in that 'scope' line; if it is right, grant the signed-in identity the 'Reader' role on it.",
+    );
+  }
   const what =
     scope.kind === "managementGroup"
       ? "no subscription the signed-in identity may read"
@@ -216,7 +227,7 @@ export class ResourceGraphFleetReader implements FleetReader {
       ]);
       const readable = readableOf(containers, label);
       const refused = group.scopes.find((scope) => !canRead(scope, readable));
-      if (refused) throw unreadable(refused);
+      if (refused) throw unreadable(refused, readable);
       if (group.request.managementGroups !== undefined) {
         for (const subscription of readable.subscriptions) managementGroupSubscriptions.add(subscription);
       }

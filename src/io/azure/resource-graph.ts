@@ -7,7 +7,7 @@
  * host only, request timeout, retries and the run's deadline; Resource
  * Graph's own quota takes the place of the ARM read pacer.
  */
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { type PipelinePolicy, type PipelineResponse, RestError } from "@azure/core-rest-pipeline";
 import { createResourceGraph, resources, type ResourceGraphContext } from "@azure/arm-resourcegraph/api";
 import type { QueryRequest } from "@azure/arm-resourcegraph/models/resourceGraphApi";
 import type { Deadline } from "../../core/deadline.js";
@@ -34,6 +34,8 @@ export const GRAPH_PAGE_SIZE = 1000;
 export const GRAPH_QUERY_PATH = "/providers/Microsoft.ResourceGraph/resources";
 
 const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Answers of one window report reset times that differ by their arrival: within this they are the same window. */
+const WINDOW_SLACK_MS = 1_000;
 
 /** `hh:mm:ss` (Resource Graph's `x-ms-user-quota-resets-after`) in milliseconds; undefined when not of that shape. */
 export function resetsAfterMs(value: string | undefined): number | undefined {
@@ -44,14 +46,18 @@ export function resetsAfterMs(value: string | undefined): number | undefined {
 }
 
 /**
- * Keeps the gate inside Resource Graph's per-user quota: once a response says
- * no query is left, the next waits until the window resets instead of being
- * throttled; a 429 holds every query back for its `Retry-After` (the SDK's
- * retry policy then sends it again). Every wait is bounded by the run's deadline.
+ * Keeps the gate inside Resource Graph's per-user quota: once the queries in
+ * flight would spend what the last answers say is left, the next waits until
+ * the window resets instead of being throttled; a 429 holds every query back
+ * for its `Retry-After`, or else until the quota resets. Queries go out side
+ * by side and their answers land in any order, so within one window the
+ * fewest queries left that any answer reported counts, and a late answer
+ * never lifts a 429's hold. Every wait is bounded by the run's deadline.
  */
 export class GraphQuotaPacer {
   private remaining: number | undefined;
   private resetsAt = 0;
+  private inFlight = 0;
   /** How many queries waited for the quota, for tests and the benchmark. */
   paced = 0;
 
@@ -65,10 +71,11 @@ export class GraphQuotaPacer {
     for (;;) {
       const now = this.now();
       if (this.resetsAt <= now) this.remaining = undefined;
-      if (this.remaining === undefined || this.remaining > 0) {
-        if (this.remaining !== undefined) this.remaining -= 1;
+      if (this.remaining === undefined || this.remaining - this.inFlight > 0) {
+        this.inFlight += 1;
         return;
       }
+      // Spent, or about to be by the queries in flight: wait for the window to reset.
       const wait = this.resetsAt - now;
       const what = `waiting ${Math.ceil(wait / 1000)} s for Azure Resource Graph's query quota to reset`;
       this.paced += 1;
@@ -77,12 +84,23 @@ export class GraphQuotaPacer {
     }
   }
 
+  /** A query that got no answer (a dropped connection, a timeout) no longer counts as in flight. */
+  settled(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
   afterResponse(status: number, headers: { get(name: string): string | undefined }): void {
     const now = this.now();
-    const remaining = headers.get(QUOTA_REMAINING_HEADER);
+    const header = headers.get(QUOTA_REMAINING_HEADER)?.trim();
+    const remaining = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
     const resetsAfter = resetsAfterMs(headers.get(QUOTA_RESETS_AFTER_HEADER));
-    if (remaining !== undefined && /^\d+$/.test(remaining.trim())) this.remaining = Number(remaining);
-    if (resetsAfter !== undefined) this.resetsAt = now + resetsAfter;
+    if (resetsAfter !== undefined && now + resetsAfter > this.resetsAt + WINDOW_SLACK_MS) {
+      // An answer from a window later than the one held: its count starts afresh.
+      this.resetsAt = now + resetsAfter;
+      this.remaining = remaining;
+    } else if (remaining !== undefined) {
+      this.remaining = Math.min(this.remaining ?? remaining, remaining);
+    }
     if (status !== 429) return;
     const wait = retryAfterMs(headers.get("retry-after"), now) ?? resetsAfter ?? 5_000;
     this.remaining = 0;
@@ -98,9 +116,13 @@ export class GraphQuotaPacer {
       name: "aksNetworkGateResourceGraphQuota",
       sendRequest: async (request, next) => {
         await this.beforeQuery();
-        const response = await next(request);
-        this.afterResponse(response.status, response.headers);
-        return response;
+        try {
+          const response = await next(request);
+          this.afterResponse(response.status, response.headers);
+          return response;
+        } finally {
+          this.settled();
+        }
       },
     };
   }
@@ -158,6 +180,18 @@ export function explainGraphFailure(scopes: string, error: unknown, budgetSpent 
       `Azure Resource Graph refused the gate's own query for ${scopes}: POST ${GRAPH_QUERY_PATH} answered ${detail}`,
     );
   }
+  if (codes.includes("NoValidSubscriptionsInQueryRequest")) {
+    return new GateError(
+      `input 'scope': Azure Resource Graph finds no subscription of ${scopes} that the signed-in identity may read (${detail}); a scope that cannot be read is never taken for an empty fleet.`,
+      `Grant the signed-in identity the 'Reader' role on ${scopes}, or remove the line from 'scope'.`,
+    );
+  }
+  if (codes.includes("ManagementGroupsContainInvalidIds")) {
+    return new GateError(
+      `input 'scope': Azure Resource Graph takes no management group ${scopes} from the signed-in identity (${detail}).`,
+      "Write the management group's ID, as in /providers/Microsoft.Management/managementGroups/<id> (not its display name), and grant the identity the 'Reader' role on it.",
+    );
+  }
   if (error.statusCode === 403 || error.statusCode === 400) {
     return new GateError(
       `Azure Resource Graph refused to query ${scopes} for the signed-in identity (${detail}).`,
@@ -165,6 +199,39 @@ export function explainGraphFailure(scopes: string, error: unknown, budgetSpent 
     );
   }
   return explainArmFailure(`Azure Resource Graph (the query for ${scopes})`, error, budgetSpent);
+}
+
+/** How often one page is sent while Resource Graph answers 429. */
+export const GRAPH_ATTEMPTS = 4;
+
+/**
+ * "If the number of subscriptions exceeds 10,000 for a tenant or management group scope, the response
+ * is limited to the first 10,000 subscriptions and the x-ms-tenant-subscription-limit-hit header is
+ * returned as true" (Microsoft Learn, "Guidance for throttled requests in Azure Resource Graph").
+ */
+export const SUBSCRIPTION_LIMIT_HEADER = "x-ms-tenant-subscription-limit-hit";
+
+/** A management group past Resource Graph's 10,000 subscriptions: its answer covers part of the fleet, never taken for all of it. */
+function partialTenant(scopes: string): GateError {
+  return new GateError(
+    `Azure Resource Graph answered for the first 10,000 subscriptions of ${scopes} only (${SUBSCRIPTION_LIMIT_HEADER}: true): the fleet it lists would be partial.`,
+    "Split the management group in 'scope' into lines of its child management groups or subscriptions, each under 10,000 subscriptions.",
+  );
+}
+
+/**
+ * The SDK's deserializer throws a TypeError on a body that is not Resource
+ * Graph's (an error without the `error` envelope, a gateway's HTML page, an
+ * empty 200): such a failure is told by the answer's status, as any other.
+ */
+function unshaped(error: unknown, answer: PipelineResponse | undefined, scopes: string): unknown {
+  if (!(error instanceof TypeError) || answer === undefined) return error;
+  const list = `Azure Resource Graph (the query for ${scopes})`;
+  if (answer.status < 300) return malformed(list, `its body is not a query response (${error.message})`);
+  return new RestError(`${answer.status}, with a body that is not an Azure error (${error.message})`, {
+    statusCode: answer.status,
+    response: answer,
+  });
 }
 
 /**
@@ -257,12 +324,33 @@ export class ResourceGraph {
     }
   }
 
+  /**
+   * One page. A 429 without `Retry-After` is sent again, up to GRAPH_ATTEMPTS
+   * times in all: the SDK retries only a 429 that carries it, while Resource
+   * Graph's guidance names its quota headers, which the pacer waits out before
+   * the next query.
+   */
   private async send(request: QueryRequest, scopes: string) {
-    this.queries += 1;
-    try {
-      return await resources(this.context, request, { abortSignal: this.signal });
-    } catch (error) {
-      throw explainGraphFailure(scopes, error, this.signal?.aborted === true);
+    for (let attempt = 1; ; attempt++) {
+      this.queries += 1;
+      let answer: PipelineResponse | undefined;
+      try {
+        const page = await resources(this.context, request, {
+          abortSignal: this.signal,
+          onResponse: (response) => {
+            answer = response;
+          },
+        });
+        if (request.managementGroups && answer?.headers.get(SUBSCRIPTION_LIMIT_HEADER)?.trim() === "true") {
+          throw partialTenant(scopes);
+        }
+        return page;
+      } catch (error) {
+        const status = isRestError(error) ? error.statusCode : answer?.status;
+        const unretried = status === 429 && answer?.headers.get("retry-after") === undefined;
+        if (unretried && attempt < GRAPH_ATTEMPTS && this.signal?.aborted !== true) continue;
+        throw explainGraphFailure(scopes, unshaped(error, answer, scopes), this.signal?.aborted === true);
+      }
     }
   }
 }
