@@ -32,6 +32,7 @@ const CONTEXT: Partial<Record<OptionName, Record<string, string>>> = {
   "arm-endpoint": { environment: "AzureStack" },
   "client-id": { "tenant-id": "tenant" },
   "tenant-id": { "client-id": "client" },
+  shard: { mode: "capture", scope: "/subscriptions/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d", shard: "1/2" },
 };
 
 /** Free text that any value satisfies. */

@@ -224,7 +224,7 @@ export const OPTIONS = [
     name: "shard",
     kind: "shard",
     description:
-      "`INDEX/COUNT`, e.g. `2/8`: check a stable slice of the baseline's clusters, so that a matrix of COUNT jobs covers the fleet exactly once (a check only: a capture writes the whole baseline).",
+      "`INDEX/COUNT`, e.g. `2/8`: check a stable slice of the baseline's clusters, so that a matrix of COUNT jobs covers the fleet exactly once.",
     cli: { value: "I/N", help: "check slice I of N of the baseline's clusters, e.g. 2/8" },
   },
   {
