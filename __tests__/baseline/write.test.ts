@@ -115,9 +115,41 @@ describe("upsertCluster: an existing file", () => {
     expect(text.startsWith(COMMENTED.slice(0, entryStart))).toBe(true);
     expect(text.endsWith(COMMENTED.slice(untilSuppress))).toBe(true);
     expect(text).toContain('    owner: "@contoso/platform" # hand-written\n    # the profile below is captured\n');
-    expect(text).not.toContain("# single stack");
+    // networkProfile changed, its ipFamilies did not: that line keeps its comment.
+    expect(text).toContain("      ipFamilies: [IPv4]   # single stack\n");
     expect(text).toContain("      networkPolicy: calico\n");
     expect(text).toContain("      - name: user1\n");
+  });
+
+  const PROFILE = [
+    "version: 1",
+    "clusters:",
+    `  ${AKS1}:`,
+    "    networkProfile:",
+    "      # why kubenet: see ADR-12",
+    "      networkPlugin: kubenet # keep me",
+    "      podCidrs: [10.244.0.0/16]",
+    "      # reviewed by @contoso/network",
+  ].join("\n");
+  const widened = (text: string) =>
+    upsertCluster(text, FILE, {
+      ...(clusterIn(text, AKS1) as BaselineCluster),
+      networkProfile: { networkPlugin: "kubenet", podCidrs: ["10.244.0.0/15"] },
+    });
+
+  test("keeps the comments among a changed section's unchanged keys, and the comment lines after it", () => {
+    const text = widened(`${PROFILE}\n`);
+    expect(text).toBe(`${PROFILE}\n`.replace("podCidrs: [10.244.0.0/16]", "podCidrs: [10.244.0.0/15]"));
+  });
+
+  test.each([
+    ["a comment at the end of the file", "# end of file: reviewed by @contoso/security\n"],
+    ["a comment at the clusters' indentation", "\n  # owners: see CODEOWNERS\n"],
+    ["the next entry", `  ${AKS2}:\n    networkProfile:\n      networkPlugin: azure\n      podCidrs: [10.10.0.0/16]\n`],
+  ])("keeps what follows a section whose last line is a comment: %s", (_, after) => {
+    const text = widened(`${PROFILE}\n${after}`);
+    expect(text.endsWith(`      # reviewed by @contoso/network\n${after}`)).toBe(true);
+    expect(clusterIn(text, AKS1)?.networkProfile.podCidrs).toEqual(["10.244.0.0/15"]);
   });
 
   test("the result holds the captured entry with the file's owner and suppressions", () => {

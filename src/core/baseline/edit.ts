@@ -22,6 +22,10 @@ import { parseBaseline, readDocument, type ParsedBaseline } from "./parse.js";
 import { CLUSTER_SPEC, renderYaml, toFileBaseline, toFileEntry, type PlainMap } from "./render.js";
 import { BASELINE_SCHEMA_URL, DEFAULT_BASELINE_FILE } from "./spec.js";
 
+/** The hint of a write that its own check refused: the file is unchanged, and the edit was the gate's. */
+const WRITER_DEFECT =
+  "The file is unchanged. Unless the problem is a value Azure holds, this is a defect of the gate's baseline writer: report it with the file.";
+
 /** Keys of an entry that people write; an existing value is never replaced. */
 const HAND_WRITTEN = new Set(["owner", "alsoRoutedHere", "plannedMigration", "suppress"]);
 
@@ -302,20 +306,26 @@ function verified(text: string, file: string, expected: Baseline): string {
     written = parseBaseline(text, file).baseline;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new GateError(`Updating ${file} would make it invalid, so it was left as it was: ${reason}`);
+    throw new GateError(`Updating ${file} would make it invalid, so it was left as it was: ${reason}`, WRITER_DEFECT);
   }
   const differing = expected.clusters.find((entry, index) => {
     const actual = written.clusters[index];
     return actual?.id !== entry.id || !isDeepStrictEqual(toFileEntry(actual), toFileEntry(entry));
   });
   if (differing !== undefined) {
-    throw new GateError(`Updating ${file} did not reproduce the entry of ${differing.id}, so it was left as it was.`);
+    throw new GateError(
+      `Updating ${file} did not reproduce the entry of ${differing.id}, so it was left as it was.`,
+      WRITER_DEFECT,
+    );
   }
   if (
     written.clusters.length !== expected.clusters.length ||
     !isDeepStrictEqual(written.exclusions, expected.exclusions)
   ) {
-    throw new GateError(`Updating ${file} changed more than the entries it was meant to, so it was left as it was.`);
+    throw new GateError(
+      `Updating ${file} changed more than the entries it was meant to, so it was left as it was.`,
+      WRITER_DEFECT,
+    );
   }
   return text;
 }
@@ -408,26 +418,58 @@ function replaceEmpty(text: string, file: string, clusters: YAMLMap, entries: re
  * holds (`was`) stays as written, with its comments.
  */
 function sectionEdits(text: string, entryMap: YAMLMap, body: PlainMap, was: PlainMap): Edit[] {
-  const present = new Map(
-    entryMap.items.flatMap((pair) => (keyText(pair) === undefined ? [] : [[keyText(pair), pair]])),
-  );
-  const firstKey = entryMap.items[0]?.key;
-  const entryStart = isScalar(firstKey) && firstKey.range ? firstKey.range[0] : 0;
-  const indent = indentAt(text, entryStart);
+  return mapEdits(text, entryMap, Object.keys(CLUSTER_SPEC.fields), body, was, (key) => HAND_WRITTEN.has(key));
+}
+
+function isPlainMap(value: unknown): value is PlainMap {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The edits that make a block map hold `body` at `keys`: a key whose value is
+ * unchanged (or `kept`) stays as written; a changed block map is edited key by
+ * key the same way, so the comments among its unchanged keys stay; any other
+ * changed value is written anew in its pair's place; a missing key is added
+ * after the one before it. Comment lines after a pair's value are not the
+ * pair's: they stay where they are.
+ */
+function mapEdits(
+  text: string,
+  map: YAMLMap,
+  keys: readonly string[],
+  body: PlainMap,
+  was: PlainMap,
+  kept: (key: string) => boolean,
+): Edit[] {
+  const present = new Map(map.items.flatMap((pair) => (keyText(pair) === undefined ? [] : [[keyText(pair), pair]])));
+  const firstKey = map.items[0]?.key;
+  const mapStart = isScalar(firstKey) && firstKey.range ? firstKey.range[0] : 0;
+  const indent = indentAt(text, mapStart);
   const edits: Edit[] = [];
-  let anchor = lineStart(text, entryStart);
-  for (const key of Object.keys(CLUSTER_SPEC.fields)) {
+  let anchor = lineStart(text, mapStart);
+  for (const key of keys) {
     const pair = present.get(key);
     const value = body[key];
-    if (pair !== undefined && (HAND_WRITTEN.has(key) || isDeepStrictEqual(was[key], value))) {
+    const before = was[key];
+    if (pair !== undefined && (kept(key) || isDeepStrictEqual(before, value))) {
       anchor = endOf(text, pair);
     } else if (pair !== undefined) {
-      const start = lineStart(text, startOf(pair));
-      edits.push({
-        start,
-        end: endOf(text, pair),
-        text: value === undefined ? "" : renderYaml({ [key]: value }, indent),
-      });
+      if (
+        isPlainMap(value) &&
+        isPlainMap(before) &&
+        isMap(pair.value) &&
+        !pair.value.flow &&
+        pair.value.items.length > 0
+      ) {
+        const inner = [...Object.keys(value), ...Object.keys(before).filter((name) => !(name in value))];
+        edits.push(...mapEdits(text, pair.value, inner, value, before, () => false));
+      } else {
+        edits.push({
+          start: lineStart(text, startOf(pair)),
+          end: endOf(text, pair),
+          text: value === undefined ? "" : renderYaml({ [key]: value }, indent),
+        });
+      }
       anchor = endOf(text, pair);
     } else if (value !== undefined) {
       const newline = text.slice(0, anchor).endsWith("\n") || anchor === 0 ? "" : "\n";
@@ -441,10 +483,15 @@ function startOf(pair: Pair): number {
   return isScalar(pair.key) && pair.key.range ? pair.key.range[0] : 0;
 }
 
-/** The offset just past a pair's value, its trailing comment and its line end. */
+/**
+ * The offset just past a pair's value, the comment on its last line and that
+ * line's end. Comment lines below the value are not included: the parser
+ * counts them in the node's own end (range[2]), up to the next key or the end
+ * of the file, and they are the file's to keep.
+ */
 function endOf(text: string, pair: Pair): number {
   const range = isNode(pair.value) ? pair.value.range : isScalar(pair.key) ? pair.key.range : undefined;
-  const end = range ? range[2] : text.length;
+  const end = range ? range[1] : text.length;
   const newline = text.indexOf("\n", Math.max(end - 1, 0));
   return text[end - 1] === "\n" || newline === -1 ? end : newline + 1;
 }
