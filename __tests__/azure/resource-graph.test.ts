@@ -5,6 +5,7 @@
  * the reader answering from Resource Graph with Resource Manager for the rest.
  */
 import { captureCluster } from "../../src/app/capture-cluster.js";
+import { withSources } from "../../src/app/fleet.js";
 import { GateError } from "../../src/core/errors.js";
 import { parseScope, parseScopeTag, type FleetScope } from "../../src/core/fleet/scope.js";
 import { GateDefect, TransientError } from "../../src/io/azure/failures.js";
@@ -424,7 +425,14 @@ describe("the Resource-Graph-backed reader", () => {
   it("records where each fact came from and when", async () => {
     const reader = backed();
     await reader.prefetchSubscriptions([SUB_A]);
-    await captureCluster(reader, ref, now);
+    const snapshot = withSources(await captureCluster(reader, ref, now), reader);
+    // The VNet and the scale sets come from lists of their resource groups, and are named by their own IDs.
+    const listed = (snapshot.sources ?? []).filter((fact) =>
+      /virtualNetworks|virtualMachineScaleSets/i.test(fact.resourceId),
+    );
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    for (const fact of listed)
+      expect(fact).toMatchObject({ source: "resource-graph", asOf: "2026-11-23T10:00:00.000Z" });
     const sources = reader.sources();
     expect(sources).toContainEqual({
       resourceId: clusterId,

@@ -361,7 +361,11 @@ describe("a fleet with nothing in it", () => {
     expect(capture.stdout).toContain(expected);
     expect(existsSync(file)).toBe(false);
 
-    expect(await gate(workspace, { mode: "capture", scope: fleet.payments.clusterId })).toMatchObject({ code: 0 });
+    const named = await gate(workspace, { mode: "capture", scope: fleet.payments.clusterId });
+    expect(named).toMatchObject({ code: 0 });
+    const facts = await evidence<{ queries: number; sources: { discovery: string } }>(named, "fleet.json");
+    expect(facts.queries).toBe(0);
+    expect(facts.sources.discovery).toMatch(/^Resource Manager: a GET of each managed cluster a scope line names/);
     const check = await gate(workspace, { scope });
     expect(check).toMatchObject({ code: 1, outputs: { result: "error" } });
     expect(check.stdout).toContain(expected);

@@ -191,14 +191,18 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
     return rows.length > 0 ? rows : undefined;
   }
 
-  private fromGraph<T>(resourceId: string, asOf: string, value: T): T {
-    this.facts.set(idKey(resourceId), { resourceId, source: "resource-graph", asOf });
+  /** `ids`: a list's resources, each with the list's source, as a snapshot names them by their own IDs. */
+  private fromGraph<T>(resourceId: string, asOf: string, value: T, ids: (value: T) => string[] = () => []): T {
+    for (const id of [resourceId, ...ids(value)])
+      this.facts.set(idKey(id), { resourceId: id, source: "resource-graph", asOf });
     return value;
   }
 
-  private async fromArm<T>(resourceId: string, read: Promise<T>): Promise<T> {
+  private async fromArm<T>(resourceId: string, read: Promise<T>, ids: (value: T) => string[] = () => []): Promise<T> {
     const value = await read;
-    this.facts.set(idKey(resourceId), { resourceId, source: "resource-manager", asOf: this.now().toISOString() });
+    const asOf = this.now().toISOString();
+    for (const id of [resourceId, ...ids(value)])
+      this.facts.set(idKey(id), { resourceId: id, source: "resource-manager", asOf });
     return value;
   }
 
@@ -231,11 +235,13 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
   async listVirtualNetworks(subscriptionId: string, resourceGroup: string): Promise<VirtualNetworkFacts[]> {
     const scope = `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.Network/virtualNetworks`;
     const rows = this.inGroup(subscriptionId, resourceGroup, VIRTUAL_NETWORK);
-    if (!rows) return this.fromArm(scope, this.arm.listVirtualNetworks(subscriptionId, resourceGroup));
+    const ids = (vnets: VirtualNetworkFacts[]) => vnets.map((vnet) => vnet.network.id);
+    if (!rows) return this.fromArm(scope, this.arm.listVirtualNetworks(subscriptionId, resourceGroup), ids);
     return this.fromGraph(
       scope,
       rows[0]?.asOf ?? "",
       rows.map((held) => toVirtualNetwork(scope, held.row)),
+      ids,
     );
   }
 
@@ -248,11 +254,13 @@ export class GraphBackedReader implements ArmReader, ActivityLogReader {
   async listScaleSets(subscriptionId: string, resourceGroup: string): Promise<ScaleSetFacts[]> {
     const scope = `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.Compute/virtualMachineScaleSets`;
     const rows = this.inGroup(subscriptionId, resourceGroup, SCALE_SET);
-    if (!rows) return this.fromArm(scope, this.arm.listScaleSets(subscriptionId, resourceGroup));
+    const ids = (sets: ScaleSetFacts[]) => sets.map((set) => set.id);
+    if (!rows) return this.fromArm(scope, this.arm.listScaleSets(subscriptionId, resourceGroup), ids);
     return this.fromGraph(
       scope,
       rows[0]?.asOf ?? "",
       rows.map((held) => toScaleSet(scope, held.row)),
+      ids,
     );
   }
 

@@ -101,7 +101,9 @@ function fleetFile(fleet: FleetFacts): unknown {
     ...fleet,
     sources: {
       discovery:
-        "Azure Resource Graph: POST /providers/Microsoft.ResourceGraph/resources, api-version 2024-04-01 (@azure/arm-resourcegraph resources); its copy lags the live state by seconds to minutes",
+        fleet.queries > 0
+          ? "Azure Resource Graph: POST /providers/Microsoft.ResourceGraph/resources, api-version 2024-04-01 (@azure/arm-resourcegraph resources); its copy lags the live state by seconds to minutes"
+          : "Resource Manager: a GET of each managed cluster a scope line names (every scope line is a cluster ID; no Resource Graph query)",
       network:
         fleet.dataSource === "resource-graph"
           ? "clusters, node pools, VNets with subnets, route tables with routes and scale sets from Resource Graph (as of queriedAt) where it held them, else Resource Manager; nodes from Resource Manager; a cluster that did not pass on Resource Graph's copy was read again from Resource Manager alone, live"
