@@ -360,6 +360,8 @@ describe("a fleet with nothing in it", () => {
     expect(capture).toMatchObject({ code: 1, outputs: { result: "error" } });
     expect(capture.stdout).toContain(expected);
     expect(existsSync(file)).toBe(false);
+    // examples/bootstrap-fleet.yml opens its pull request only when the capture left evidence.
+    expect(capture.outputs.evidence ?? "").toBe("");
 
     const named = await gate(workspace, { mode: "capture", scope: fleet.payments.clusterId });
     expect(named).toMatchObject({ code: 0 });
@@ -459,6 +461,7 @@ describe("capture with scope: the fleet in one change", () => {
     const run = await gate(workspace, { mode: "capture", scope: SCOPE });
     expect(denied.fired).toBeGreaterThan(0);
     expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.outputs.evidence).toBeTruthy();
     expect(run.stdout).toContain(fleet.orders.clusterId);
     const after = entriesOf(await readFile(file, "utf8"));
     const orders = fleet.orders.clusterId.toLowerCase();
