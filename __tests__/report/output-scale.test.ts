@@ -10,6 +10,7 @@ import type { IssuePublication } from "../../src/core/issues/plan.js";
 import type { OwnerSuggestion } from "../../src/core/issues/owner.js";
 import type { ClusterResult, ClusterSnapshot, Finding } from "../../src/core/model.js";
 import { verdictOf } from "../../src/core/verdict.js";
+import { unbaselinedResult } from "../../src/core/fleet/inventory.js";
 import { FINDING_ANNOTATIONS, pickAnnotations } from "../../src/present/annotations.js";
 import { renderJobSummary, SUMMARY_BUDGET } from "../../src/present/job-summary.js";
 import type { ReportContext } from "../../src/present/markdown.js";
@@ -113,6 +114,29 @@ describe("the job summary's budget", () => {
     );
     expect(summary).toContain("_382 more findings of this cluster are in the full report._");
     expect(summary).not.toContain("#### Address plan");
+  });
+
+  it("lists the clusters that fail first in the overview, so that a fleet's cut keeps their rows", () => {
+    const passing = Array.from({ length: 16_000 }, (_, index) =>
+      checkedAfter(renamed(kubenetSnapshot(1), `aks-prod-westeurope-platform-${String(index).padStart(5, "0")}`)),
+    );
+    const rogue = unbaselinedResult(
+      {
+        id: "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-x/providers/Microsoft.ContainerService/managedClusters/rogue",
+        name: "rogue",
+        subscriptionId: "11111111-1111-4111-8111-111111111111",
+        resourceGroup: "rg-x",
+        location: "westeurope",
+        networkPlugin: "azure",
+        tags: {},
+      },
+      "error",
+    );
+    const summary = summaryOf([...passing, rogue]);
+    expect(new TextEncoder().encode(summary).length).toBeLessThanOrEqual(SUMMARY_BUDGET.limit);
+    const lines = summary.split("\n");
+    expect(lines[lines.findIndex((line) => line.startsWith("|---")) + 1]).toMatch(/^\| rogue \| ❌ drift \|/);
+    expect(summary).toContain("the overview itself was cut at a line");
   });
 
   it("drops passing clusters' sections before it cuts a failing cluster's rows", () => {

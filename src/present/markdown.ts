@@ -73,7 +73,17 @@ function overview(verdict: Verdict, people: ReadonlyMap<string, ClusterPeople> |
   const head = people
     ? ["| Cluster | Result | Errors | Warnings | Silenced | Owner | Issue |", "|---|---|---|---|---|---|---|"]
     : ["| Cluster | Result | Errors | Warnings | Silenced |", "|---|---|---|---|---|"];
-  return [...head, ...verdict.clusters.map((cluster) => overviewRow(cluster, people)), ""];
+  return [...head, ...worstFirst(verdict.clusters).map((cluster) => overviewRow(cluster, people)), ""];
+}
+
+/**
+ * The clusters that do not pass first, then those that pass with warnings, each in verdict order: in a
+ * fleet's overview the rows that matter, with their owners and issues, stay near the top and survive
+ * the summary's cut, which takes lines from the end.
+ */
+function worstFirst(clusters: readonly ClusterVerdict[]): ClusterVerdict[] {
+  const rank = (cluster: ClusterVerdict) => (cluster.status !== "pass" ? 0 : cluster.warnings > 0 ? 1 : 2);
+  return [...clusters].sort((a, b) => rank(a) - rank(b));
 }
 
 export function findingsTable(findings: Finding[]): string[] {
