@@ -498,6 +498,28 @@ describe("the issue of a cluster that is gone and out of the baseline", () => {
     );
   }
 
+  it("of a cluster the team then excludes, is closed with the exclusion's reason", async () => {
+    const workspace = await baselinedWorkspace();
+    const file = path.join(workspace, BASELINE);
+    sandbox.world.put(...fleet.search.resources);
+    const opened = await runAction({
+      workspace,
+      armEndpoint: sandbox.url,
+      ca: sandbox.ca,
+      inputs: { "github-token": TOKEN, scope: SCOPE, "unbaselined-severity": "error" },
+      env: { GITHUB_API_URL: github.url },
+    });
+    expect(opened).toMatchObject({ code: 1, outputs: { result: "drift" } });
+    expect(issueOf("search")?.state).toBe("open");
+
+    const reason = "Search team's load test, torn down weekly; not gated.";
+    await writeFile(file, `${await readFile(file, "utf8")}  - id: ${fleet.search.clusterId}\n    reason: ${reason}\n`);
+    expect(await withIssues(workspace, SCOPE)).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(issueOf("search")).toMatchObject({ state: "closed", labels: expect.arrayContaining(["resolved"]) });
+    const comment = github.commentsOn(issueOf("search")?.number ?? 0).at(-1)?.body ?? "";
+    expect(comment).toContain(`now excludes \`${fleet.search.clusterId}\` (${reason})`);
+  });
+
   it("is closed by a check of its fleet, never by a check of another scope sharing the label", async () => {
     const workspace = await baselinedWorkspace();
     const file = path.join(workspace, BASELINE);

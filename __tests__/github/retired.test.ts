@@ -81,6 +81,7 @@ const issueOf = (id: string, open = true) => tracked(renderMarker(driftState(id,
 const roster: FleetRoster = {
   covers: (id) => id.toLowerCase().startsWith(`/subscriptions/${A}/`),
   knows: (id) => id.toLowerCase() === KEPT.toLowerCase(),
+  excluded: () => undefined,
 };
 
 describe("the marker's cluster ID", () => {
@@ -135,6 +136,13 @@ describe("retiredIssues", () => {
     expect(retiredIssues([issueOf(KEPT), issueOf(KEPT.toUpperCase())], roster, new Set())).toEqual([]);
   });
 
+  it("closes the open issue of a cluster of the fleet that the baseline now excludes, with the reason", () => {
+    const excluding: FleetRoster = { ...roster, excluded: (id) => (id === KEPT ? "sandbox, not gated" : undefined) };
+    const [retired] = retiredIssues([issueOf(KEPT)], excluding, new Set());
+    expect(retired).toMatchObject({ state: { clusterId: KEPT }, excludedFor: "sandbox, not gated" });
+    expect(retiredIssues([issueOf(KEPT)], roster, new Set())).toEqual([]);
+  });
+
   it("leaves closed issues and those a plan of this run is about alone", () => {
     expect(retiredIssues([issueOf(GONE, false)], roster, new Set())).toEqual([]);
     expect(retiredIssues([issueOf(GONE)], roster, new Set([fingerprint(GONE)]))).toEqual([]);
@@ -169,6 +177,15 @@ describe("fleetRoster", () => {
     expect(made.knows(clusterId(B, "rg-dev", "aks-dev"))).toBe(true);
     expect(made.knows(GONE)).toBe(false);
     expect(fleetRoster(fleet, parsed, discovery, [unreadable]).knows(unreadable.clusterId)).toBe(true);
+  });
+
+  it("gives the reason of an exclusion for a cluster discovery lists in the fleet, and none for one it does not", () => {
+    const fleet = { scopes: [parseScope(`/subscriptions/${B}`, "scope")], tags: [] };
+    const excludedId = clusterId(B, "rg-dev", "aks-dev");
+    const listing = { ...discovery, clusters: [discovered(excludedId)] };
+    expect(fleetRoster(fleet, parsed, listing, []).excluded(excludedId.toUpperCase())).toBe("sandbox");
+    expect(fleetRoster(fleet, parsed, discovery, []).excluded(excludedId)).toBeUndefined();
+    expect(fleetRoster(fleet, parsed, listing, []).excluded(KEPT)).toBeUndefined();
   });
 
   it("covers, for a management group, only the subscriptions Resource Graph lists as readable", () => {

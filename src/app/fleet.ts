@@ -84,7 +84,9 @@ export function inScopes(scopes: readonly FleetScope[], discovery: FleetDiscover
  * its results, discovery (with or without the tags), and the whole baseline
  * with its exclusions. With `scope-tags` the run covers no cluster it does
  * not know: a gone cluster's tags can no longer be read, so its issue may
- * belong to another job's fleet in the same scope, and is left open.
+ * belong to another job's fleet in the same scope, and is left open. A
+ * cluster of the fleet (discovery lists it) that the baseline excludes is
+ * retired with the exclusion's reason.
  */
 export function fleetRoster(
   fleet: Pick<Settings["fleet"], "scopes" | "tags">,
@@ -102,9 +104,12 @@ export function fleetRoster(
       ...parsed.baseline.exclusions.map((entry) => entry.id),
     ].map(idKey),
   );
+  const listed = new Set(discovery.clusters.map((cluster) => idKey(cluster.id)));
+  const reasons = new Map(parsed.baseline.exclusions.map((entry) => [idKey(entry.id), entry.reason]));
   return {
     covers: (clusterId) => fleet.tags.length === 0 && bounds(clusterId),
     knows: (clusterId) => known.has(idKey(clusterId)),
+    excluded: (clusterId) => (listed.has(idKey(clusterId)) ? reasons.get(idKey(clusterId)) : undefined),
   };
 }
 

@@ -47,6 +47,7 @@ import {
   renderDriftIssue,
   renderErrorIssue,
   renderInventoryIssue,
+  excludedComment,
   retiredComment,
 } from "../present/issue.js";
 import { idKey, lastSegment } from "../core/arm-ids.js";
@@ -293,7 +294,11 @@ type Retired = ReturnType<typeof retiredIssues>[number];
 /** Closes one issue of a cluster that is gone, with a comment that says so and names the run. */
 async function closeRetired(api: IssueApi, context: Context, issue: Retired) {
   const { clusterId } = issue.state;
-  await api.addComment(issue.number, retiredComment(clusterId, context.links));
+  const comment =
+    issue.excludedFor === undefined
+      ? retiredComment(clusterId, context.links)
+      : excludedComment(clusterId, issue.excludedFor, context.links);
+  await api.addComment(issue.number, comment);
   await api.addLabels(issue.number, [RESOLVED_LABEL]);
   const closed = await api.updateIssue(issue.number, { state: "closed", stateReason: "completed" });
   return { number: closed.number, url: closed.url, open: closed.open };
@@ -316,7 +321,8 @@ async function runRetired(
     }
     try {
       const closed = await closeRetired(api, context, issue);
-      reports.push({ ...base, action: "closed", issue: closed, notes: [GONE_NOTE] });
+      const note = issue.excludedFor === undefined ? GONE_NOTE : EXCLUDED_NOTE;
+      reports.push({ ...base, action: "closed", issue: closed, notes: [note] });
     } catch (error) {
       if (error instanceof BudgetSpent) throw error;
       const failure = explainGitHubError(error, context.options.repository);
@@ -329,6 +335,7 @@ async function runRetired(
 }
 
 const GONE_NOTE = "the cluster no longer exists and its entry is gone from the baseline";
+const EXCLUDED_NOTE = "the baseline now excludes the cluster";
 
 /** What the issues of a run are made from: the verdict and what the run already read, nothing to read again. */
 export interface IssueInputs {

@@ -532,6 +532,11 @@ export function retiredComment(clusterId: string, links: IssueLinks): string {
   return `**Cluster gone**: ${code(clusterId)} no longer exists: Resource Graph does not list it in the fleet's scope, and its entry is gone from the baseline ${code(links.baselineFile)}, as ${runRef(links)} found. The gate no longer tracks it, so it closes this issue with the \`resolved\` label; the body keeps the last evidence.`;
 }
 
+/** The comment on the issue of a cluster of the fleet that the baseline now excludes (core/issues/plan.ts retiredIssues). */
+export function excludedComment(clusterId: string, reason: string, links: IssueLinks): string {
+  return `**Excluded**: the baseline ${code(links.baselineFile)} now excludes ${code(clusterId)} (${escapeMarkdown(reason)}), as ${runRef(links)} found. The gate no longer tracks it, so it closes this issue with the \`resolved\` label; the body keeps the last evidence.`;
+}
+
 export function duplicateComment(kept: number): string {
   return `Closed as a duplicate of #${kept}: two runs of the gate opened an issue for this cluster at the same time, and the earlier one is kept.`;
 }

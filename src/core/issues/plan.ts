@@ -231,25 +231,32 @@ export interface FleetRoster {
   covers: (clusterId: string) => boolean;
   /** Whether the run knows the cluster: a result of the run, listed by discovery, or in the baseline (entry or exclusion). */
   knows: (clusterId: string) => boolean;
+  /** The reason the baseline gives for excluding a cluster of the fleet (discovery lists it); undefined for any other. */
+  excluded: (clusterId: string) => string | undefined;
 }
 
 /**
- * The open gate issues of clusters that are gone: their marker names the
- * cluster (an old marker without its ID is left alone), the cluster lies in
- * this run's fleet (an issue of another job's scope sharing the label never
- * does), and neither the run nor the baseline knows it. Issues a plan of this
- * run is about (`planned`: fingerprints) are left to that plan.
+ * The open gate issues the fleet no longer tracks: of clusters that are gone
+ * (their marker names the cluster, an old marker without its ID is left
+ * alone; the cluster lies in this run's fleet, so an issue of another job's
+ * scope sharing the label never does; neither the run nor the baseline knows
+ * it), and of clusters of the fleet the baseline now excludes, with the
+ * reason it gives. Issues a plan of this run is about (`planned`:
+ * fingerprints) are left to that plan.
  */
 export function retiredIssues(
   tracked: TrackedIssue[],
   roster: FleetRoster,
   planned: ReadonlySet<string>,
-): (TrackedIssue & { state: { clusterId: string } })[] {
+): (TrackedIssue & { state: { clusterId: string }; excludedFor?: string })[] {
   return tracked
     .filter((issue) => issue.open && !planned.has(issue.state.fingerprint))
     .flatMap((issue) => {
       const clusterId = issue.state.clusterId;
-      if (clusterId === undefined || !roster.covers(clusterId) || roster.knows(clusterId)) return [];
+      if (clusterId === undefined) return [];
+      const reason = roster.excluded(clusterId);
+      if (reason !== undefined) return [{ ...issue, state: { ...issue.state, clusterId }, excludedFor: reason }];
+      if (!roster.covers(clusterId) || roster.knows(clusterId)) return [];
       return [{ ...issue, state: { ...issue.state, clusterId } }];
     })
     .sort((a, b) => a.number - b.number);
