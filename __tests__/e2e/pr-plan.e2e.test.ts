@@ -262,6 +262,34 @@ describe("a pull request that changes the fleet of a scope", () => {
     );
   });
 
+  it("says a dropped cluster without every scope-tags pair stays outside the fleet, and when a management group decides", async () => {
+    const tagged = await planDrop("7", { scope: SCOPE, "scope-tags": "env=prod" }, () =>
+      arm.world.patch(other.clusterId, (body) => (body.tags = { env: "dev" })),
+    );
+    expect(tagged.body).toContain(
+      "> Removes aks-search-prod from the baseline; the cluster still exists in Azure, without every scope-tags pair, so it is outside the fleet.",
+    );
+    arm.graph.managementGroups.set("platform", [SUBSCRIPTION]);
+    const group = await planDrop("8", { scope: "/providers/Microsoft.Management/managementGroups/platform" });
+    expect(group.body).toContain(
+      "the next check of this scope reports it as inventory.unbaselined (warning) if its subscription lies under the management group, unless",
+    );
+  });
+
+  it("plans a baseline of exclusions alone, as a fleet's first one is committed, without calling it a gate over nothing", async () => {
+    const workspace = await fleetWorkspace();
+    const pull = github.openPullRequest("Exclude every cluster for now", [BASELINE]);
+    const reason = "migrating to the new platform";
+    const ids =
+      (await readFile(path.join(workspace, BASELINE), "utf8")).match(/^ {2}\/subscriptions\/\S+(?=:$)/gmu) ?? [];
+    const exclusions = ids.map((id) => `  - id: ${id.trim()}\n    reason: ${reason}\n`).join("");
+    await writeFile(path.join(workspace, BASELINE), `version: 1\nclusters: {}\nexclude:\n${exclusions}`);
+    const run = await gate(workspace, { number: pull.number, headSha: "9".repeat(40) }, { scope: SCOPE });
+    expect(run.stdout).not.toContain("a gate over nothing");
+    expect(run.outputs.result).toBe("pass");
+    expect(planComments(pull.number)[0]?.body ?? "").toContain(`> Excludes aks-search-prod from the fleet: ${reason}`);
+  });
+
   it("adds no fleet notes without a scope", async () => {
     const { body } = await planDrop("6", {});
     expect(body).toContain("## AKS Network Gate:");

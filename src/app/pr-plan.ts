@@ -36,7 +36,7 @@ import {
 import { resolveIdentity } from "../io/github/identity.js";
 import { redactedPullRequestApi } from "../io/github/redacted.js";
 import { mapLimit } from "../core/concurrency.js";
-import { withinScope } from "../core/fleet/scope.js";
+import { carriesTags, withinScope } from "../core/fleet/scope.js";
 import { confirmMissing } from "./fleet.js";
 import { type GateDeps, readClusters, selectClusters, selectedBy } from "./gate.js";
 import type { Settings } from "./settings.js";
@@ -218,10 +218,19 @@ async function fleetNotes(
   base: Baseline | undefined,
   head: Baseline,
 ) {
-  const { scopes, unbaselined } = settings.fleet;
+  const { scopes, tags, unbaselined } = settings.fleet;
   if (scopes.length === 0) return [];
   const selected = selectedBy(settings);
   const ours = (id: string) => selected(id) && scopes.some((scope) => withinScope(scope, id));
+  // A management group's subscriptions and a cluster's tags are Resource Graph's to tell: the notes say when they decide.
+  const contained = (id: string) => scopes.some((scope) => scope.kind !== "managementGroup" && withinScope(scope, id));
+  const conditions = (id: string) =>
+    [
+      ...(contained(id) ? [] : ["its subscription lies under the management group"]),
+      ...(tags.length > 0
+        ? [`it carries every scope-tags pair (${tags.map((tag) => `${tag.key}=${tag.value}`).join(", ")})`]
+        : []),
+    ].join(" and ");
   const excludedNow = new Map(head.exclusions.map((entry) => [idKey(entry.id), entry]));
   const excludedBefore = new Map((base?.exclusions ?? []).map((entry) => [idKey(entry.id), entry]));
   const removed = changes.filter(
@@ -230,11 +239,17 @@ async function fleetNotes(
   const confirmed = await mapLimit(removed, settings.concurrency, (change) =>
     confirmMissing(deps.reader, change.clusterId),
   );
-  const unbaselinedLater = `the next check of this scope reports it as inventory.unbaselined (${unbaselined})`;
+  const unbaselinedLater = (id: string) => {
+    const when = conditions(id);
+    return `the next check of this scope reports it as inventory.unbaselined (${unbaselined})${when === "" ? "" : ` if ${when}`}`;
+  };
   const notes = confirmed.map((item, index) => {
-    const name = lastSegment(removed[index]?.clusterId ?? "");
+    const id = removed[index]?.clusterId ?? "";
+    const name = lastSegment(id);
+    if (item.state === "present" && !carriesTags(item.tags, tags))
+      return `Removes ${name} from the baseline; the cluster still exists in Azure, without every scope-tags pair, so it is outside the fleet.`;
     if (item.state === "present")
-      return `Removes ${name} from the baseline, but the cluster still exists in Azure: ${unbaselinedLater}, unless the baseline excludes it with a reason.`;
+      return `Removes ${name} from the baseline, but the cluster still exists in Azure: ${unbaselinedLater(id)}, unless the baseline excludes it with a reason.`;
     if (item.state === "removed") return `Removes ${name}, which Azure no longer has: ${item.evidence}.`;
     const why = item.result.kind === "error" ? item.result.message : "it could not be read";
     return `Removes ${name}; whether the cluster still exists could not be read: ${why}`;
@@ -246,7 +261,7 @@ async function fleetNotes(
   for (const [key, entry] of excludedBefore) {
     const listed = head.clusters.some((cluster) => idKey(cluster.id) === key);
     if (!excludedNow.has(key) && !listed && ours(entry.id))
-      notes.push(`No longer excludes ${lastSegment(entry.id)}: if it exists, ${unbaselinedLater}.`);
+      notes.push(`No longer excludes ${lastSegment(entry.id)}: if it exists, ${unbaselinedLater(entry.id)}.`);
   }
   return notes;
 }
@@ -257,7 +272,9 @@ export async function makePlan(settings: Settings, deps: GateDeps, context: Plan
   const { base, notes } = parseBase(settings, context.baseText);
   const changes = baselineChanges(base, head.baseline);
   const changed = changes.filter((change) => change.change !== "removed");
-  const selected = selectClusters(settings, head);
+  // A fleet's baseline may hold exclusions alone (docs/fleets.md): a plan of it reads nothing, and says what it means for the fleet.
+  const exclusionsOnly = settings.fleet.scopes.length > 0 && head.baseline.clusters.length === 0;
+  const selected = exclusionsOnly ? [] : selectClusters(settings, head);
   const toRead = selected.filter((entry) => changed.some((change) => sameId(change.clusterId, entry.id)));
   const outside = changed.length - toRead.length;
   if (outside > 0)
