@@ -510,7 +510,10 @@ describe("the issue of a cluster that is gone and out of the baseline", () => {
       env: { GITHUB_API_URL: github.url },
     });
     expect(opened).toMatchObject({ code: 1, outputs: { result: "drift" } });
-    expect(issueOf("search")?.state).toBe("open");
+    expect(issueOf("search")).toMatchObject({
+      state: "open",
+      title: "AKS network inventory: aks-search-prod (in scope, not in the baseline)",
+    });
 
     const reason = "Search team's load test, torn down weekly; not gated.";
     await writeFile(file, `${await readFile(file, "utf8")}  - id: ${fleet.search.clusterId}\n    reason: ${reason}\n`);
@@ -530,6 +533,7 @@ describe("the issue of a cluster that is gone and out of the baseline", () => {
     expect(await withIssues(workspace, scopeC)).toMatchObject({ code: 1, outputs: { result: "drift" } });
     const [legacy, other] = [issueOf("legacy"), issueOf("other")];
     expect([legacy?.state, other?.state]).toEqual(["open", "open"]);
+    expect(legacy?.title).toBe("AKS network inventory: aks-legacy-prod (in the baseline, gone from Azure)");
 
     // The fleet capture's pull request takes legacy out; the other job's baseline change takes other out.
     expect(await withIssues(workspace, SCOPE, "capture")).toMatchObject({ code: 0 });

@@ -99,6 +99,13 @@ export function driftTitle(clusterId: string, findings: number): string {
   return title(`AKS network drift: ${lastSegment(clusterId)} (${plural(findings, "finding")})`);
 }
 
+/** An inventory issue's title: what the scope and the baseline disagree about. */
+export function inventoryTitle(clusterId: string, findings: readonly Finding[]): string {
+  const gone = findings.some((finding) => finding.rule === "inventory.removed");
+  const what = gone ? "in the baseline, gone from Azure" : "in scope, not in the baseline";
+  return title(`AKS network inventory: ${lastSegment(clusterId)} (${what})`);
+}
+
 export function errorTitle(clusterId: string): string {
   return title(`AKS Network Gate cannot read ${lastSegment(clusterId)}`);
 }
@@ -482,7 +489,7 @@ export function renderInventoryIssue(input: InventoryIssueInput): RenderedIssue 
       ...ownerSection(input.owner),
       ...linksSection(input.links, input.previous),
     ].join("\n");
-  return { title: driftTitle(input.clusterId, input.findings.length), body: fit(render, 1, input.links) };
+  return { title: inventoryTitle(input.clusterId, input.findings), body: fit(render, 1, input.links) };
 }
 
 function runRef(links: IssueLinks): string {
