@@ -137,6 +137,9 @@ describe("the job summary's budget", () => {
     const lines = summary.split("\n");
     expect(lines[lines.findIndex((line) => line.startsWith("|---")) + 1]).toMatch(/^\| rogue \| ❌ drift \|/);
     expect(summary).toContain("the overview itself was cut at a line");
+    expect(summary).toContain(
+      "16000 cluster(s) checked, and 1 of the fleet's inventory (not in the baseline, or gone).",
+    );
   });
 
   it("drops passing clusters' sections before it cuts a failing cluster's rows", () => {

@@ -216,7 +216,13 @@ export function renderReport(
   const results = verdict.clusters.map((cluster) => cluster.result);
   const lines = [`## AKS Network Gate: ${MARK[headline.tone]} ${headline.text}`, ""];
   const slice = context.slice ? ` (${context.slice})` : "";
-  lines.push(`Baseline ${code(context.baselineFile)}, ${results.length} cluster(s) checked${slice}.`, "");
+  // A fleet's inventory results (a cluster nobody baselined, one that is gone) were not read as a baseline cluster is.
+  const inventory = results.filter((result) => result.kind === "inventory").length;
+  const also = inventory > 0 ? `, and ${inventory} of the fleet's inventory (not in the baseline, or gone)` : "";
+  lines.push(
+    `Baseline ${code(context.baselineFile)}, ${results.length - inventory} cluster(s) checked${slice}${also}.`,
+    "",
+  );
   if (context.fleet) lines.push(fleetLine(context.fleet), "");
   lines.push(...overview(verdict, view.people), ...view.notes);
   const planned = plannedClusters(results);
