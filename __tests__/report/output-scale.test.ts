@@ -136,7 +136,7 @@ describe("the job summary's budget", () => {
     expect(new TextEncoder().encode(summary).length).toBeLessThanOrEqual(SUMMARY_BUDGET.limit);
     const lines = summary.split("\n");
     expect(lines[lines.findIndex((line) => line.startsWith("|---")) + 1]).toMatch(/^\| rogue \| ❌ drift \|/);
-    expect(summary).toContain("the overview itself was cut at a line");
+    expect(summary).toContain("past that, the summary itself was cut at a line");
     expect(summary).toContain(
       "16000 cluster(s) checked, and 1 of the fleet's inventory (not in the baseline, or gone).",
     );

@@ -123,6 +123,6 @@ export function renderJobSummary(input: JobSummaryInput): string {
     render,
     SUMMARY_LEVELS.length,
     SUMMARY_BUDGET,
-    note.replace(/\._$/, "; the overview itself was cut at a line._"),
+    note.replace(/\._$/, "; past that, the summary itself was cut at a line._"),
   );
 }
