@@ -22,10 +22,9 @@ import type { FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
 import type { BaselineParser } from "../io/files/baseline-thread.js";
 import type { FleetRoster } from "../core/issues/plan.js";
 import { removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
-import { carriesTags, namedSubscriptions } from "../core/fleet/scope.js";
+import { carriesTags, namedSubscriptions, tagText } from "../core/fleet/scope.js";
 import { managedRoutesByCluster, removeClusters, upsertClusters } from "../core/baseline/edit.js";
 import {
-  type Confirmation,
   confirmMissing,
   confirmOutside,
   discoverFleet,
@@ -274,10 +273,10 @@ async function fleetPlan(
     mapLimit(plan.unsure, settings.concurrency, (id) => confirmOutside(deps.reader, id, managementGroups)),
   ]);
   // A cluster Resource Graph does not list yet (it lags) is in the fleet if Resource Manager shows it with the tags.
-  const inFleet = (item: Confirmation) => item.state !== "present" || carriesTags(item.tags, settings.fleet.tags);
   const found = confirmed.flatMap((item) => (item.state === "present" ? [item] : []));
-  const present = [...plan.present, ...found.filter(inFleet).map((item) => item.id)];
-  const untagged = [...plan.untagged, ...found.filter((item) => !inFleet(item)).map((item) => item.id)];
+  const tagged = (item: (typeof found)[number]) => carriesTags(item.tags, settings.fleet.tags);
+  const present = [...plan.present, ...found.filter(tagged).map((item) => item.id)];
+  const untagged = [...plan.untagged, ...found.filter((item) => !tagged(item)).map((item) => item.id)];
   const removed = confirmed.flatMap((item) => (item.state === "removed" ? [item] : []));
   const unreadable = [
     ...confirmed.flatMap((item) => (item.state === "unreadable" ? [item.result] : [])),
@@ -306,7 +305,7 @@ async function fleetPlan(
 }
 
 function tagsText(settings: Settings): string {
-  return settings.fleet.tags.map((tag) => `${tag.key}=${tag.value}`).join(", ");
+  return settings.fleet.tags.map(tagText).join(", ");
 }
 
 /**
@@ -368,7 +367,7 @@ function fleetFacts(settings: Settings, deps: GateDeps, plan: FleetPlan, source:
   const { discovery } = plan;
   return {
     scopes: settings.fleet.scopes.map((scope) => scope.text),
-    tags: settings.fleet.tags.map((tag) => `${tag.key}=${tag.value}`),
+    tags: settings.fleet.tags.map(tagText),
     dataSource: source,
     queriedAt: discovery.queries > 0 ? discovery.queriedAt : undefined,
     queries: deps.fleet?.queriesSent?.() ?? discovery.queries,

@@ -36,7 +36,7 @@ import {
 import { resolveIdentity } from "../io/github/identity.js";
 import { redactedPullRequestApi } from "../io/github/redacted.js";
 import { mapLimit } from "../core/concurrency.js";
-import { carriesTags, withinScope } from "../core/fleet/scope.js";
+import { carriesTags, tagText, withinScope } from "../core/fleet/scope.js";
 import { confirmMissing } from "./fleet.js";
 import { type GateDeps, readClusters, selectClusters, selectedBy } from "./gate.js";
 import type { Settings } from "./settings.js";
@@ -227,9 +227,7 @@ async function fleetNotes(
   const conditions = (id: string) =>
     [
       ...(contained(id) ? [] : ["its subscription lies under the management group"]),
-      ...(tags.length > 0
-        ? [`it carries every scope-tags pair (${tags.map((tag) => `${tag.key}=${tag.value}`).join(", ")})`]
-        : []),
+      ...(tags.length > 0 ? [`it carries every scope-tags pair (${tags.map(tagText).join(", ")})`] : []),
     ].join(" and ");
   const excludedNow = new Map(head.exclusions.map((entry) => [idKey(entry.id), entry]));
   const excludedBefore = new Map((base?.exclusions ?? []).map((entry) => [idKey(entry.id), entry]));

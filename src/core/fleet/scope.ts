@@ -131,6 +131,11 @@ export function namedSubscriptions(scopes: readonly FleetScope[]): string[] | un
   return named.every((subscription) => subscription !== undefined) ? [...new Set(named)] : undefined;
 }
 
+/** A `scope-tags` pair as the input writes it: `key=value`. */
+export function tagText(tag: ScopeTag): string {
+  return `${tag.key}=${tag.value}`;
+}
+
 /** Whether a cluster's tags carry every `scope-tags` pair: keys compared ignoring case, as Azure does, values exactly. */
 export function carriesTags(tags: Record<string, string>, wanted: readonly ScopeTag[]): boolean {
   const byKey = new Map(Object.entries(tags).map(([key, value]) => [key.toLowerCase(), value]));
