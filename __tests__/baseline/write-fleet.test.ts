@@ -6,6 +6,7 @@ import {
   removeClusters,
   upsertCluster,
   upsertClusters,
+  upsertEach,
 } from "../../src/core/baseline/edit.js";
 import { parseBaseline } from "../../src/core/baseline/parse.js";
 import { GateError } from "../../src/core/errors.js";
@@ -134,6 +135,48 @@ describe("upsertClusters: an existing file", () => {
     const text = upsertClusters(crlf, FILE, [capturedAks1(), fresh("delta")]);
     expect(text.replaceAll("\r\n", "")).not.toContain("\n");
     expect(ids(text)).toEqual([AKS1, AKS2, clusterId("delta")]);
+  });
+});
+
+describe("upsertEach: a fleet's write, an entry at a time where it must", () => {
+  const flow = `version: 1\nclusters:\n  ${AKS1}: {networkProfile: {networkPlugin: azure}}\n  ${AKS2}:\n    networkProfile: {}\n`;
+
+  test("writes the others when one entry's layout is refused, and returns that one with why", () => {
+    const { text, written, refused } = upsertEach(flow, FILE, [capturedAks1(), AKS2_ENTRY, fresh("delta")]);
+    expect(ids(text ?? "")).toEqual([AKS1, AKS2, clusterId("delta")]);
+    expect(text).toContain(`  ${AKS1}: {networkProfile: {networkPlugin: azure}}\n`);
+    expect(entryOf(text ?? "", AKS2)).toEqual(AKS2_ENTRY);
+    expect(written.map((entry) => entry.id)).toEqual([AKS2, clusterId("delta")]);
+    expect(refused.map((error) => [error.clusterId, error.message])).toEqual([
+      [AKS1, `${FILE}: the entry of ${AKS1} is not written as a block map, so the gate cannot update it in place.`],
+    ]);
+  });
+
+  test("refuses an excluded cluster's entry alone, with the line of its exclusion", () => {
+    const { text, refused } = upsertEach(COMMENTED, FILE, [fresh("delta"), fresh("SANDBOX")]);
+    expect(ids(text ?? "")).toEqual([AKS1, AKS2, clusterId("delta")]);
+    expect(refused.map((error) => error.clusterId)).toEqual([clusterId("SANDBOX")]);
+    expect(refused[0]?.message).toMatch(/is excluded \(rebuilt weekly\)/u);
+  });
+
+  test("is upsertClusters when nothing is refused", () => {
+    const entries = [fresh("omega"), capturedAks1(), fresh("delta")];
+    expect(upsertEach(COMMENTED, FILE, entries)).toEqual({
+      text: upsertClusters(COMMENTED, FILE, entries),
+      written: entries,
+      refused: [],
+    });
+  });
+
+  test("no file and no entry: no text to write, and no file made", () => {
+    expect(upsertEach(null, FILE, [])).toEqual({ text: null, written: [], refused: [] });
+  });
+
+  test("throws what concerns the file as a whole", () => {
+    expect(() => upsertEach("version: 1\nclusters: [\n", FILE, [fresh("delta")])).toThrow(GateError);
+    expect(() => upsertEach(FULL, FILE, [capturedAks1(), { ...capturedAks1(), id: AKS1.toUpperCase() }])).toThrow(
+      /Two captured entries are for/u,
+    );
   });
 });
 

@@ -468,6 +468,30 @@ describe("capture with scope: the fleet in one change", () => {
     expect(after.get(orders)).toBe(before.get(orders));
     expect(after.has(fleet.search.clusterId.toLowerCase())).toBe(true);
   });
+
+  it("writes the other clusters when the writer refuses one entry, and lists that one as an error", async () => {
+    const workspace = await baselinedWorkspace();
+    const file = path.join(workspace, BASELINE);
+    const text = await readFile(file, "utf8");
+    const orders = fleet.orders.clusterId;
+    const block = entriesOf(text).get(orders.toLowerCase()) ?? "";
+    const flow = `  ${orders}: {networkProfile: {networkPlugin: kubenet}}\n`;
+    await writeFile(file, text.replace(block, flow));
+    sandbox.world.put(...fleet.search.resources);
+    const run = await gate(workspace, { mode: "capture", scope: SCOPE });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain(`the entry of ${orders} is not written as a block map`);
+    expect(run.stdout).toContain("Wrote 4 cluster(s) to .github/aks-network-baseline.yml; 1 entry was refused");
+    const after = await readFile(file, "utf8");
+    expect(after).toContain(flow);
+    expect(idsOf(after)).toEqual([
+      "aks-batch-prod",
+      "aks-legacy-prod",
+      "aks-other-prod",
+      "aks-payments-prod",
+      "aks-search-prod",
+    ]);
+  });
 });
 
 describe("the issue of a cluster that is gone and out of the baseline", () => {

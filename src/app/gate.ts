@@ -7,7 +7,6 @@ import type { ArmReader } from "../io/azure/reader.js";
 import { baselineFromSnapshot } from "../core/baseline/from-snapshot.js";
 import { type ParsedBaseline, parseBaseline, parseBaselineInSteps } from "../core/baseline/parse.js";
 import { withFileLock } from "../io/files/lock.js";
-import { existingManagedRoutes, upsertCluster } from "../core/baseline/edit.js";
 import { writeFileAtomic } from "../io/files/atomic-write.js";
 import { compareCluster, compareFleet } from "../core/check/index.js";
 import { mapInterleaved, mapLimit } from "../core/concurrency.js";
@@ -23,7 +22,13 @@ import type { BaselineParser } from "../io/files/baseline-thread.js";
 import type { FleetRoster } from "../core/issues/plan.js";
 import { removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
 import { carriesTags, namedSubscriptions, tagText } from "../core/fleet/scope.js";
-import { managedRoutesByCluster, removeClusters, upsertClusters } from "../core/baseline/edit.js";
+import {
+  existingManagedRoutes,
+  managedRoutesByCluster,
+  removeClusters,
+  upsertCluster,
+  upsertEach,
+} from "../core/baseline/edit.js";
 import {
   confirmMissing,
   confirmOutside,
@@ -484,20 +489,18 @@ async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome
   });
   const snapshots = captured.filter((item): item is ClusterSnapshot => !("kind" in item));
   const failed = captured.filter((item): item is ClusterResult => "kind" in item);
-  const entries = await writeFleet(
+  const { written, refused } = await writeFleet(
     settings,
     deps,
     snapshots,
     removed.map((item) => item.id),
   );
   const results: ClusterResult[] = [
-    ...snapshots.map((snapshot, index): ClusterResult => ({
-      kind: "checked",
-      clusterId: snapshot.id,
-      snapshot,
-      expected: entries[index] as BaselineCluster,
-      findings: [],
-    })),
+    ...snapshots.flatMap((snapshot): ClusterResult[] => {
+      const expected = written.get(snapshot.id.toLowerCase());
+      return expected ? [{ kind: "checked", clusterId: snapshot.id, snapshot, expected, findings: [] }] : [];
+    }),
+    ...refused,
     ...failed,
     ...unreadable,
     ...removed.map((item) =>
@@ -517,13 +520,18 @@ async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome
   };
 }
 
-/** The captured clusters and the removals, as one change of the baseline file under its lock. */
+/**
+ * The captured clusters and the removals, as one change of the baseline file
+ * under its lock: the entries written, by lowercase ID, and an error result
+ * for each entry the writer refused (edit.ts upsertEach), whose lines stay as
+ * they were.
+ */
 async function writeFleet(
   settings: Settings,
   deps: GateDeps,
   snapshots: ClusterSnapshot[],
   removed: string[],
-): Promise<BaselineCluster[]> {
+): Promise<{ written: Map<string, BaselineCluster>; refused: ClusterResult[] }> {
   return withFileLock(
     settings.baselinePath,
     async () => {
@@ -532,18 +540,27 @@ async function writeFleet(
       const entries = snapshots.map((snapshot) =>
         baselineFromSnapshot(snapshot, new Map(modes.get(snapshot.id.toLowerCase()))),
       );
-      if (existing === null && entries.length === 0) {
+      const each = upsertEach(existing, settings.baselineFile, entries);
+      const refused = each.refused.map((error): ClusterResult => ({
+        kind: "error",
+        clusterId: error.clusterId,
+        message: describeError(error),
+      }));
+      const written = new Map(each.written.map((entry) => [entry.id.toLowerCase(), entry]));
+      if (each.text === null) {
         deps.logger.info(`No cluster could be captured, so ${settings.baselineFile} was not created.`);
-        return entries;
+        return { written, refused };
       }
-      const written = upsertClusters(existing, settings.baselineFile, entries);
-      const text = removed.length > 0 ? removeClusters(written, settings.baselineFile, removed) : written;
+      const text = removed.length > 0 ? removeClusters(each.text, settings.baselineFile, removed) : each.text;
       if (text !== existing) await writeFileAtomic(settings.baselinePath, text);
       deps.logger.info(
-        `Wrote ${entries.length} cluster(s) to ${settings.baselineFile}` +
-          (removed.length > 0 ? ` and removed ${removed.length} that no longer exist.` : "."),
+        `Wrote ${written.size} cluster(s) to ${settings.baselineFile}` +
+          (removed.length > 0 ? ` and removed ${removed.length} that no longer exist` : "") +
+          (refused.length > 0
+            ? `; ${refused.length} entr${refused.length === 1 ? "y was" : "ies were"} refused and left as they were.`
+            : "."),
       );
-      return entries;
+      return { written, refused };
     },
     { log: (message) => deps.logger.info(message) },
   );

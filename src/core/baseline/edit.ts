@@ -31,6 +31,25 @@ const HAND_WRITTEN = new Set(["owner", "alsoRoutedHere", "plannedMigration", "su
 
 export const BASELINE_HEADER = "# AKS Network Gate baseline. Reviewed in pull requests; refresh with mode: capture.";
 
+/** A write's refusal of one entry: the file problem is that entry's, and the others can still be written. */
+export class EntryRefused extends GateError {
+  constructor(
+    readonly clusterId: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+    this.name = "EntryRefused";
+  }
+}
+
+/** A fleet's write: the file text with the entries it could write, and each one it refused with why. */
+export interface EachUpsert {
+  text: string | null;
+  written: BaselineCluster[];
+  refused: EntryRefused[];
+}
+
 export interface UpsertOptions {
   /** The JSON Schema reference written in the header of a new file. */
   schemaUrl?: string;
@@ -107,6 +126,35 @@ export function upsertClusters(
   return verified(text, file, expectedAfterUpsert(parsed.baseline, merged));
 }
 
+/**
+ * upsertClusters for a fleet: an entry the writer refuses (its cluster is
+ * excluded, its existing entry is not a block map, or its edit does not read
+ * back as meant) is left out and returned with why, and the others are
+ * written, so one odd entry does not hold back a fleet's bootstrap. The text
+ * is null when there is no file and no entry left to write it with. Throws
+ * what upsertClusters throws for the file as a whole.
+ */
+export function upsertEach(
+  existingText: string | null,
+  file: string,
+  entries: readonly BaselineCluster[],
+  options: UpsertOptions = {},
+): EachUpsert {
+  const refused: EntryRefused[] = [];
+  let pending = [...entries];
+  for (;;) {
+    if (existingText === null && pending.length === 0) return { text: null, written: [], refused };
+    try {
+      return { text: upsertClusters(existingText, file, pending, options), written: pending, refused };
+    } catch (error) {
+      const id = error instanceof EntryRefused ? idKey(error.clusterId) : undefined;
+      if (!(error instanceof EntryRefused) || !pending.some((entry) => idKey(entry.id) === id)) throw error;
+      refused.push(error);
+      pending = pending.filter((entry) => idKey(entry.id) !== id);
+    }
+  }
+}
+
 /** The baseline an upsert means: existing entries in place (replaced where merged), new ones after, sorted. */
 function expectedAfterUpsert(before: Baseline, merged: readonly BaselineCluster[]): Baseline {
   const byId = new Map(merged.map((entry) => [idKey(entry.id), entry]));
@@ -140,7 +188,8 @@ function refuseExcluded(file: string, parsed: ParsedBaseline, entries: readonly 
     const exclusion = excluded.get(idKey(entry.id));
     if (exclusion === undefined) continue;
     const line = parsed.locateExclusion(entry.id)?.line ?? 1;
-    throw new GateError(
+    throw new EntryRefused(
+      entry.id,
       `${file}:${line}: ${entry.id} is excluded (${exclusion.reason}), so its entry was not written and the file was left as it was.`,
       "To gate the cluster, remove it from exclude; otherwise leave it out of the capture.",
     );
@@ -313,7 +362,8 @@ function verified(text: string, file: string, expected: Baseline): string {
     return actual?.id !== entry.id || !isDeepStrictEqual(toFileEntry(actual), toFileEntry(entry));
   });
   if (differing !== undefined) {
-    throw new GateError(
+    throw new EntryRefused(
+      differing.id,
       `Updating ${file} did not reproduce the entry of ${differing.id}, so it was left as it was.`,
       WRITER_DEFECT,
     );
@@ -364,7 +414,10 @@ function editText(
 }
 
 function entryEdits(text: string, file: string, pair: Pair, entry: BaselineCluster, was?: BaselineCluster): Edit[] {
-  if (!isMap(pair.value) || pair.value.flow) throw unsupportedLayout(file, `the entry of ${entry.id}`);
+  if (!isMap(pair.value) || pair.value.flow) {
+    const { message, hint } = unsupportedLayout(file, `the entry of ${entry.id}`);
+    throw new EntryRefused(entry.id, message, hint);
+  }
   return sectionEdits(text, pair.value, toFileEntry(entry), was === undefined ? {} : toFileEntry(was));
 }
 
