@@ -42,4 +42,13 @@ describe("withFileLock", () => {
     await utimes(`${file}.lock`, old, old);
     await expect(withFileLock(file, async () => "after the stale lock")).resolves.toBe("after the stale lock");
   });
+
+  it("leaves another run's lock that is still empty when its own was broken as stale meanwhile", async () => {
+    const file = path.join(await scratch(), "baseline.yml");
+    const lock = `${file}.lock`;
+    await withFileLock(file, async () => {
+      await writeFile(lock, "");
+    });
+    expect(existsSync(lock)).toBe(true);
+  });
 });

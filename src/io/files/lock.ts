@@ -77,8 +77,8 @@ function describeHolder(found: Found): string {
   return `PID ${holder.pid} on ${where}, since ${holder.startedAt}`;
 }
 
-/** Creates `file` with `text` if it does not exist; false when it does. */
-async function create(file: string, text: string, taken?: () => void): Promise<boolean> {
+/** Creates `file` with `text` if it does not exist; false when it does. `taken` when it is created, `written` when it holds the text. */
+async function create(file: string, text: string, taken?: () => void, written?: () => void): Promise<boolean> {
   let handle;
   try {
     handle = await open(file, "wx");
@@ -92,6 +92,7 @@ async function create(file: string, text: string, taken?: () => void): Promise<b
   } finally {
     await handle.close();
   }
+  written?.();
   return true;
 }
 
@@ -166,10 +167,17 @@ function gaveUp(lockPath: string, found: Found | null): GateError {
 }
 
 /** Takes the lock, waiting for a live holder and taking over a dead one. */
-async function acquire(file: string, lockPath: string, own: string, taken: () => void, log: (m: string) => void) {
+async function acquire(file: string, lockPath: string, own: OwnLock, log: (m: string) => void) {
   const started = Date.now();
   let told = false;
-  while (!(await create(lockPath, own, taken))) {
+  while (
+    !(await create(
+      lockPath,
+      own.record,
+      () => hold(lockPath, own),
+      () => (own.written = true),
+    ))
+  ) {
     const found = await inspect(lockPath);
     if (found && found.verdict !== "held" && (await takeOver(file, lockPath, found, log))) continue;
     if (found && !told) {
@@ -181,17 +189,29 @@ async function acquire(file: string, lockPath: string, own: string, taken: () =>
   }
 }
 
-/** Removes the lock when it is this run's (its record, or a part of it if the write was cut). */
-function removeOwnSync(lockPath: string, own: string): void {
+/** This run's lock: its record, and whether the file holds all of it yet. */
+interface OwnLock {
+  record: string;
+  written: boolean;
+}
+
+/**
+ * Removes the lock when it is this run's: its record, or, while the record is
+ * still being written (a signal then), a part of it. Once written, an empty
+ * or cut file is another run's, created after this run's lock was broken as
+ * stale, and stays.
+ */
+function removeOwnSync(lockPath: string, own: OwnLock): void {
   try {
-    if (own.startsWith(readFileSync(lockPath, "utf8"))) rmSync(lockPath, { force: true });
+    const text = readFileSync(lockPath, "utf8");
+    if (own.written ? text === own.record : own.record.startsWith(text)) rmSync(lockPath, { force: true });
   } catch {
     // Already gone: nothing to release.
   }
 }
 
-/** The locks this process may hold (taken, or being taken), by lock path: their own records. */
-const held = new Map<string, string>();
+/** The locks this process may hold (taken, or being taken), by lock path. */
+const held = new Map<string, OwnLock>();
 
 /** On a signal or an exit while a lock is held: no lock and no half-written temporary file stays behind. */
 function releaseAllSync(): void {
@@ -221,12 +241,12 @@ function watchSignals(on: boolean): void {
   process[on ? "on" : "off"]("exit", releaseAllSync);
 }
 
-function hold(lockPath: string, own: string): void {
+function hold(lockPath: string, own: OwnLock): void {
   if (held.size === 0) watchSignals(true);
   held.set(lockPath, own);
 }
 
-function release(lockPath: string, own: string): void {
+function release(lockPath: string, own: OwnLock): void {
   held.delete(lockPath);
   removeOwnSync(lockPath, own);
   if (held.size === 0) watchSignals(false);
@@ -241,16 +261,11 @@ export async function withFileLock<T>(file: string, update: () => Promise<T>, op
   const lockPath = `${file}.lock`;
   const log = options.log ?? (() => undefined);
   await mkdir(path.dirname(file), { recursive: true });
-  const own = ownRecord();
-  let taken = false;
+  const own: OwnLock = { record: ownRecord(), written: false };
   try {
-    const take = () => {
-      taken = true;
-      hold(lockPath, own);
-    };
-    await acquire(file, lockPath, own, take, log);
+    await acquire(file, lockPath, own, log);
     return await update();
   } finally {
-    if (taken) release(lockPath, own);
+    if (held.get(lockPath) === own) release(lockPath, own);
   }
 }
