@@ -343,6 +343,13 @@ export function graphQueryReply(state: GraphSandboxState, world: World, body: Qu
     : answer;
 }
 
+/**
+ * One page of the query's rows as the World holds them now, from the token's offset: Resource Graph's
+ * token carries the rows to skip (`RowsToSkip` in the recorded one,
+ * __tests__/fixtures/recorded-graph/rg-200-skiptoken-page.json) and each page runs the query again, so
+ * a resource created or deleted between two pages shifts the rows and `totalRecords` (Microsoft Learn,
+ * "Guidance for pagination" in Azure Resource Graph, pagination in dynamic environments).
+ */
 function page(state: GraphSandboxState, body: QueryBody, rows: Row[]): Reply {
   const key = JSON.stringify([body.query, body.subscriptions, body.managementGroups]);
   const offset = offsetOf(body.options?.$skipToken, key);

@@ -73,6 +73,28 @@ describe("the sandbox's Resource Graph endpoint", () => {
     expect(other.status).toBe(400);
   });
 
+  it("pages by offset into the query run again: a resource deleted between two pages shifts the rest", async () => {
+    sandbox.graph.pageSize = 1;
+    const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-cni`;
+    const body = {
+      subscriptions: [SUBSCRIPTION],
+      query:
+        "resources | where type =~ 'microsoft.containerservice/managedclusters' | project id, name | order by id asc",
+    };
+    const first = await query(sandbox, body);
+    expect(first.body).toMatchObject({ totalRecords: 2, data: [{ name: "aks-cni" }] });
+    const deleted = sandbox.world.require(id);
+    sandbox.world.delete(id);
+    try {
+      const second = await query(sandbox, { ...body, options: { $skipToken: first.body["$skipToken"] } });
+      // aks-kubenet moved to the first page, already read: the second holds nothing, and the count says so.
+      expect(second.body).toMatchObject({ totalRecords: 1, count: 0, data: [] });
+      expect(second.body).not.toHaveProperty("$skipToken");
+    } finally {
+      sandbox.world.put(deleted);
+    }
+  });
+
   it("takes a $top from 1 to 1000, as the spec's QueryRequestOptions bound it, and refuses any other", async () => {
     const body = { subscriptions: [SUBSCRIPTION], query: "resources | project id" };
     expect((await query(sandbox, { ...body, options: { $top: 1000 } })).status).toBe(200);
