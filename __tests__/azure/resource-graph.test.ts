@@ -1,19 +1,22 @@
 /**
  * Discovery and the Resource-Graph-backed reader, through the official
  * @azure/arm-resourcegraph client against the HTTPS sandbox: every scope
- * kind, tags (hostile ones too), paging, the quota, unreadable scopes, and
- * the reader answering from Resource Graph with Resource Manager for the rest.
+ * kind, tags (hostile ones too), paging and a result that changes between
+ * pages, the quota, unreadable scopes, and the reader answering from Resource
+ * Graph with Resource Manager for the rest.
  */
+import { createResourceGraph } from "@azure/arm-resourcegraph/api";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { captureCluster } from "../../src/app/capture-cluster.js";
 import { withSources } from "../../src/app/fleet.js";
 import { GateError } from "../../src/core/errors.js";
 import { parseScope, parseScopeTag, type FleetScope } from "../../src/core/fleet/scope.js";
 import { GateDefect, TransientError } from "../../src/io/azure/failures.js";
-import { ResourceGraphFleetReader } from "../../src/io/azure/graph-discovery.js";
+import { clustersQuery, ResourceGraphFleetReader } from "../../src/io/azure/graph-discovery.js";
 import { GraphBackedReader } from "../../src/io/azure/graph-reader.js";
 import { GraphQuotaPacer, kqlString, resetsAfterMs, ResourceGraph } from "../../src/io/azure/resource-graph.js";
 import { throttledFault } from "../../sandbox/arm.js";
-import { azureCniCluster, kubenetCluster, World } from "../../sandbox/world.js";
+import { type ArmResource, azureCniCluster, kubenetCluster, World } from "../../sandbox/world.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
 
 const SUB_A = "aaaaaaaa-0000-0000-0000-000000000001";
@@ -125,6 +128,130 @@ describe("discovery through Resource Graph", () => {
     expect(
       pages.every((body) => body.options?.["$top"] === 1000 && body.options?.["resultFormat"] === "objectArray"),
     ).toBe(true);
+  });
+});
+
+describe("a result that changes while it is paged", () => {
+  const MANY = `/subscriptions/${SUB_A}/resourceGroups/rg-many/providers/Microsoft.ContainerService/managedClusters`;
+  const clusterName = (index: number) => `aks-${String(index).padStart(4, "0")}`;
+
+  /** A managed cluster with only what discovery's query projects: many of them make a fleet of several pages. */
+  function bareCluster(name: string): ArmResource {
+    return {
+      id: `${MANY}/${name}`,
+      name,
+      type: "Microsoft.ContainerService/managedClusters",
+      location: "eastus",
+      tags: {},
+      properties: { networkProfile: { networkPlugin: "kubenet" } },
+    };
+  }
+
+  function manyClusters(count: number): World {
+    return new World(...Array.from({ length: count }, (_, index) => bareCluster(clusterName(index))));
+  }
+
+  const isClustersQuery = (body: unknown) => JSON.stringify(body).includes("managedclusters");
+  const clusterPages = () => arm.sandbox.graph.queries.filter((query) => isClustersQuery(query.body));
+
+  /**
+   * A client on the reader's pipeline whose `between` runs once each answer to a clusters query
+   * has landed, before the next page is asked for: Azure's resources change between two pages.
+   */
+  function racedGraph(between: (answered: number) => void): ResourceGraph {
+    const pacer = new GraphQuotaPacer();
+    const quota = pacer.policy();
+    let answered = 0;
+    const race: PipelinePolicy = {
+      name: "testChangeBetweenPages",
+      sendRequest: async (request, next) => {
+        const response = await quota.sendRequest(request, next);
+        if (typeof request.body === "string" && isClustersQuery(request.body)) between(++answered);
+        return response;
+      },
+    };
+    const { client } = arm
+      .reader()
+      .withPipeline((credential, options) => createResourceGraph(credential, "", options), race);
+    return new ResourceGraph(client, pacer);
+  }
+
+  const readClusters = (graph: ResourceGraph) =>
+    graph.query({ subscriptions: [SUB_A] }, clustersQuery({ scopes: scopes(`/subscriptions/${SUB_A}`) }), "'test'");
+
+  it("reads a fleet of two full pages in as many queries as pages", async () => {
+    arm.sandbox.world = manyClusters(1002);
+    const result = await discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}`), []);
+    expect(result.clusters).toHaveLength(1002);
+    expect(clusterPages()).toHaveLength(2);
+    expect(result.queries).toBe(3);
+  });
+
+  it("reads the whole query again when a cluster is deleted between page 1 and page 2, and lists the fleet as it is", async () => {
+    arm.sandbox.world = manyClusters(1002);
+    const graph = racedGraph((answered) => {
+      if (answered === 1) arm.sandbox.world.delete(`${MANY}/${clusterName(0)}`);
+    });
+    const result = await new ResourceGraphFleetReader(graph, now).discover(scopes(`/subscriptions/${SUB_A}`), []);
+    // Without a second read: aks-0000 (deleted) listed, and aks-1000 (moved to page 1) never seen.
+    expect(names(result)).toEqual(Array.from({ length: 1001 }, (_, index) => clusterName(index + 1)));
+    // The containers query, two pages that disagree on totalRecords, and the two pages of the second read.
+    expect(clusterPages()).toHaveLength(4);
+    expect(result.queries).toBe(5);
+    expect(graph.queries).toBe(5);
+  });
+
+  it("reads again when a row comes twice though the count stayed the same (one created before the page's end, one deleted after it)", async () => {
+    arm.sandbox.world = manyClusters(5);
+    arm.sandbox.graph.pageSize = 2;
+    const graph = racedGraph((answered) => {
+      if (answered !== 1) return;
+      arm.sandbox.world.put(bareCluster("aks-0000a"));
+      arm.sandbox.world.delete(`${MANY}/${clusterName(4)}`);
+    });
+    const rows = await readClusters(graph);
+    expect(rows.map((row) => row["name"])).toEqual(["aks-0000", "aks-0000a", "aks-0001", "aks-0002", "aks-0003"]);
+    expect(clusterPages()).toHaveLength(5);
+    expect(graph.queries).toBe(5);
+  });
+
+  it("reads again when the pages hold fewer rows than totalRecords", async () => {
+    arm.sandbox.world = manyClusters(3);
+    const row = { id: `${MANY}/${clusterName(0)}`, name: clusterName(0) };
+    const short = { totalRecords: 3, count: 1, data: [row], facets: [], resultTruncated: "false" };
+    arm.sandbox.faults.add({ method: "POST", path: /ResourceGraph\/resources$/, times: 1, status: 200, body: short });
+    const graph = ResourceGraph.over(arm.reader());
+    const rows = await readClusters(graph);
+    expect(rows.map((found) => found["name"])).toEqual([clusterName(0), clusterName(1), clusterName(2)]);
+    expect(graph.queries).toBe(2);
+  });
+
+  it("takes a page without totalRecords as it is: the count cannot be checked, and the run is not failed for it", async () => {
+    const row = { id: `${MANY}/${clusterName(0)}`, name: clusterName(0) };
+    const bare = { count: 1, data: [row], facets: [], resultTruncated: "false" };
+    arm.sandbox.faults.add({ method: "POST", path: /ResourceGraph\/resources$/, status: 200, body: bare });
+    const graph = ResourceGraph.over(arm.reader());
+    expect((await readClusters(graph)).map((found) => found["name"])).toEqual([clusterName(0)]);
+    expect(graph.queries).toBe(1);
+  });
+
+  it("fails as Azure's transient state when the result changes on the second read too", async () => {
+    arm.sandbox.world = manyClusters(5);
+    arm.sandbox.graph.pageSize = 2;
+    const graph = racedGraph((answered) => {
+      if (answered % 2 === 1) arm.sandbox.world.delete(`${MANY}/${clusterName(0)}`);
+      else arm.sandbox.world.put(bareCluster(clusterName(0)));
+    });
+    const error = await failure(readClusters(graph));
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error).not.toBeInstanceOf(GateDefect);
+    expect(error.message).toContain("changed while the gate read it page by page");
+    expect(error.message).toContain("'test'");
+    expect(error.message).toContain("created or deleted");
+    expect(error.hint).toMatch(/run again/i);
+    // Each read stops at the page that disagrees with the first: two pages, twice.
+    expect(clusterPages()).toHaveLength(4);
+    expect(graph.queries).toBe(4);
   });
 });
 

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GateDefect } from "../../src/io/azure/failures.js";
+import { GateDefect, TransientError } from "../../src/io/azure/failures.js";
 import { ResourceGraph } from "../../src/io/azure/resource-graph.js";
 import { entraAccessToken } from "../../sandbox/arm.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
@@ -78,16 +78,39 @@ describe("the sandbox answers as the recordings show", () => {
 });
 
 describe("the gate's Resource Graph client reads recorded answers", () => {
+  const recordedRows = [
+    ...(morePages.response.body["data"] as unknown[]),
+    ...(lastPage.response.body["data"] as unknown[]),
+  ];
+
   it("follows a recorded $skipToken to the recorded last page and keeps every row", async () => {
-    arm.sandbox.faults.add({ path: QUERY_PATH, times: 1, ...morePages.response });
-    arm.sandbox.faults.add({ path: QUERY_PATH, times: 1, ...lastPage.response });
+    // The pages answer two recordings' queries (161 and 2 rows in all): one query's pages count the rows they hold,
+    // and the recorded Content-Length no longer fits the body.
+    const together = (answer: Recorded["response"]) => ({
+      ...answer,
+      headers: Object.fromEntries(Object.entries(answer.headers).filter(([name]) => name !== "Content-Length")),
+      body: { ...answer.body, totalRecords: recordedRows.length },
+    });
+    arm.sandbox.faults.add({ path: QUERY_PATH, times: 1, ...together(morePages.response) });
+    arm.sandbox.faults.add({ path: QUERY_PATH, times: 1, ...together(lastPage.response) });
     const rows = await ResourceGraph.over(arm.reader()).query({ subscriptions: [SUBSCRIPTION] }, "resources", "a test");
-    const recordedRows = [
-      ...(morePages.response.body["data"] as unknown[]),
-      ...(lastPage.response.body["data"] as unknown[]),
-    ];
     expect(rows).toEqual(recordedRows);
     expect(arm.sandbox.requests.filter((request) => request.path === QUERY_PATH)).toHaveLength(2);
+  });
+
+  it("takes the recorded pages as they are, whose totalRecords disagree, for a result that changed while paged", async () => {
+    for (const answer of [morePages, lastPage, morePages, lastPage]) {
+      arm.sandbox.faults.add({ path: QUERY_PATH, times: 1, ...answer.response });
+    }
+    const error = await ResourceGraph.over(arm.reader())
+      .query({ subscriptions: [SUBSCRIPTION] }, "resources", "a test")
+      .then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toContain("totalRecords went from 161 to 2");
+    expect(arm.sandbox.requests.filter((request) => request.path === QUERY_PATH)).toHaveLength(4);
   });
 
   it("takes the recorded 400 for a query it cannot parse as the gate's own defect, never a retry", async () => {

@@ -10,9 +10,17 @@
 import { type PipelinePolicy, type PipelineResponse, RestError } from "@azure/core-rest-pipeline";
 import { createResourceGraph, resources, type ResourceGraphContext } from "@azure/arm-resourcegraph/api";
 import type { QueryRequest } from "@azure/arm-resourcegraph/models/resourceGraphApi";
+import { idKey } from "../../core/arm-ids.js";
 import type { Deadline } from "../../core/deadline.js";
 import { GateError } from "../../core/errors.js";
-import { DEFECT_REPORT_URL, explainArmFailure, GateDefect, malformed } from "./failures.js";
+import {
+  DEFECT_REPORT_URL,
+  explainArmFailure,
+  GateDefect,
+  malformed,
+  TRANSIENT_RETRY_MS,
+  TransientError,
+} from "./failures.js";
 import { retryAfterMs, type Sleep } from "./pacing.js";
 import { PageGuard } from "./paging.js";
 import type { SdkArmReader } from "./sdk-reader.js";
@@ -220,6 +228,19 @@ function partialTenant(scopes: string): GateError {
 }
 
 /**
+ * A result that changed while it was paged, on two reads in a row:
+ * resources were being created or deleted in the scopes. Azure's state,
+ * not the setup's nor the gate's, and gone once they settle.
+ */
+function changedWhilePaged(scopes: string, change: string): TransientError {
+  return new TransientError(
+    `The result of Azure Resource Graph's query for ${scopes} changed while the gate read it page by page, on two reads in a row (${change}): resources were being created or deleted there, on Azure's side.`,
+    "This is transient, not a problem of your setup or of the gate: run again once the creating or deleting is done.",
+    TRANSIENT_RETRY_MS,
+  );
+}
+
+/**
  * The SDK's deserializer throws a TypeError on a body that is not Resource
  * Graph's (an error without the `error` envelope, a gateway's HTML page, an
  * empty 200): such a failure is told by the answer's status, as any other.
@@ -275,11 +296,11 @@ function isRow(value: unknown): value is GraphRow {
 
 /**
  * Resource Graph's queries for one run: every query paged with `$skipToken`
- * (objectArray, pages of up to 1,000 rows) under a page guard, paced by its
- * quota, and counted.
+ * (objectArray, pages of up to 1,000 rows) under a page guard, read again
+ * when its result changed while paged, paced by its quota, and counted.
  */
 export class ResourceGraph {
-  /** Queries sent (pages included). */
+  /** Queries sent (pages and second reads included). */
   queries = 0;
 
   constructor(
@@ -298,11 +319,39 @@ export class ResourceGraph {
     return new ResourceGraph(client, pacer, signal ?? deadline?.signal);
   }
 
-  /** Every row of a query, every page; `scopes` names what it covers in errors. */
+  /**
+   * Every row of a query, every page; `scopes` names what it covers in errors.
+   * A result that changed while it was paged is read again from its first
+   * page, once; changed again, it is Azure's transient state, never a list.
+   */
   async query(scope: GraphScope, query: string, scopes: string): Promise<GraphRow[]> {
+    const first = await this.read(scope, query, scopes);
+    if ("rows" in first) return first.rows;
+    const second = await this.read(scope, query, scopes);
+    if ("rows" in second) return second.rows;
+    throw changedWhilePaged(scopes, second.changed);
+  }
+
+  /**
+   * One read of a query, page by page. Each page runs the query again and
+   * skips the rows of the pages before it, so a resource created or deleted
+   * between two pages shifts the rows: one is read twice or never (Microsoft
+   * Learn, "Guidance for pagination" in Azure Resource Graph, pagination in
+   * dynamic environments). Such a read is told by a page whose `totalRecords`
+   * differs from the first page's, a row `id` that comes twice, or rows that
+   * do not add up to `totalRecords`; a create and a delete between the same
+   * two pages that leave the count as it was can still go unseen.
+   */
+  private async read(
+    scope: GraphScope,
+    query: string,
+    scopes: string,
+  ): Promise<{ rows: GraphRow[] } | { changed: string }> {
     const list = `Azure Resource Graph (the query for ${scopes})`;
     const guard = new PageGuard(list);
     const rows: GraphRow[] = [];
+    const ids = new Set<string>();
+    let total: number | undefined;
     let skipToken: string | undefined;
     for (;;) {
       const options = {
@@ -314,13 +363,28 @@ export class ResourceGraph {
       if (!Array.isArray(page.data)) throw malformed(list, "its 'data' is not an array of rows (objectArray)");
       const data: unknown[] = page.data;
       if (!data.every(isRow)) throw malformed(list, "a row of its 'data' is not an object");
+      // totalRecords is on every page (QueryResponse requires it); a page without it is not checked, and not failed.
+      const pageTotal = typeof page.totalRecords === "number" ? page.totalRecords : undefined;
+      if (total !== undefined && pageTotal !== undefined && pageTotal !== total) {
+        return { changed: `totalRecords went from ${total} to ${pageTotal} between its pages` };
+      }
+      total ??= pageTotal;
+      for (const row of data) {
+        if (typeof row["id"] !== "string") continue;
+        if (ids.has(idKey(row["id"]))) return { changed: `row ${row["id"]} came twice` };
+        ids.add(idKey(row["id"]));
+      }
       rows.push(...data);
       skipToken = typeof page.skipToken === "string" && page.skipToken !== "" ? page.skipToken : undefined;
       if (!skipToken && page.resultTruncated === "true") {
         throw malformed(list, "it cut the result short (resultTruncated) without a $skipToken to read the rest");
       }
       guard.page(data.length, skipToken);
-      if (!skipToken) return rows;
+      if (skipToken) continue;
+      if (total !== undefined && rows.length !== total) {
+        return { changed: `its pages held ${rows.length} rows of the ${total} in totalRecords` };
+      }
+      return { rows };
     }
   }
 
