@@ -183,7 +183,7 @@ function annotationOf(result: ClusterResult, finding: Finding | undefined) {
 
 /**
  * The verdict's annotations, at the level it gives each, on the line of the
- * baseline they are about: as many as GitHub shows less the warnings kept for
+ * baseline they are about: as many as GitHub shows less the places kept for
  * the rest of the run, most severe first, and one that counts the rest
  * (present/annotations.ts).
  */

@@ -1,6 +1,7 @@
 import { lastSegment } from "../core/arm-ids.js";
 import { prefixKey } from "../core/check/values.js";
-import type { BaselineCluster } from "../core/model.js";
+import type { Logger } from "../core/logger.js";
+import type { BaselineCluster, SourceLocation } from "../core/model.js";
 import type { AnnotationLevel } from "../core/verdict.js";
 
 type Segment = string | number;
@@ -54,12 +55,14 @@ export function baselinePath(entry: BaselineCluster, path: string): Segment[] {
 export const SHOWN_ANNOTATIONS: Readonly<Record<AnnotationLevel, number>> = { error: 10 - 1, warning: 10 };
 
 /**
- * What the findings may take of those: three warnings stay for what a run
- * says after its findings (the Activity Log lookup, the issues, the evidence
- * artifact, the pull request comment), which GitHub would otherwise drop.
+ * What the findings may take of those, first in the step. The run's budget
+ * (budgetAnnotations) keeps the last place of each level for its note, so
+ * the findings' errors always fit; three warnings stay for what a run says
+ * after its findings (the Activity Log lookup, the issues, the evidence
+ * artifact, the pull request comment): two, and a third or the note.
  */
 export const FINDING_ANNOTATIONS: Readonly<Record<AnnotationLevel, number>> = {
-  error: SHOWN_ANNOTATIONS.error,
+  error: SHOWN_ANNOTATIONS.error - 1,
   warning: SHOWN_ANNOTATIONS.warning - 3,
 };
 
@@ -97,4 +100,65 @@ export function pickAnnotations<T extends { level: AnnotationLevel }>(
     `${plural(hiddenErrors + hiddenWarnings, "more finding")} (${plural(hiddenErrors, "error")}, ${plural(hiddenWarnings, "warning")}) ` +
     "are not annotated: GitHub shows 10 error and 10 warning annotations per step. The job summary and the evidence's findings.json list every finding.";
   return { shown, more: { level: overflow, message } };
+}
+
+/** A run's logger whose annotations all fit what GitHub shows of a step, and the note that ends them. */
+export interface AnnotationBudget {
+  logger: Logger;
+  /**
+   * Annotates how many of each level only the log holds, once per level (a
+   * second note would be past GitHub's 10): when the run has said all, before its failure.
+   */
+  close(): void;
+}
+
+const LEVEL_WORD: Readonly<Record<AnnotationLevel, string>> = { error: "Error", warning: "Warning" };
+
+/**
+ * Counts the annotations of a run as it makes them, first come first shown:
+ * GitHub drops a step's annotations past its 10 of a level without a word.
+ * Each level's last place in `room` stays for a note, so from that place on
+ * a message goes to the log as a line that starts "Warning, not annotated"
+ * (or "Error, …"), with its file, line and title; close() then annotates how
+ * many there are. The action's only: the CLI's terminal has no such limit.
+ */
+export function budgetAnnotations(
+  logger: Logger,
+  room: Readonly<Record<AnnotationLevel, number>> = SHOWN_ANNOTATIONS,
+): AnnotationBudget {
+  const annotated: Record<AnnotationLevel, number> = { error: 0, warning: 0 };
+  const inLog: Record<AnnotationLevel, number> = { error: 0, warning: 0 };
+  const noted = new Set<AnnotationLevel>();
+  const annotate =
+    (level: AnnotationLevel) =>
+    (message: string, where?: SourceLocation & { title?: string }): void => {
+      if (annotated[level] < room[level] - 1) {
+        annotated[level]++;
+        return logger[level](message, where);
+      }
+      inLog[level]++;
+      const at = [where && `${where.file}:${where.line}`, where?.title].filter(Boolean).join(", ");
+      logger.info(`${LEVEL_WORD[level]}, not annotated${at ? ` (${at})` : ""}: ${message}`);
+    };
+  return {
+    logger: {
+      info: (message) => logger.info(message),
+      debug: (message) => logger.debug(message),
+      warning: annotate("warning"),
+      error: annotate("error"),
+      ...(logger.notice ? { notice: (message: string) => logger.notice?.(message) } : {}),
+      mask: (secret) => logger.mask(secret),
+    },
+    close: () => {
+      for (const level of ["error", "warning"] as const) {
+        const count = inLog[level];
+        if (count === 0 || noted.has(level)) continue;
+        noted.add(level);
+        logger[level](
+          `${plural(count, `more ${level}`)} of this run ${count === 1 ? "is" : "are"} only in the step's log, ` +
+            `on lines that start "${LEVEL_WORD[level]}, not annotated": GitHub shows 10 ${level} annotations per step.`,
+        );
+      }
+    },
+  };
 }
