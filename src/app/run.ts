@@ -25,6 +25,7 @@ import type { Logger } from "../core/logger.js";
 import type { ArtifactPublication, ClusterResult, GateResult } from "../core/model.js";
 import { artifactOutputs, uploadEvidence } from "../io/github/artifact.js";
 import { renderArtifactSummary } from "../present/artifact-summary.js";
+import { budgetAnnotations } from "../present/annotations.js";
 import { evidenceFolderName, writeEvidence } from "../io/files/evidence.js";
 import { offThreadParser } from "../io/files/baseline-thread.js";
 import { escapeMarkdownLines, renderReport, type ReportContext } from "../present/markdown.js";
@@ -376,8 +377,26 @@ async function runPlan(settings: Settings, io: ActionIO, deadline: Deadline, con
   if (verdict.failure !== undefined) io.fail(verdict.failure);
 }
 
-/** Wiring only: settings → capture/check → report and evidence → exit status. */
+/**
+ * The action's run, with its annotations budgeted (present/annotations.ts):
+ * however it ends, the note of what only the log holds comes before the
+ * job's failure message, which GitHub shows last.
+ */
 export async function run(io: ActionIO): Promise<void> {
+  const annotations = budgetAnnotations(io.logger);
+  const fail = (message: string) => {
+    annotations.close();
+    io.fail(message);
+  };
+  try {
+    await runAction({ ...io, logger: annotations.logger, fail });
+  } finally {
+    annotations.close();
+  }
+}
+
+/** Wiring only: settings → capture/check → report and evidence → exit status. */
+async function runAction(io: ActionIO): Promise<void> {
   io.setOutput("result", "error");
   io.setOutput("findings", "0");
   for (const [name, value] of Object.entries(issueOutputs({ written: false, reason: "", quiet: true }))) {
