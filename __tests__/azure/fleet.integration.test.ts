@@ -11,6 +11,7 @@ import { SdkArmReader } from "../../src/io/azure/sdk-reader.js";
 import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
 import { upsertCluster } from "../../src/core/baseline/edit.js";
 import { check, type GateDeps } from "../../src/app/gate.js";
+import { GRAPH_FROM_CLUSTERS } from "../../src/app/fleet.js";
 import type { Logger } from "../../src/core/logger.js";
 import type { FleetDiscovery } from "../../src/core/fleet/discovery.js";
 import { parseBaseline } from "../../src/core/baseline/parse.js";
@@ -290,5 +291,42 @@ describe("Resource Graph's copy of a fleet", () => {
     const outcome = await checking;
     expect(asked).toEqual([]);
     expect(outcome.fleet?.dataSource).toBe("arm");
+  });
+
+  it("with data-source: auto counts the clusters this job takes: one of 26 named by 'cluster-name' is read live", async () => {
+    const clusters = fleet(GRAPH_FROM_CLUSTERS + 1);
+    arm.sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    const workspace = await baselineOf(clusters);
+    const checkWith = async (more: Record<string, string>) => {
+      const inputs: Record<string, string> = {
+        scope: `/subscriptions/${SUBSCRIPTION}`,
+        "data-source": "auto",
+        ...more,
+      };
+      const settings = readSettings((name) => inputs[name] ?? "", { GITHUB_WORKSPACE: workspace });
+      const asked: (readonly string[])[] = [];
+      const outcome = await check(
+        settings,
+        deps({
+          fleet: { discover: async () => discoveryOf(clusters) },
+          graph: {
+            readerFor: async (subscriptions) => {
+              asked.push(subscriptions);
+              return Object.assign(reader(), { sourceOf: () => undefined });
+            },
+          },
+        }),
+      );
+      return { outcome, asked };
+    };
+    const whole = await checkWith({});
+    expect(whole.outcome.fleet?.dataSource).toBe("resource-graph");
+    expect(whole.asked.length).toBeGreaterThan(0);
+    const one = await checkWith({ "cluster-name": "aks-7" });
+    expect(one.outcome.fleet?.dataSource).toBe("arm");
+    expect(one.asked).toEqual([]);
+    expect(one.outcome.verdict.clusters.map((cluster) => cluster.result.clusterId.split("/").at(-1))).toEqual([
+      "aks-7",
+    ]);
   });
 });

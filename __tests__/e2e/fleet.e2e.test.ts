@@ -336,6 +336,25 @@ describe("scope-tags narrow the fleet", () => {
     expect(run.stdout).toContain("Input 'scope-tags': none of the 5 managed cluster(s)");
     expect(run.stdout).toContain("a gate over nothing does not pass");
   });
+
+  it("reports a gone baseline cluster as a warning, and a capture keeps its entry: its tags cannot be read", async () => {
+    const workspace = await baselinedWorkspace();
+    const file = path.join(workspace, BASELINE);
+    tag("payments", { team: "a" });
+    tag("orders", { team: "a" });
+    deleteCluster("legacy", true);
+    const run = await gate(workspace, { scope: SCOPE, "scope-tags": "team=a" });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(await findingsOf(run)).toEqual(["inventory.removed clusters warning aks-legacy-prod"]);
+    expect(run.stdout).toContain("whether it carried every 'scope-tags' pair (team=a) cannot be told");
+
+    const before = entriesOf(await readFile(file, "utf8"));
+    const capture = await gate(workspace, { mode: "capture", scope: SCOPE, "scope-tags": "team=a" });
+    expect(capture).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    const after = entriesOf(await readFile(file, "utf8"));
+    const legacy = fleet.legacy.clusterId.toLowerCase();
+    expect(after.get(legacy)).toBe(before.get(legacy));
+  });
 });
 
 describe("a fleet with nothing in it", () => {
@@ -372,6 +391,30 @@ describe("a fleet with nothing in it", () => {
     expect(check).toMatchObject({ code: 1, outputs: { result: "error" } });
     expect(check.stdout).toContain(expected);
     expect(check.stdout).toContain("a gate over nothing does not pass");
+  });
+});
+
+describe("a fleet of which the inputs leave nothing", () => {
+  it("is an error when 'cluster-name' names no cluster of the fleet", async () => {
+    const workspace = await baselinedWorkspace();
+    const run = await gate(workspace, { scope: SCOPE, "cluster-name": "aks-paymnets-prod" });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain(
+      `No cluster of the fleet in '/subscriptions/${A}', '/subscriptions/${B}' matches subscription '*', resource group '*', cluster 'aks-paymnets-prod'`,
+    );
+    const named = await gate(workspace, { scope: SCOPE, "cluster-name": "aks-payments-prod" });
+    expect(named).toMatchObject({ code: 0, outputs: { result: "pass" } });
+  });
+
+  it("is an error when the baseline excludes every cluster of the scope", async () => {
+    sandbox.world = new World(...fleet.sandbox.resources);
+    const workspace = await newWorkspace("gate-fleet-");
+    await writeFile(path.join(workspace, BASELINE), `version: 1\nclusters: {}\n${excludeSection()}`);
+    const run = await gate(workspace, { scope: `/subscriptions/${B}` });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain(
+      `Every one of the 1 managed cluster(s) in '/subscriptions/${B}' is excluded in the baseline '.github/aks-network-baseline.yml'`,
+    );
   });
 });
 

@@ -28,10 +28,10 @@ export interface GraphReading {
   readerFor(subscriptions: readonly string[]): Promise<SourcedReader>;
 }
 
-/** From this many clusters in scope, `data-source: auto` reads a fleet from Resource Graph. */
+/** From this many clusters in scope that a job takes, `data-source: auto` reads them from Resource Graph. */
 export const GRAPH_FROM_CLUSTERS = 25;
 
-/** The data source a fleet run with this many clusters in scope uses. */
+/** The data source a fleet run that takes this many clusters of its scope uses. */
 export function resolveDataSource(chosen: DataSource, fleet: boolean, clusters: number): "arm" | "resource-graph" {
   if (chosen !== "auto") return chosen;
   return fleet && clusters >= GRAPH_FROM_CLUSTERS ? "resource-graph" : "arm";

@@ -20,7 +20,7 @@ import type { ClusterSelector, Settings } from "./settings.js";
 import type { FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
 import type { BaselineParser } from "../io/files/baseline-thread.js";
 import type { FleetRoster } from "../core/issues/plan.js";
-import { removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
+import { type RemovalEvidence, removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
 import { carriesTags, namedSubscriptions, tagText } from "../core/fleet/scope.js";
 import {
   existingManagedRoutes,
@@ -282,7 +282,11 @@ async function fleetPlan(
   const tagged = (item: (typeof found)[number]) => carriesTags(item.tags, settings.fleet.tags);
   const present = [...plan.present, ...found.filter(tagged).map((item) => item.id)];
   const untagged = [...plan.untagged, ...found.filter((item) => !tagged(item)).map((item) => item.id)];
-  const removed = confirmed.flatMap((item) => (item.state === "removed" ? [item] : []));
+  const gone = confirmed.flatMap((item) => (item.state === "removed" ? [item] : []));
+  // A gone cluster's tags went with it: with 'scope-tags', whether it was in this fleet cannot be told.
+  const byTags = settings.fleet.tags.length > 0;
+  const removed = byTags ? [] : gone;
+  const untold = byTags ? gone.map((item) => ({ ...item, evidence: untoldEvidence(settings, item.evidence) })) : [];
   const unreadable = [
     ...confirmed.flatMap((item) => (item.state === "unreadable" ? [item.result] : [])),
     ...outside.flatMap((result) => result ?? []),
@@ -290,9 +294,10 @@ async function fleetPlan(
   if (discovery.clusters.length === 0 && plan.held === 0 && unreadable.length === 0) {
     throw emptyFleet(settings, discovery);
   }
+  if (unreadable.length === 0 && !holdsAny(settings, parsed, discovery)) throw nothingSelected(settings, discovery);
   deps.logger.info(
     `Fleet: ${discovery.clusters.length} cluster(s) in scope (${discovery.queries} Resource Graph queries), ` +
-      `${present.length} in the baseline, ${plan.unbaselined.length} not in it, ${plan.excluded.length} excluded, ${removed.length} gone.`,
+      `${present.length} in the baseline, ${plan.unbaselined.length} not in it, ${plan.excluded.length} excluded, ${gone.length} gone.`,
   );
   if (untagged.length > 0) {
     deps.logger.info(
@@ -306,11 +311,47 @@ async function fleetPlan(
       `${unsureOutside} baseline cluster(s) lie outside the scopes: Resource Manager reads their subscriptions, which Resource Graph does not list under ${managementGroups.join(", ")}.`,
     );
   }
-  return { plan, present, removed, unreadable };
+  return { plan, present, removed, untold, unreadable };
 }
 
 function tagsText(settings: Settings): string {
   return settings.fleet.tags.map(tagText).join(", ");
+}
+
+function untoldEvidence(settings: Settings, evidence: RemovalEvidence): RemovalEvidence {
+  return (
+    `${evidence}; its tags went with it, so whether it carried every 'scope-tags' pair (${tagsText(settings)}) ` +
+    "cannot be told, and it is a warning whatever 'removed-severity' says"
+  );
+}
+
+/**
+ * Whether the fleet, narrowed by 'subscription', 'resource-group' and
+ * 'cluster-name' but not by the shard, holds a cluster to check or report:
+ * one of the baseline (gone or not) or one discovery lists that is not
+ * excluded. A shard of it may hold none; the whole of it may not.
+ */
+function holdsAny(settings: Settings, parsed: ParsedBaseline, discovery: FleetDiscovery): boolean {
+  const whole = planFleet(settings, parsed, discovery, (clusterId) => matches(settings.selector, clusterId));
+  return whole.present.length + whole.missing.length + whole.unbaselined.length > 0;
+}
+
+/** A fleet with clusters in it of which the inputs leave none: they select none, or the baseline excludes them all. */
+function nothingSelected(settings: Settings, discovery: FleetDiscovery): GateError {
+  const scopes = settings.fleet.scopes.map((scope) => `'${scope.text}'`).join(", ");
+  const { subscriptionId, resourceGroup, clusterName } = settings.selector;
+  if (subscriptionId !== undefined || resourceGroup !== undefined || clusterName !== undefined) {
+    return new GateError(
+      `No cluster of the fleet in ${scopes} matches subscription '${subscriptionId ?? "*"}', resource group '${resourceGroup ?? "*"}', ` +
+        `cluster '${clusterName ?? "*"}': a gate over nothing does not pass.`,
+      "Check 'subscription', 'resource-group' and 'cluster-name': with 'scope' they narrow the fleet to the clusters they name.",
+    );
+  }
+  return new GateError(
+    `Every one of the ${discovery.clusters.length} managed cluster(s) in ${scopes} is excluded in the baseline '${settings.baselineFile}': ` +
+      "a gate over nothing does not pass.",
+    "Take the scope out of this job, or a cluster out of 'exclude' in the baseline.",
+  );
 }
 
 /**
@@ -335,12 +376,15 @@ function emptyFleet(settings: Settings, discovery: FleetDiscovery): GateError {
 
 /**
  * The reader of a fleet run's clusters: Resource Manager, or Resource Graph
- * first (data-source; `auto` counts the clusters discovery found in scope).
+ * first (data-source; `auto` counts the clusters in scope that this job
+ * takes, so a release gate of a few clusters of a big scope reads live).
  * Resource Graph's reader is the run's one: asked again, it queries only
  * subscriptions it has not read yet.
  */
 async function fleetReader(settings: Settings, deps: GateDeps, discovery: FleetDiscovery, ids: readonly string[]) {
-  const source = resolveDataSource(settings.fleet.dataSource, true, discovery.clusters.length);
+  const selected = selectedBy(settings);
+  const count = discovery.clusters.filter((cluster) => selected(cluster.id)).length;
+  const source = resolveDataSource(settings.fleet.dataSource, true, count);
   if (source === "arm" || ids.length === 0) return { source, deps };
   if (deps.graph === undefined) throw new GateError("'data-source: resource-graph' needs a Resource Graph reader.");
   return { source, deps: { ...deps, reader: await deps.graph.readerFor(ids.map(subscriptionKey)) } };
@@ -395,7 +439,7 @@ async function checkFleet(settings: Settings, deps: GateDeps): Promise<Outcome> 
   discovering.catch(() => undefined);
   prefetching.catch(() => undefined);
   const parsed = await (parsing ?? readBaseline(settings, nextTurn));
-  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, parsed, discovering);
+  const { plan, present, removed, untold, unreadable } = await fleetPlan(settings, deps, parsed, discovering);
   const byId = new Map(parsed.baseline.clusters.map((cluster) => [cluster.id.toLowerCase(), cluster]));
   const entries = present.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
   await prefetching;
@@ -407,6 +451,7 @@ async function checkFleet(settings: Settings, deps: GateDeps): Promise<Outcome> 
     ...checked,
     ...unreadable,
     ...removed.map((item) => removedResult(item.id, item.evidence, settings.fleet.removed)),
+    ...untold.map((item) => removedResult(item.id, item.evidence, "warning")),
     ...plan.unbaselined.map((cluster) => unbaselinedResult(cluster, settings.fleet.unbaselined)),
   ];
   const verdict = verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError });
@@ -472,7 +517,12 @@ async function captureOne(deps: GateDeps, id: string): Promise<ClusterSnapshot |
  */
 async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome> {
   const before = await existingBaseline(settings);
-  const { plan, present, removed, unreadable } = await fleetPlan(settings, deps, before, discoverFleet(settings, deps));
+  const { plan, present, removed, untold, unreadable } = await fleetPlan(
+    settings,
+    deps,
+    before,
+    discoverFleet(settings, deps),
+  );
   const ids = [...present, ...plan.unbaselined.map((cluster) => cluster.id)];
   if (settings.fleet.dataSource === "resource-graph") {
     deps.logger.info(
@@ -509,6 +559,15 @@ async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome
         item.evidence,
         settings.fleet.removed,
         "Its entry was removed from the baseline by this capture.",
+      ),
+    ),
+    ...untold.map((item) =>
+      removedResult(
+        item.id,
+        item.evidence,
+        "warning",
+        "Its entry was left in the baseline: a capture with 'scope-tags' cannot tell whether it was in this fleet. " +
+          "Remove the entry by hand, or capture without 'scope-tags'.",
       ),
     ),
   ];
