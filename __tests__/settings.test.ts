@@ -109,6 +109,16 @@ describe("readSettings", () => {
     expect(overridden.cloud.authorityHost).toBe("https://adfs.local.azurestack.external/adfs");
   });
 
+  it("numbers each scope line as the workflow shows the value, blank lines counted", () => {
+    const sub = "11111111-1111-4111-8111-111111111111";
+    const cluster = `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks`;
+    const settings = readSettings(reader({ scope: `\n/subscriptions/${sub}\n\n${cluster}` }), env);
+    expect(settings.fleet.scopes.map((scope) => [scope.kind, scope.line])).toEqual([
+      ["subscription", 2],
+      ["cluster", 4],
+    ]);
+  });
+
   it("builds the workflow run link from the runner's variables", () => {
     const settings = readSettings(reader({}), {
       ...env,

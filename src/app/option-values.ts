@@ -295,15 +295,15 @@ export class OptionValues {
     return parseHandles(value) ?? this.fail(name, value, { kind: "invalid", not: "a GitHub user or team", expected });
   }
 
-  /** `lines`, each read by `parse`; a line it cannot read fails naming the option and the line. */
+  /** `lines`, each read by `parse` with its number; a line it cannot read fails naming the option and the line. */
   parsedLines<T>(
     name: OptionName,
-    parse: (line: string) => T | undefined,
+    parse: (line: string, number: number) => T | undefined,
     words: { not: string; expected: string },
   ): T[] {
     return this.numberedLines(name).map(
       ({ line, number }) =>
-        parse(line) ?? this.fail(name, this.given(name), { kind: "line", line: number, item: line, ...words }),
+        parse(line, number) ?? this.fail(name, this.given(name), { kind: "line", line: number, item: line, ...words }),
     );
   }
 

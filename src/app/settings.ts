@@ -176,10 +176,15 @@ function issueSettings(options: OptionValues, env: NodeJS.ProcessEnv): IssueSett
 }
 
 function fleetSettings(options: OptionValues): FleetSettings {
-  const scopes = options.parsedLines("scope", scopeOf, {
-    not: "an ARM scope",
-    expected: `one scope per line: ${SCOPE_EXAMPLES}`,
-  });
+  // Each scope keeps its line, for the errors that reading it from Azure can end in.
+  const scopes = options.parsedLines(
+    "scope",
+    (text, line): FleetScope | undefined => {
+      const scope = scopeOf(text);
+      return scope && { ...scope, line };
+    },
+    { not: "an ARM scope", expected: `one scope per line: ${SCOPE_EXAMPLES}` },
+  );
   const tags = options.parsedLines("scope-tags", scopeTagOf, { not: "a tag", expected: "'key=value', one per line" });
   if (tags.length > 0 && scopes.length === 0) {
     options.fail("scope-tags", options.given("scope-tags"), {

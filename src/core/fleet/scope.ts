@@ -7,11 +7,13 @@
 import { GateError } from "../errors.js";
 import { idKey, managedClusterId } from "../arm-ids.js";
 
-export type FleetScope =
+/** `line`: where the input holds it, numbered as the workflow shows the value (blank lines counted). */
+export type FleetScope = (
   | { kind: "managementGroup"; name: string; text: string }
   | { kind: "subscription"; subscriptionId: string; text: string }
   | { kind: "resourceGroup"; subscriptionId: string; resourceGroup: string; text: string }
-  | { kind: "cluster"; subscriptionId: string; resourceGroup: string; name: string; id: string; text: string };
+  | { kind: "cluster"; subscriptionId: string; resourceGroup: string; name: string; id: string; text: string }
+) & { line?: number };
 
 /** `key=value`: a tag every cluster of the fleet carries (keys as Azure compares them, case-insensitively). */
 export interface ScopeTag {
