@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type ArmSandbox, authorizationFailedFault, startArmSandbox } from "../../sandbox/arm.js";
+import { type ArmSandbox, armErrorBody, authorizationFailedFault, startArmSandbox } from "../../sandbox/arm.js";
 import { type GitHubSandbox, startGitHubSandbox } from "../../sandbox/github.js";
 import { type ActionRun, runAction } from "../../sandbox/run-action.js";
 import { type BuiltCluster, kubenetCluster, World } from "../../sandbox/world.js";
@@ -360,10 +360,15 @@ describe("scope-tags narrow the fleet", () => {
 describe("a fleet with nothing in it", () => {
   const TYPO = `/subscriptions/${A}/resourceGroups/rg-payments/providers/Microsoft.ContainerService/managedClusters/aks-typo`;
 
-  it.each<[string, string]>([
-    ["a cluster ID that does not exist", TYPO],
-    ["a subscription without clusters", `/subscriptions/${C}`],
-  ])("is an error, in a capture and in a check: %s", async (_, scope) => {
+  it.each<[string, string, string]>([
+    // A cluster-ID line is read from Resource Manager, whose 404 the error names with the line.
+    ["a cluster ID that does not exist", TYPO, `Input 'scope', line 1 names no cluster Resource Manager has`],
+    [
+      "a subscription without clusters",
+      `/subscriptions/${C}`,
+      `Input 'scope': Azure lists no managed cluster in '/subscriptions/${C}' to the signed-in identity, and the baseline '${BASELINE}' lists none there either: a gate over nothing does not pass.`,
+    ],
+  ])("is an error, in a capture and in a check: %s", async (_, scope, expected) => {
     sandbox.world = new World(...fleet.payments.resources);
     sandbox.world.put({
       id: `/subscriptions/${C}/resourceGroups/rg-logs/providers/Microsoft.Storage/storageAccounts/stlogs`,
@@ -374,7 +379,6 @@ describe("a fleet with nothing in it", () => {
     });
     const workspace = await newWorkspace("gate-fleet-");
     const file = path.join(workspace, BASELINE);
-    const expected = `Input 'scope': Azure lists no managed cluster in '${scope}' to the signed-in identity`;
     const capture = await gate(workspace, { mode: "capture", scope });
     expect(capture).toMatchObject({ code: 1, outputs: { result: "error" } });
     expect(capture.stdout).toContain(expected);
@@ -390,7 +394,104 @@ describe("a fleet with nothing in it", () => {
     const check = await gate(workspace, { scope });
     expect(check).toMatchObject({ code: 1, outputs: { result: "error" } });
     expect(check.stdout).toContain(expected);
-    expect(check.stdout).toContain("a gate over nothing does not pass");
+  });
+});
+
+describe("a scope line that is a cluster's ID", () => {
+  const D = "44444444-4444-4444-8444-444444444444";
+  const CLUSTERS = "providers/Microsoft.ContainerService/managedClusters";
+
+  it.each<[string, string, string]>([
+    [
+      "a mistyped cluster name",
+      `/subscriptions/${B}/resourceGroups/rg-orders/${CLUSTERS}/aks-ordres-prod`,
+      "404 ResourceNotFound",
+    ],
+    [
+      "a mistyped resource group",
+      `/subscriptions/${B}/resourceGroups/rg-ordres/${CLUSTERS}/aks-orders-prod`,
+      "404 ResourceGroupNotFound",
+    ],
+  ])(
+    "beside a subscription, is an error naming the line when it names no cluster the baseline lists: %s",
+    async (_, id, answer) => {
+      const workspace = await baselinedWorkspace();
+      const file = path.join(workspace, BASELINE);
+      const before = await readFile(file, "utf8");
+      // Line 3 as the workflow shows it: the blank line counts.
+      const scope = `/subscriptions/${A}\n\n${id}`;
+      for (const mode of ["check", "capture"]) {
+        const run = await gate(workspace, { mode, scope });
+        expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+        expect(run.stdout).toContain(
+          `Input 'scope', line 3 names no cluster Resource Manager has, and the baseline '${BASELINE}' does not list it: Azure has no resource ${id} (${answer}`,
+        );
+        expect(run.stdout).toContain("Check the subscription ID, resource group and cluster name in that line");
+        expect(run.stdout).not.toContain("a gate over nothing");
+      }
+      expect(await readFile(file, "utf8")).toBe(before);
+    },
+  );
+
+  it.each<["keep" | "drop", string]>([
+    ["keep", "404 ResourceNotFound"],
+    ["drop", "404 ResourceGroupNotFound"],
+  ])(
+    "of a baseline cluster that was deleted reports it inventory.removed (resource group: %s)",
+    async (keep, answer) => {
+      const workspace = await baselinedWorkspace();
+      deleteCluster("orders", keep === "keep");
+      const run = await gate(workspace, { scope: `/subscriptions/${A}\n${fleet.orders.clusterId}` });
+      expect(run).toMatchObject({ code: 1, outputs: { result: "drift" } });
+      expect(await findingsOf(run)).toEqual(["inventory.removed clusters error aks-orders-prod"]);
+      const entries = await evidence<Entry[]>(run, "findings.json");
+      expect(inventoryOf(entries, "inventory.removed", "orders")?.[0]?.actual).toContain(answer);
+      expect(run.stdout).not.toContain("Input 'scope', line 2");
+    },
+  );
+
+  it("of a cluster the baseline excludes that was deleted is no error", async () => {
+    const workspace = await baselinedWorkspace();
+    deleteCluster("sandbox", true);
+    const run = await gate(workspace, { scope: `/subscriptions/${A}\n${fleet.sandbox.clusterId}` });
+    expect(run).toMatchObject({ code: 0, outputs: { result: "pass" } });
+  });
+
+  it("is an error naming input 'scope' and the line when Azure denies reading it (403)", async () => {
+    const workspace = await baselinedWorkspace();
+    const denied = sandbox.faults.add(
+      authorizationFailedFault({
+        method: "GET",
+        path: fleet.orders.clusterId,
+        action: "Microsoft.ContainerService/managedClusters/read",
+        scope: `/subscriptions/${B}`,
+      }),
+    );
+    const run = await gate(workspace, { scope: `/subscriptions/${A}\n${fleet.orders.clusterId}` });
+    expect(denied.fired).toBeGreaterThan(0);
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain(
+      `Input 'scope', line 2 is a cluster the signed-in identity cannot read: Azure denied reading ${fleet.orders.clusterId} (403 AuthorizationFailed`,
+    );
+    expect(run.stdout).toContain(
+      `Check the subscription ID and resource group in that line; if they are right, grant the signed-in identity the 'Reader' role on /subscriptions/${B}/resourceGroups/rg-orders.`,
+    );
+  });
+
+  it("is an error naming input 'scope' and the line when Resource Manager shows no such subscription", async () => {
+    const workspace = await baselinedWorkspace();
+    const id = `/subscriptions/${D}/resourceGroups/rg-orders/${CLUSTERS}/aks-orders-prod`;
+    sandbox.faults.add({
+      method: "GET",
+      path: `/subscriptions/${D}/`,
+      status: 404,
+      body: armErrorBody("SubscriptionNotFound", `The subscription '${D}' could not be found.`),
+    });
+    const run = await gate(workspace, { scope: `/subscriptions/${A}\n${id}` });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain(
+      `Input 'scope', line 2 is a cluster the signed-in identity cannot read: Azure has no resource ${id} (404 SubscriptionNotFound`,
+    );
   });
 });
 

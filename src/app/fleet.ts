@@ -6,13 +6,19 @@
  */
 import { idKey, parseResourceId, sameId } from "../core/arm-ids.js";
 import { GateError } from "../core/errors.js";
-import type { DiscoveredCluster, FactSource, FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
+import type {
+  AbsentCluster,
+  DiscoveredCluster,
+  FactSource,
+  FleetDiscovery,
+  FleetReader,
+} from "../core/fleet/discovery.js";
 export type { FleetFacts } from "../core/fleet/discovery.js";
 import { type RemovalEvidence } from "../core/fleet/inventory.js";
-import { carriesTags, type FleetScope, withinScope } from "../core/fleet/scope.js";
+import { carriesTags, type ClusterScope, type FleetScope, scopeLineName, withinScope } from "../core/fleet/scope.js";
 import type { ClusterResult, ClusterSnapshot } from "../core/model.js";
 import type { ParsedBaseline } from "../core/baseline/parse.js";
-import { NotFoundError } from "../io/azure/failures.js";
+import { DeniedError, GateDefect, NotFoundError, TransientError } from "../io/azure/failures.js";
 import type { ArmReader } from "../io/azure/reader.js";
 import { describeError } from "../core/errors.js";
 import type { FleetRoster } from "../core/issues/plan.js";
@@ -113,31 +119,66 @@ export function fleetRoster(
   };
 }
 
-/** The clusters named by `scope` lines that are cluster IDs, read from Resource Manager (no Resource Graph needed). */
-async function namedClusters(reader: ArmReader, scopes: readonly FleetScope[]): Promise<DiscoveredCluster[]> {
+/**
+ * The clusters named by `scope` lines that are cluster IDs, read from Resource Manager (no Resource Graph
+ * needed). A 404 of the cluster or its resource group is kept as absent: whether the line names a baseline
+ * cluster that is gone or nothing at all, only the baseline tells (`refuseAbsentClusterLines`). Any other
+ * failure is the line's error, the first line's of several.
+ */
+async function namedClusters(
+  reader: ArmReader,
+  scopes: readonly FleetScope[],
+): Promise<{ found: DiscoveredCluster[]; absent: AbsentCluster[] }> {
   const named = scopes.flatMap((scope) => (scope.kind === "cluster" ? [scope] : []));
-  const found = await Promise.all(
-    named.map(async (scope) => {
+  const read = await Promise.allSettled(
+    named.map(async (scope): Promise<DiscoveredCluster | AbsentCluster> => {
       try {
         const cluster = await reader.getManagedCluster(scope.subscriptionId, scope.resourceGroup, scope.name);
-        return [
-          {
-            id: cluster.id,
-            name: cluster.name,
-            subscriptionId: scope.subscriptionId,
-            resourceGroup: scope.resourceGroup,
-            location: cluster.location,
-            networkPlugin: cluster.networkProfile.networkPlugin,
-            tags: cluster.tags,
-          },
-        ];
+        return {
+          id: cluster.id,
+          name: cluster.name,
+          subscriptionId: scope.subscriptionId,
+          resourceGroup: scope.resourceGroup,
+          location: cluster.location,
+          networkPlugin: cluster.networkProfile.networkPlugin,
+          tags: cluster.tags,
+        };
       } catch (error) {
-        if (error instanceof NotFoundError) return [];
-        throw error;
+        if (error instanceof NotFoundError && error.code !== "SubscriptionNotFound") {
+          return { scope, answer: error.message };
+        }
+        throw lineFailure(scope, error);
       }
     }),
   );
-  return found.flat();
+  const failed = read.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  const values = read.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
+  return {
+    found: values.filter((value): value is DiscoveredCluster => !("scope" in value)),
+    absent: values.filter((value): value is AbsentCluster => "scope" in value),
+  };
+}
+
+/**
+ * A failed read of a cluster-ID scope line, as that line's error. A 403, or ARM's 404 SubscriptionNotFound
+ * (it shows the identity no such subscription), is the identity's role or the line's IDs: the user's to fix.
+ * Any other failure keeps its class (a transient one stays transient, with its hint), now naming the line.
+ */
+function lineFailure(scope: ClusterScope, error: unknown): unknown {
+  if (!(error instanceof GateError)) return error;
+  const where = scopeLineName(scope);
+  if (error instanceof DeniedError || (error instanceof NotFoundError && error.code === "SubscriptionNotFound")) {
+    return new GateError(
+      `${where} is a cluster the signed-in identity cannot read: ${error.message}`,
+      `Check the subscription ID and resource group in that line; if they are right, grant the signed-in identity the 'Reader' role on /subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}.`,
+    );
+  }
+  if (error instanceof TransientError) {
+    return new TransientError(`${where}: ${error.message}`, error.hint ?? "", error.retryAfterMs);
+  }
+  if (error instanceof GateDefect) return new GateDefect(`${where}: ${error.message}`);
+  return new GateError(`${where}: ${error.message}`, error.hint);
 }
 
 /** Discovery of every scope: Resource Graph for subscriptions, groups and management groups; Resource Manager for named clusters. */
@@ -152,7 +193,7 @@ export async function discoverFleet(
       "A scope other than a cluster ID needs Azure Resource Graph, which this run has no reader for.",
     );
   }
-  const [graph, named] = await Promise.all([
+  const [graph, { found: named, absent }] = await Promise.all([
     wide.length > 0 && deps.fleet ? deps.fleet.discover(wide, tags) : Promise.resolve(undefined),
     namedClusters(deps.reader, scopes),
   ]);
@@ -166,7 +207,36 @@ export async function discoverFleet(
     managementGroupSubscriptions: graph?.managementGroupSubscriptions ?? new Set(),
     queriedAt: graph?.queriedAt ?? deps.now().toISOString(),
     queries: graph?.queries ?? 0,
+    absent,
   };
+}
+
+/**
+ * A cluster-ID scope line of this job (`selected`) whose cluster Resource Manager does not have, and that
+ * the baseline neither lists nor excludes, ends the run: nothing says the cluster ever was, so the line is
+ * most often mistyped, and a fleet that silently lost it would pass. One the baseline lists is gone:
+ * `planFleet` holds it missing, and `confirmMissing` reports it removed.
+ */
+export function refuseAbsentClusterLines(
+  settings: Settings,
+  parsed: ParsedBaseline,
+  discovery: FleetDiscovery,
+  selected: (clusterId: string) => boolean,
+): void {
+  const entries = [...parsed.baseline.clusters, ...parsed.baseline.exclusions];
+  const unknown = (discovery.absent ?? []).filter(
+    ({ scope }) => selected(scope.id) && !entries.some((entry) => sameId(entry.id, scope.id)),
+  );
+  if (unknown.length === 0) return;
+  throw new GateError(
+    unknown
+      .map(
+        ({ scope, answer }) =>
+          `${scopeLineName(scope)} names no cluster Resource Manager has, and the baseline '${settings.baselineFile}' does not list it: ${answer}`,
+      )
+      .join(" "),
+    `Check the subscription ID, resource group and cluster name in ${unknown.length === 1 ? "that line" : "those lines"}; a line whose cluster was deleted comes out of 'scope'.`,
+  );
 }
 
 /** The discovered clusters set against the baseline: present, unbaselined, missing and excluded. */

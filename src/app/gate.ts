@@ -38,6 +38,7 @@ import {
   type FleetPlan,
   type GraphReading,
   planFleet,
+  refuseAbsentClusterLines,
   resolveDataSource,
   subscriptionKey,
   withSources,
@@ -269,6 +270,7 @@ async function fleetPlan(
   discovering: Promise<FleetDiscovery>,
 ) {
   const discovery = await discovering;
+  refuseAbsentClusterLines(settings, parsed, discovery, selectedBy(settings));
   const plan = planFleet(settings, parsed, discovery, selectedBy(settings));
   const managementGroups = settings.fleet.scopes.flatMap((scope) =>
     scope.kind === "managementGroup" ? [scope.name] : [],

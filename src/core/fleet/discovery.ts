@@ -3,7 +3,7 @@
  * and which subscriptions the principal can read there (a scope that lists
  * no cluster because it cannot be read is never taken for an empty fleet).
  */
-import type { FleetScope, ScopeTag } from "./scope.js";
+import type { ClusterScope, FleetScope, ScopeTag } from "./scope.js";
 
 /** A managed cluster as discovery lists it: enough to report it unbaselined and to read it. */
 export interface DiscoveredCluster {
@@ -14,6 +14,13 @@ export interface DiscoveredCluster {
   location: string | null;
   networkPlugin: string | null;
   tags: Record<string, string>;
+}
+
+/** A cluster-ID scope line whose cluster Resource Manager answers 404 for (no such cluster, or no such resource group). */
+export interface AbsentCluster {
+  scope: ClusterScope;
+  /** Azure's answer, as the gate words a 404: "Azure has no resource … (404 ResourceNotFound: …)." */
+  answer: string;
 }
 
 export interface FleetDiscovery {
@@ -34,6 +41,11 @@ export interface FleetDiscovery {
    * `data-source: resource-graph`, the check's own queries go out beside discovery's, and answer its clusters.
    */
   queries: number;
+  /**
+   * The cluster-ID scope lines whose cluster Resource Manager does not have: a baseline cluster that is
+   * gone, or a line that names none (see `refuseAbsentClusterLines`). Resource Graph's discovery has none.
+   */
+  absent?: AbsentCluster[];
 }
 
 /** Discovery of the clusters in the scopes that carry every tag. An unreadable scope is a GateError naming it. */

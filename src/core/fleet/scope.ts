@@ -15,6 +15,9 @@ export type FleetScope = (
   | { kind: "cluster"; subscriptionId: string; resourceGroup: string; name: string; id: string; text: string }
 ) & { line?: number };
 
+/** A scope line that names one managed cluster. */
+export type ClusterScope = Extract<FleetScope, { kind: "cluster" }>;
+
 /** `key=value`: a tag every cluster of the fleet carries (keys as Azure compares them, case-insensitively). */
 export interface ScopeTag {
   key: string;
@@ -63,6 +66,11 @@ export function parseScope(line: string, where: string): FleetScope {
     );
   }
   return scope;
+}
+
+/** A scope line as an error names it: "Input 'scope', line 2", or without the number where none is known. */
+export function scopeLineName(scope: FleetScope): string {
+  return scope.line === undefined ? "Input 'scope'" : `Input 'scope', line ${scope.line}`;
 }
 
 /** One `scope` line as a scope; undefined when it is not one. */

@@ -96,6 +96,18 @@ export class NotFoundError extends GateError {
   }
 }
 
+/**
+ * ARM's 403: the signed-in identity may not read the resource (most often
+ * `AuthorizationFailed`, no role there). Its own class, so that a read made
+ * for an input line can say that the identity cannot read that line.
+ */
+export class DeniedError extends GateError {
+  constructor(message: string, hint: string) {
+    super(message, hint);
+    this.name = "DeniedError";
+  }
+}
+
 interface HeadersLike {
   get(name: string): string | undefined;
 }
@@ -157,7 +169,7 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
         `Check the sign-in (${SIGN_IN}) and 'environment'.`,
       );
     case 403:
-      return new GateError(
+      return new DeniedError(
         `Azure denied reading ${resourceId} (${detail}).`,
         `Grant the signed-in identity the 'Reader' role on ${scopeOf(resourceId)} (the cluster, node and VNet resource groups all need it).`,
       );
