@@ -48,6 +48,12 @@ describe("Deadline", () => {
     expect(() => deadline.afford(40_000, "the wait for X")).toThrow(
       "The run's time budget ('timeout-minutes') does not allow the wait for X: it asks for 40 s, 6 s are left.",
     );
+    expect(() => deadline.afford(40_000, "the wait for X")).toThrow(
+      expect.objectContaining({ hint: "Raise 'timeout-minutes'; if a service never answers, check its status." }),
+    );
+    expect(() => deadline.afford(40_000, "the wait for X", "Do Y.")).toThrow(
+      expect.objectContaining({ hint: "Do Y." }),
+    );
     expect(() => deadline.afford(5_000, "the wait for X")).not.toThrow();
     now = 8_000;
     expect(() => deadline.afford(1, "anything")).toThrow(BudgetSpent);

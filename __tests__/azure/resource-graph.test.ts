@@ -6,15 +6,22 @@
  * Graph with Resource Manager for the rest.
  */
 import { createResourceGraph } from "@azure/arm-resourcegraph/api";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { type PipelinePolicy, RestError } from "@azure/core-rest-pipeline";
 import { captureCluster } from "../../src/app/capture-cluster.js";
 import { withSources } from "../../src/app/fleet.js";
+import { BudgetSpent, Deadline } from "../../src/core/deadline.js";
 import { GateError } from "../../src/core/errors.js";
 import { parseScope, parseScopeTag, type FleetScope } from "../../src/core/fleet/scope.js";
 import { GateDefect, TransientError } from "../../src/io/azure/failures.js";
 import { clustersQuery, ResourceGraphFleetReader } from "../../src/io/azure/graph-discovery.js";
 import { GraphBackedReader } from "../../src/io/azure/graph-reader.js";
-import { GraphQuotaPacer, kqlString, resetsAfterMs, ResourceGraph } from "../../src/io/azure/resource-graph.js";
+import {
+  explainGraphFailure,
+  GraphQuotaPacer,
+  kqlString,
+  resetsAfterMs,
+  ResourceGraph,
+} from "../../src/io/azure/resource-graph.js";
 import { throttledFault } from "../../sandbox/arm.js";
 import { type ArmResource, azureCniCluster, kubenetCluster, World } from "../../sandbox/world.js";
 import { armInProcess } from "../helpers/arm-in-process.js";
@@ -385,8 +392,69 @@ describe("Resource Graph's quota", () => {
       const { graph } = discovery();
       const error = await failure(graph.query({ subscriptions: [SUB_A] }, "resources | project id", "'sub A'"));
       expect([status, error]).toEqual([status, expect.any(TransientError)]);
-      expect(error.message).toContain(`${status}, with a body that is not an Azure error`);
+      expect(error.message).toContain(`(${status}: ${status}, with a body that is not an Azure error`);
     }
+  });
+
+  it("says a throttled query is Resource Graph's quota of the identity, which neither 'concurrency' nor more shards lower", async () => {
+    const headers = { "x-ms-user-quota-resets-after": "00:00:00" };
+    const body = { error: { code: "RateLimiting", message: "Please provide below info when asking for support" } };
+    arm.sandbox.faults.add({ method: "POST", path: /ResourceGraph\/resources$/, status: 429, headers, body });
+    const { graph } = discovery();
+    const error = await failure(graph.query({ subscriptions: [SUB_A] }, "resources | project id", "'sub A'"));
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error.message).toMatch(
+      /^Azure Resource Graph kept throttling the query for 'sub A' after the retries \(429 /,
+    );
+    expect(error.hint).toBe(
+      "This is transient, on Azure's side: run again later, or run fewer jobs or shards signed in as this identity at the same time " +
+        "(Resource Graph's quota, 15 queries per 5 s, is the signed-in identity's and shared by every job and shard signed in as it; " +
+        "'concurrency' does not change it, and every shard repeats the whole discovery).",
+    );
+  });
+
+  it("sends a 5xx that outlasts the retries to Resource Graph's status, not Resource Manager's", () => {
+    const answer = new RestError("Encountered an internal server error.", {
+      statusCode: 500,
+      code: "InternalServerError",
+    });
+    const error = explainGraphFailure("'sub A'", answer);
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error.message).toBe(
+      "Azure Resource Graph failed to answer the query for 'sub A' (500 InternalServerError: Encountered an internal server error.).",
+    );
+    expect(error.hint).toBe(
+      "This is transient, on Azure's side: run again; if it persists, check the Azure status page for Azure Resource Graph.",
+    );
+  });
+
+  it("names the identity's shared quota, not 'shard', when the run's budget cannot wait for it", () => {
+    const pacer = new GraphQuotaPacer(new Deadline(10_000, () => 0), undefined, () => 0);
+    const throttled = { get: (name: string) => ({ "retry-after": "30" })[name.toLowerCase()] };
+    let spent: unknown;
+    try {
+      pacer.afterResponse(429, throttled);
+    } catch (error) {
+      spent = error;
+    }
+    expect(spent).toBeInstanceOf(BudgetSpent);
+    expect((spent as BudgetSpent).message).toBe(
+      "The run's time budget ('timeout-minutes') does not allow the wait Azure Resource Graph asked for before the next query (429, Retry-After 30 s): it asks for 30 s, 10 s are left.",
+    );
+    expect((spent as BudgetSpent).hint).toMatch(
+      /^Raise 'timeout-minutes', or run fewer jobs or shards signed in as this identity at the same time: Resource Graph's quota, 15 queries per 5 s, is the signed-in identity's/,
+    );
+    const aborted = explainGraphFailure(
+      "'sub A'",
+      Object.assign(new Error("The operation was aborted."), { name: "AbortError" }),
+      true,
+    );
+    expect(aborted.message).toBe(
+      "The run's time budget ran out while reading Azure Resource Graph (the query for 'sub A').",
+    );
+    expect(aborted.hint).toMatch(
+      /^Raise 'timeout-minutes', or check why Azure answers slowly; 'shard' does not shorten it: /,
+    );
   });
 
   describe("with queries side by side, whose answers land in any order", () => {

@@ -1,12 +1,16 @@
 import { GateError } from "./errors.js";
 
+/**
+ * What to do about a spent budget when the wait knows no better: the waits
+ * are of every kind (sign-in, Azure, GitHub, in a check or a capture, which is
+ * never sharded), so 'shard' is left to the waits it helps.
+ */
+const RAISE_BUDGET = "Raise 'timeout-minutes'; if a service never answers, check its status.";
+
 /** A wait the run's time budget cannot afford: the run ends with this reason instead of waiting. */
 export class BudgetSpent extends GateError {
-  constructor(what: string, detail: string) {
-    super(
-      `The run's time budget ('timeout-minutes') does not allow ${what}: ${detail}.`,
-      "Raise 'timeout-minutes' or lower the fleet per job with 'shard'; if a service never answers, check its status.",
-    );
+  constructor(what: string, detail: string, hint: string = RAISE_BUDGET) {
+    super(`The run's time budget ('timeout-minutes') does not allow ${what}: ${detail}.`, hint);
     this.name = "BudgetSpent";
   }
 }
@@ -45,23 +49,23 @@ export class Deadline {
     return Math.max(0, this.endsAt - this.now());
   }
 
-  /** Fails at once with BudgetSpent when `ms` is more than the time left. */
-  afford(ms: number, what: string): void {
+  /** Fails at once with BudgetSpent when `ms` is more than the time left; `hint` says what to do, if not RAISE_BUDGET. */
+  afford(ms: number, what: string, hint?: string): void {
     const left = this.remainingMs();
-    if (ms > left) throw new BudgetSpent(what, `it asks for ${seconds(ms)}, ${seconds(left)} are left`);
+    if (ms > left) throw new BudgetSpent(what, `it asks for ${seconds(ms)}, ${seconds(left)} are left`, hint);
   }
 
   /** Waits `ms`, unless the budget cannot afford it (fails at once) or runs out meanwhile. */
-  async wait(ms: number, what: string): Promise<void> {
-    this.afford(ms, what);
-    await this.race(new Promise<void>((resolve) => setTimeout(resolve, ms).unref()), what);
+  async wait(ms: number, what: string, hint?: string): Promise<void> {
+    this.afford(ms, what, hint);
+    await this.race(new Promise<void>((resolve) => setTimeout(resolve, ms).unref()), what, hint);
   }
 
   /** The promise, or BudgetSpent naming what was still waiting when the budget ran out. */
-  race<T>(promise: Promise<T>, what: string): Promise<T> {
-    if (this.signal.aborted) return Promise.reject(new BudgetSpent(what, "it had already run out"));
+  race<T>(promise: Promise<T>, what: string, hint?: string): Promise<T> {
+    if (this.signal.aborted) return Promise.reject(new BudgetSpent(what, "it had already run out", hint));
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new BudgetSpent(what, "it ran out while waiting"));
+      const onAbort = () => reject(new BudgetSpent(what, "it ran out while waiting", hint));
       this.signal.addEventListener("abort", onAbort, { once: true });
       promise.then(
         (value) => {

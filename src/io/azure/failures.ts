@@ -182,7 +182,7 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
     case 429:
       return new TransientError(
         `Azure kept throttling reads of ${resourceId} after the retries (${detail}).`,
-        "Run again later, lower 'concurrency', or split the fleet with 'shard'.",
+        "Run again later, lower 'concurrency', or split a check's fleet over jobs with 'shard'.",
         retryAfterOf(error),
       );
     default: {
@@ -218,7 +218,7 @@ export function explainArmFailure(resourceId: string, error: unknown, budgetSpen
     }
     return new GateError(
       `The run's time budget ran out while reading ${resourceId}.`,
-      "Raise 'timeout-minutes', lower the fleet per job with 'shard', or check why Azure answers slowly.",
+      "Raise 'timeout-minutes', give each job of a check fewer clusters with 'shard', or check why Azure answers slowly.",
     );
   }
   if (isCredentialError(error)) {

@@ -35,6 +35,18 @@ import type { SdkArmReader } from "./sdk-reader.js";
 export const QUOTA_REMAINING_HEADER = "x-ms-user-quota-remaining";
 export const QUOTA_RESETS_AFTER_HEADER = "x-ms-user-quota-resets-after";
 
+/**
+ * Whose that quota is, for the advice on a throttled or over-budget query: the
+ * signed-in identity's, whichever job sends the queries. 'concurrency' bounds
+ * Resource Manager's reads only, and every shard runs the whole discovery, so
+ * more shards send more queries against it, not fewer.
+ */
+const GRAPH_QUOTA =
+  "Resource Graph's quota, 15 queries per 5 s, is the signed-in identity's and shared by every job and shard signed in as it; 'concurrency' does not change it, and every shard repeats the whole discovery";
+
+/** What to do when a wait for Resource Graph's quota does not fit in the run's time budget. */
+const GRAPH_QUOTA_BUDGET = `Raise 'timeout-minutes', or run fewer jobs or shards signed in as this identity at the same time: ${GRAPH_QUOTA}.`;
+
 /** The most rows a page may hold: QueryRequestOptions `$top` (Azure/azure-rest-api-specs, resourcegraph stable/2024-04-01, resourcegraph.json: maximum 1000). */
 export const GRAPH_PAGE_SIZE = 1000;
 
@@ -87,8 +99,8 @@ export class GraphQuotaPacer {
       const wait = this.resetsAt - now;
       const what = `waiting ${Math.ceil(wait / 1000)} s for Azure Resource Graph's query quota to reset`;
       this.paced += 1;
-      this.deadline?.afford(wait, what);
-      await (this.deadline ? this.deadline.race(this.sleep(wait), what) : this.sleep(wait));
+      this.deadline?.afford(wait, what, GRAPH_QUOTA_BUDGET);
+      await (this.deadline ? this.deadline.race(this.sleep(wait), what, GRAPH_QUOTA_BUDGET) : this.sleep(wait));
     }
   }
 
@@ -116,6 +128,7 @@ export class GraphQuotaPacer {
     this.deadline?.afford(
       wait,
       `the wait Azure Resource Graph asked for before the next query (429, Retry-After ${Math.ceil(wait / 1000)} s)`,
+      GRAPH_QUOTA_BUDGET,
     );
   }
 
@@ -170,18 +183,31 @@ function codesOf(error: GraphRestError): string[] {
   );
 }
 
+/** How long a throttled query waits before it is sent again: its Retry-After, else until the quota resets. */
+function throttledFor(error: GraphRestError): number {
+  const headers = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers;
+  return retryAfterMs(headers?.get("retry-after")) ?? resetsAfterMs(headers?.get(QUOTA_RESETS_AFTER_HEADER)) ?? 5_000;
+}
+
 /**
  * A failed query as a GateError that says whose it is: the gate's own query or
  * request (defect), the identity's role on the scopes (403, or a 400 that is
- * not about the query: Resource Graph found no subscription it may read), or
- * Azure's weather and the sign-in (as for any ARM read).
+ * not about the query: Resource Graph found no subscription it may read),
+ * Azure's weather (Resource Graph's own quota and service: throttling, a 5xx,
+ * or the run's budget spent on them), or the sign-in (as for any ARM read).
  */
 export function explainGraphFailure(scopes: string, error: unknown, budgetSpent = false): GateError {
+  if (budgetSpent && error instanceof Error && error.name === "AbortError") {
+    return new GateError(
+      `The run's time budget ran out while reading Azure Resource Graph (the query for ${scopes}).`,
+      `Raise 'timeout-minutes', or check why Azure answers slowly; 'shard' does not shorten it: ${GRAPH_QUOTA}.`,
+    );
+  }
   if (error instanceof GateError || !isRestError(error) || error.statusCode === undefined) {
     return explainArmFailure(`Azure Resource Graph (the query for ${scopes})`, error, budgetSpent);
   }
   const codes = codesOf(error);
-  const detail = `${error.statusCode} ${codes.join("/")}: ${error.message}`;
+  const detail = `${error.statusCode}${codes.length > 0 ? ` ${codes.join("/")}` : ""}: ${error.message}`;
   const queryDefect = error.statusCode === 400 && codes.some((code) => QUERY_DEFECT_CODES.has(code));
   if (queryDefect || codes.some((code) => REQUEST_DEFECT_CODES.has(code))) {
     return new GateDefect(
@@ -204,6 +230,20 @@ export function explainGraphFailure(scopes: string, error: unknown, budgetSpent 
     return new GateError(
       `Azure Resource Graph refused to query ${scopes} for the signed-in identity (${detail}).`,
       `Grant the signed-in identity the 'Reader' role on ${scopes}; if it has it, report this at ${DEFECT_REPORT_URL}.`,
+    );
+  }
+  if (error.statusCode === 429) {
+    return new TransientError(
+      `Azure Resource Graph kept throttling the query for ${scopes} after the retries (${detail}).`,
+      `This is transient, on Azure's side: run again later, or run fewer jobs or shards signed in as this identity at the same time (${GRAPH_QUOTA}).`,
+      throttledFor(error),
+    );
+  }
+  if (error.statusCode >= 500) {
+    return new TransientError(
+      `Azure Resource Graph failed to answer the query for ${scopes} (${detail}).`,
+      "This is transient, on Azure's side: run again; if it persists, check the Azure status page for Azure Resource Graph.",
+      TRANSIENT_RETRY_MS,
     );
   }
   return explainArmFailure(`Azure Resource Graph (the query for ${scopes})`, error, budgetSpent);
