@@ -1,4 +1,5 @@
-import { malformed } from "./failures.js";
+import { GateError } from "../../core/errors.js";
+import { DEFECT_REPORT_URL, malformed } from "./failures.js";
 
 /**
  * The most pages and items one list may hold before the gate stops reading it.
@@ -10,7 +11,21 @@ import { malformed } from "./failures.js";
 export const MAX_PAGES = 1_000;
 export const MAX_ITEMS = 50_000;
 
-/** One guard per list read: a repeated nextLink, or a list past the limits, ends it as an error naming it. */
+/**
+ * A list past those limits. Read again, it is as long and stops at the same
+ * limit, so this is never transient; and it is not the setup's: an answer of
+ * Azure's that runs away, or a limit of the gate's set too low.
+ */
+function pastLimit(list: string, limit: string): GateError {
+  return new GateError(
+    `Azure's list ${list} runs past the gate's limit of ${limit}.`,
+    "Retrying reads the same list up to the same limit and cannot help. No list the gate reads is that long for a real " +
+      "cluster or fleet (AKS allows at most 5,000 nodes and 100 node pools a cluster), so this is a runaway answer of " +
+      `Azure's or a limit of the gate's, not your setup: report it at ${DEFECT_REPORT_URL} with this message.`,
+  );
+}
+
+/** One guard per list read: a repeated nextLink (malformed), or a list past the limits, ends it as an error naming it. */
 export class PageGuard {
   private readonly links = new Set<string>();
   private pages = 0;
@@ -23,10 +38,10 @@ export class PageGuard {
     this.pages += 1;
     this.items += itemCount;
     if (this.items > MAX_ITEMS) {
-      throw malformed(this.list, `the list runs past ${MAX_ITEMS} items over ${this.pages} pages`);
+      throw pastLimit(this.list, `${MAX_ITEMS.toLocaleString("en-US")} items (over ${this.pages} pages)`);
     }
     if (nextLink === undefined || nextLink === "") return;
-    if (this.pages >= MAX_PAGES) throw malformed(this.list, `the list runs past ${MAX_PAGES} pages`);
+    if (this.pages >= MAX_PAGES) throw pastLimit(this.list, `${MAX_PAGES.toLocaleString("en-US")} pages`);
     if (this.links.has(nextLink)) throw malformed(this.list, "its nextLink loops back to a page already read");
     this.links.add(nextLink);
   }
