@@ -11,7 +11,8 @@ import { SdkArmReader } from "../../src/io/azure/sdk-reader.js";
 import { baselineFromSnapshot } from "../../src/core/baseline/from-snapshot.js";
 import { upsertCluster } from "../../src/core/baseline/edit.js";
 import { check, type GateDeps } from "../../src/app/gate.js";
-import { GRAPH_FROM_CLUSTERS } from "../../src/app/fleet.js";
+import { discoverFleet, GRAPH_FROM_CLUSTERS } from "../../src/app/fleet.js";
+import { GateDefect } from "../../src/io/azure/failures.js";
 import type { Logger } from "../../src/core/logger.js";
 import type { FleetDiscovery } from "../../src/core/fleet/discovery.js";
 import { parseBaseline } from "../../src/core/baseline/parse.js";
@@ -328,5 +329,39 @@ describe("Resource Graph's copy of a fleet", () => {
     expect(one.outcome.verdict.clusters.map((cluster) => cluster.result.clusterId.split("/").at(-1))).toEqual([
       "aks-7",
     ]);
+  });
+});
+
+describe("a fleet run the gate wired without Resource Graph", () => {
+  const defect =
+    "This is a defect of AKS Network Gate, not of your setup, and retrying cannot help: report it at https://github.com/contoso/aks-network-gate/issues with this message.";
+
+  it("fails discovery of a subscription as the gate's defect, to report, not as the user's scope", async () => {
+    const workspace = await mkdtemp(path.join(tmpdir(), "gate-fleet-"));
+    const inputs: Record<string, string> = { scope: `/subscriptions/${SUBSCRIPTION}` };
+    const settings = readSettings((name) => inputs[name] ?? "", { GITHUB_WORKSPACE: workspace });
+    const error = await discoverFleet(settings, { reader: reader(), now }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(GateDefect);
+    expect(error).toMatchObject({
+      message: "A scope other than a cluster ID needs Azure Resource Graph, which this run has no reader for.",
+      hint: defect,
+    });
+  });
+
+  it("fails a check from Resource Graph without its reader as the gate's defect", async () => {
+    const clusters = fleet(1);
+    arm.sandbox.world = new World(...clusters.flatMap((cluster) => cluster.resources));
+    const workspace = await baselineOf(clusters);
+    const inputs: Record<string, string> = { scope: `/subscriptions/${SUBSCRIPTION}`, "data-source": "resource-graph" };
+    const settings = readSettings((name) => inputs[name] ?? "", { GITHUB_WORKSPACE: workspace });
+    const checking = check(settings, deps({ fleet: { discover: async () => discoveryOf(clusters) } }));
+    await expect(checking).rejects.toBeInstanceOf(GateDefect);
+    await expect(checking).rejects.toMatchObject({
+      message: "'data-source: resource-graph' needs a Resource Graph reader.",
+      hint: defect,
+    });
   });
 });

@@ -189,7 +189,7 @@ export async function discoverFleet(
   const { scopes, tags } = settings.fleet;
   const wide = scopes.filter((scope) => scope.kind !== "cluster");
   if (wide.length > 0 && deps.fleet === undefined) {
-    throw new GateError(
+    throw new GateDefect(
       "A scope other than a cluster ID needs Azure Resource Graph, which this run has no reader for.",
     );
   }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { captureCluster, type ClusterRef } from "./capture-cluster.js";
-import { TransientError } from "../io/azure/failures.js";
+import { GateDefect, TransientError } from "../io/azure/failures.js";
 import { idKey, parseResourceId, sameId } from "../core/arm-ids.js";
 import type { ArmReader } from "../io/azure/reader.js";
 import { baselineFromSnapshot } from "../core/baseline/from-snapshot.js";
@@ -388,7 +388,7 @@ async function fleetReader(settings: Settings, deps: GateDeps, discovery: FleetD
   const count = discovery.clusters.filter((cluster) => selected(cluster.id)).length;
   const source = resolveDataSource(settings.fleet.dataSource, true, count);
   if (source === "arm" || ids.length === 0) return { source, deps };
-  if (deps.graph === undefined) throw new GateError("'data-source: resource-graph' needs a Resource Graph reader.");
+  if (deps.graph === undefined) throw new GateDefect("'data-source: resource-graph' needs a Resource Graph reader.");
   return { source, deps: { ...deps, reader: await deps.graph.readerFor(ids.map(subscriptionKey)) } };
 }
 
