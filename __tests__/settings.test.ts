@@ -67,9 +67,12 @@ describe("readSettings", () => {
     expect(settings.baselinePath.endsWith(path.join(".github", "new", "baseline.yml"))).toBe(true);
   });
 
-  it("requires the cluster's three names for capture", () => {
+  it("requires the cluster's three names for capture, or 'scope' in their place for a fleet", () => {
     expect(() => readSettings(reader({ mode: "capture", subscription: "s" }), env)).toThrow(
-      "Inputs 'resource-group' and 'cluster-name' are required when 'mode' is 'capture'.",
+      expect.objectContaining({
+        message: "Inputs 'resource-group' and 'cluster-name' are required when 'mode' is 'capture'.",
+        hint: "Or, to capture every cluster of a fleet, give 'scope' in place of 'subscription', 'resource-group' and 'cluster-name'.",
+      }),
     );
   });
 

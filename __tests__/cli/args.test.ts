@@ -173,6 +173,10 @@ describe("messages in the CLI's words", () => {
     [["check", "--concurrency", "abc"], "--concurrency has the value 'abc'; expected a whole number from 1 to 64."],
     [["check", "--fail-on", "always"], "--fail-on has the value 'always', which is not allowed."],
     [["capture"], "--subscription, --resource-group and --cluster-name are required by the capture command."],
+    [
+      ["capture", "--subscription", "s"],
+      "Or, to capture every cluster of a fleet, give --scope in place of --subscription, --resource-group and --cluster-name.",
+    ],
     [["capture", "--subscription", "s"], "--resource-group and --cluster-name are required by the capture command."],
     [["check", "--environment", "AzureStack"], "--arm-endpoint is required when --environment is 'AzureStack'."],
     [["check", "--baseline", "../elsewhere.yml"], "outside the current directory"],

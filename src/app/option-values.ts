@@ -24,8 +24,16 @@ export type OptionProblem =
   | { kind: "invalid"; not: string; expected: string }
   | { kind: "too-long"; item: string; limit: number }
   | { kind: "outside"; resolved: string; root: string }
-  /** Unset, though another option's value needs it; `others` are unset too. */
-  | { kind: "required"; when: { option: OptionName; value: string }; others: readonly OptionName[] }
+  /**
+   * Unset, though another option's value needs it; `others` are unset too.
+   * `instead`: another way to the same end, `option` in place of `replacing`.
+   */
+  | {
+      kind: "required";
+      when: { option: OptionName; value: string };
+      others: readonly OptionName[];
+      instead?: { option: OptionName; replacing: readonly OptionName[]; purpose: string };
+    }
   /** Unset, though `partner` is set and the two go together. */
   | { kind: "paired"; partner: OptionName; purpose: string }
   /** Given together with `other`, which it cannot be. */
@@ -100,6 +108,10 @@ function sentence(option: OptionName, value: string, problem: OptionProblem, wor
 function advice(problem: OptionProblem, words: OptionWords): string | undefined {
   if (problem.kind === "outside") return `Use a path inside ${words.workspace}.`;
   if (problem.kind === "paired") return "Set both, or neither to use the credential of azure/login.";
+  if (problem.kind === "required" && problem.instead !== undefined) {
+    const { option, replacing, purpose } = problem.instead;
+    return `Or, ${purpose}, give ${words.name(option)} in place of ${listed(replacing.map((name) => words.name(name)))}.`;
+  }
   return undefined;
 }
 

@@ -137,8 +137,14 @@ function selectorSettings(options: OptionValues, mode: Mode, fleet: boolean): Cl
   const [first, ...others] = OPTIONS.filter(
     (option) => "requiredFor" in option && option.requiredFor === mode && options.given(option.name) === "",
   ).map((option) => option.name);
-  if (first !== undefined && !fleet)
-    options.fail(first, "", { kind: "required", when: { option: "mode", value: mode }, others });
+  if (first !== undefined && !fleet) {
+    options.fail(first, "", {
+      kind: "required",
+      when: { option: "mode", value: mode },
+      others,
+      instead: { option: "scope", replacing: names, purpose: "to capture every cluster of a fleet" },
+    });
+  }
   return {
     subscriptionId: options.optionalText("subscription"),
     resourceGroup: options.optionalText("resource-group"),
