@@ -24,15 +24,22 @@ const REFUSED: Partial<Record<OptionSpec["kind"], string>> = {
   lines: "nope",
 };
 
-/** The options whose error comes from another option's value: what is set beside them. */
-const CONTEXT: Partial<Record<OptionName, Record<string, string>>> = {
-  subscription: { mode: "capture", "resource-group": "rg", "cluster-name": "aks" },
-  "resource-group": { mode: "capture", subscription: "sub", "cluster-name": "aks" },
-  "cluster-name": { mode: "capture", subscription: "sub", "resource-group": "rg" },
-  "arm-endpoint": { environment: "AzureStack" },
-  "client-id": { "tenant-id": "tenant" },
-  "tenant-id": { "client-id": "client" },
-  shard: { mode: "capture", scope: "/subscriptions/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d", shard: "1/2" },
+const SCOPE = "/subscriptions/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
+
+/** The options whose error comes from another option's value (set, or missing): the inputs of each such error. */
+const CONTEXT: Partial<Record<OptionName, Record<string, string>[]>> = {
+  subscription: [{ mode: "capture", "resource-group": "rg", "cluster-name": "aks" }],
+  "resource-group": [
+    { mode: "capture", subscription: "sub", "cluster-name": "aks" },
+    { mode: "capture", scope: SCOPE, "resource-group": "rg" },
+  ],
+  "cluster-name": [{ mode: "capture", subscription: "sub", "resource-group": "rg" }],
+  "scope-tags": [{ "scope-tags": "env=prod" }],
+  "data-source": [{ "data-source": "resource-graph" }],
+  "arm-endpoint": [{ environment: "AzureStack" }],
+  "client-id": [{ "tenant-id": "tenant" }],
+  "tenant-id": [{ "client-id": "client" }],
+  shard: [{ mode: "capture", scope: SCOPE, shard: "1/2" }],
 };
 
 /** Free text that any value satisfies. */
@@ -46,8 +53,8 @@ export const FALLIBLE: readonly OptionSpec[] = (OPTIONS as readonly OptionSpec[]
 /** The inputs that make the option wrong: a refused value, or a setting beside it that needs it. */
 export function wrongInputs(option: OptionSpec): Record<string, string>[] {
   const refused = REFUSED[option.kind];
-  const context = CONTEXT[option.name as OptionName];
-  return [...(refused === undefined ? [] : [{ [option.name]: refused }]), ...(context === undefined ? [] : [context])];
+  const contexts = CONTEXT[option.name as OptionName] ?? [];
+  return [...(refused === undefined ? [] : [{ [option.name]: refused }]), ...contexts];
 }
 
 export const workspace = mkdtempSync(path.join(tmpdir(), "gate-option-errors-"));
