@@ -60,7 +60,7 @@ function gateSteps(workflow: Workflow): [Job, Step][] {
 
 const FILES = workflowFiles();
 
-it("finds the CI workflows and the three examples", () => {
+it("finds the CI workflows and the four examples", () => {
   expect(FILES).toEqual(
     expect.arrayContaining([
       ".github/workflows/ci.yml",
@@ -68,6 +68,7 @@ it("finds the CI workflows and the three examples", () => {
       "examples/release-gate.yml",
       "examples/nightly-fleet-scan.yml",
       "examples/capture-pull-request.yml",
+      "examples/bootstrap-fleet.yml",
     ]),
   );
 });
