@@ -17,7 +17,9 @@ describe("a failed Resource Manager read", () => {
     expect(error.message).toBe(
       `Azure kept throttling reads of ${CLUSTER} after the retries (429 TooManyRequests: Too many requests.).`,
     );
-    expect(error.hint).toBe("Run again later, lower 'concurrency', or split a check's fleet over jobs with 'shard'.");
+    expect(error.hint).toBe(
+      "Run again later, or lower 'concurrency': Resource Manager counts reads per subscription and identity, so jobs or shards signed in as the same identity share them and 'shard' does not help.",
+    );
   });
 
   it("offers 'shard' for a spent budget as a check's remedy only", () => {

@@ -355,6 +355,19 @@ describe("scope-tags narrow the fleet", () => {
     const legacy = fleet.legacy.clusterId.toLowerCase();
     expect(after.get(legacy)).toBe(before.get(legacy));
   });
+
+  it("ends in an error when every cluster of the tagged fleet is gone: gone clusters alone are not known to be its", async () => {
+    const workspace = await baselinedWorkspace();
+    tag("payments", { env: "prod" });
+    deleteCluster("payments", true);
+    const run = await gate(workspace, { scope: SCOPE, "scope-tags": "env=prod" });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain(
+      "Input 'scope-tags': none of the 4 managed cluster(s) in " +
+        `'/subscriptions/${A}', '/subscriptions/${B}' carries every pair (env=prod), ` +
+        "and 1 cluster(s) of the baseline '.github/aks-network-baseline.yml' there are gone, their tags with them",
+    );
+  });
 });
 
 describe("a fleet with nothing in it", () => {
@@ -426,7 +439,9 @@ describe("a scope line that is a cluster's ID", () => {
         expect(run.stdout).toContain(
           `Input 'scope', line 3 names no cluster Resource Manager has, and the baseline '${BASELINE}' does not list it: Azure has no resource ${id} (${answer}`,
         );
-        expect(run.stdout).toContain("Check the subscription ID, resource group and cluster name in that line");
+        expect(run.stdout).toContain(
+          "If the cluster was deleted, take the line out of 'scope'; otherwise check the subscription ID, resource group and cluster name in it.",
+        );
         expect(run.stdout).not.toContain("a gate over nothing");
       }
       expect(await readFile(file, "utf8")).toBe(before);
@@ -449,6 +464,21 @@ describe("a scope line that is a cluster's ID", () => {
       expect(run.stdout).not.toContain("Input 'scope', line 2");
     },
   );
+
+  it("of a cluster a capture removes is named in a warning: the line must go too, or the next run stops on it", async () => {
+    const workspace = await baselinedWorkspace();
+    const scope = `/subscriptions/${A}\n${fleet.orders.clusterId}`;
+    deleteCluster("orders", true);
+    const capture = await gate(workspace, { mode: "capture", scope });
+    expect(capture).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(capture.stdout).toContain(
+      `::warning::This capture removed the entry of ${fleet.orders.clusterId}, which Azure no longer has. ` +
+        "Input 'scope', line 2 names it: take that line out of 'scope', or the next run stops on it.",
+    );
+    const check = await gate(workspace, { scope });
+    expect(check).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(check.stdout).toContain("If the cluster was deleted, take the line out of 'scope'");
+  });
 
   it("of a cluster the baseline excludes that was deleted is no error", async () => {
     const workspace = await baselinedWorkspace();
@@ -505,6 +535,16 @@ describe("a fleet of which the inputs leave nothing", () => {
     );
     const named = await gate(workspace, { scope: SCOPE, "cluster-name": "aks-payments-prod" });
     expect(named).toMatchObject({ code: 0, outputs: { result: "pass" } });
+  });
+
+  it("is an error that names the exclusion when 'cluster-name' names an excluded cluster", async () => {
+    const workspace = await baselinedWorkspace();
+    const run = await gate(workspace, { scope: SCOPE, "cluster-name": "aks-sandbox-dev" });
+    expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
+    expect(run.stdout).toContain(
+      "'subscription', 'resource-group' and 'cluster-name' leave only cluster(s) the baseline '.github/aks-network-baseline.yml' excludes: " +
+        `${fleet.sandbox.clusterId} (${SANDBOX_REASON})`,
+    );
   });
 
   it("is an error when the baseline excludes every cluster of the scope", async () => {
@@ -665,6 +705,40 @@ describe("the issue of a cluster that is gone and out of the baseline", () => {
       issue.title.includes(fleet[name].clusterId.split("/").at(-1) ?? ""),
     );
   }
+
+  it("of a deleted cluster is left alone by a check with scope-tags, which cannot tell whether it was its own", async () => {
+    const workspace = await baselinedWorkspace();
+    for (const [name, team] of [
+      ["payments", "a"],
+      ["orders", "a"],
+      ["legacy", "b"],
+    ] as const) {
+      sandbox.world.patch(fleet[name].clusterId, (body) => {
+        body.tags = { ...(body.tags as Record<string, string>), team };
+      });
+    }
+    sandbox.world.patch(fleet.legacy.clusterId, (body) => {
+      const profile = (body.properties as { networkProfile: Record<string, unknown> }).networkProfile;
+      profile.podCidr = "10.245.0.0/16";
+      profile.podCidrs = ["10.245.0.0/16"];
+    });
+    const team = (tags: string) =>
+      runAction({
+        workspace,
+        armEndpoint: sandbox.url,
+        ca: sandbox.ca,
+        inputs: { "github-token": TOKEN, scope: SCOPE, "scope-tags": tags },
+        env: { GITHUB_API_URL: github.url },
+      });
+    expect(await team("team=b")).toMatchObject({ code: 1, outputs: { result: "drift" } });
+    const opened = issueOf("legacy");
+    expect(opened?.state).toBe("open");
+    const comments = github.commentsOn(opened?.number ?? 0).length;
+    deleteCluster("legacy", true);
+    expect(await team("team=a")).toMatchObject({ code: 0, outputs: { result: "pass" } });
+    expect(issueOf("legacy")?.state).toBe("open");
+    expect(github.commentsOn(opened?.number ?? 0)).toHaveLength(comments);
+  }, 120_000);
 
   it("of a cluster the team then excludes, is closed with the exclusion's reason", async () => {
     const workspace = await baselinedWorkspace();

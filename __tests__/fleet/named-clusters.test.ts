@@ -159,7 +159,7 @@ describe("a cluster-ID scope line Resource Manager does not have", () => {
         .join(" "),
     );
     expect(error?.hint).toBe(
-      "Check the subscription ID, resource group and cluster name in those lines; a line whose cluster was deleted comes out of 'scope'.",
+      "If the cluster was deleted, take those lines out of 'scope'; otherwise check the subscription ID, resource group and cluster name in them.",
     );
   });
 });

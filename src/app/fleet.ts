@@ -235,7 +235,7 @@ export function refuseAbsentClusterLines(
           `${scopeLineName(scope)} names no cluster Resource Manager has, and the baseline '${settings.baselineFile}' does not list it: ${answer}`,
       )
       .join(" "),
-    `Check the subscription ID, resource group and cluster name in ${unknown.length === 1 ? "that line" : "those lines"}; a line whose cluster was deleted comes out of 'scope'.`,
+    `If the cluster was deleted, take ${unknown.length === 1 ? "the line" : "those lines"} out of 'scope'; otherwise check the subscription ID, resource group and cluster name in ${unknown.length === 1 ? "it" : "them"}.`,
   );
 }
 

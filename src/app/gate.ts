@@ -21,7 +21,7 @@ import type { FleetDiscovery, FleetReader } from "../core/fleet/discovery.js";
 import type { BaselineParser } from "../io/files/baseline-thread.js";
 import type { FleetRoster } from "../core/issues/plan.js";
 import { type RemovalEvidence, removedResult, unbaselinedResult } from "../core/fleet/inventory.js";
-import { carriesTags, namedSubscriptions, tagText } from "../core/fleet/scope.js";
+import { carriesTags, namedLineNote, namedSubscriptions, tagText } from "../core/fleet/scope.js";
 import {
   existingManagedRoutes,
   managedRoutesByCluster,
@@ -296,7 +296,13 @@ async function fleetPlan(
   if (discovery.clusters.length === 0 && plan.held === 0 && unreadable.length === 0) {
     throw emptyFleet(settings, discovery);
   }
-  if (unreadable.length === 0 && !holdsAny(settings, parsed, discovery)) throw nothingSelected(settings, discovery);
+  // With 'scope-tags', gone clusters are not known to be the fleet's: they alone do not make it one.
+  if (byTags && discovery.clusters.length === 0 && present.length === 0 && unreadable.length === 0) {
+    throw emptyFleet(settings, discovery, gone.length);
+  }
+  if (unreadable.length === 0 && !holdsAny(settings, parsed, discovery)) {
+    throw nothingSelected(settings, parsed, discovery);
+  }
   deps.logger.info(
     `Fleet: ${discovery.clusters.length} cluster(s) in scope (${discovery.queries} Resource Graph queries), ` +
       `${present.length} in the baseline, ${plan.unbaselined.length} not in it, ${plan.excluded.length} excluded, ${gone.length} gone.`,
@@ -339,10 +345,22 @@ function holdsAny(settings: Settings, parsed: ParsedBaseline, discovery: FleetDi
 }
 
 /** A fleet with clusters in it of which the inputs leave none: they select none, or the baseline excludes them all. */
-function nothingSelected(settings: Settings, discovery: FleetDiscovery): GateError {
+function nothingSelected(settings: Settings, parsed: ParsedBaseline, discovery: FleetDiscovery): GateError {
   const scopes = settings.fleet.scopes.map((scope) => `'${scope.text}'`).join(", ");
   const { subscriptionId, resourceGroup, clusterName } = settings.selector;
-  if (subscriptionId !== undefined || resourceGroup !== undefined || clusterName !== undefined) {
+  const selector = subscriptionId !== undefined || resourceGroup !== undefined || clusterName !== undefined;
+  const excluded = parsed.baseline.exclusions.filter(
+    (entry) =>
+      matches(settings.selector, entry.id) && discovery.clusters.some((cluster) => sameId(cluster.id, entry.id)),
+  );
+  if (selector && excluded.length > 0) {
+    return new GateError(
+      `'subscription', 'resource-group' and 'cluster-name' leave only cluster(s) the baseline '${settings.baselineFile}' excludes: ` +
+        `${excluded.map((entry) => `${entry.id} (${entry.reason})`).join(", ")}: a gate over nothing does not pass.`,
+      "Gate another cluster, or take this one out of 'exclude' in the baseline.",
+    );
+  }
+  if (selector) {
     return new GateError(
       `No cluster of the fleet in ${scopes} matches subscription '${subscriptionId ?? "*"}', resource group '${resourceGroup ?? "*"}', ` +
         `cluster '${clusterName ?? "*"}': a gate over nothing does not pass.`,
@@ -361,13 +379,21 @@ function nothingSelected(settings: Settings, discovery: FleetDiscovery): GateErr
  * tags) and the baseline holds none there. A gate over nothing does not pass,
  * and a scope that names nothing is most often a mistyped line or tag.
  */
-function emptyFleet(settings: Settings, discovery: FleetDiscovery): GateError {
+function emptyFleet(settings: Settings, discovery: FleetDiscovery, gone = 0): GateError {
   const scopes = settings.fleet.scopes.map((scope) => `'${scope.text}'`).join(", ");
-  const baseline = `the baseline '${settings.baselineFile}' lists none there either`;
-  if (discovery.untagged.length > 0) {
+  const baseline =
+    gone > 0
+      ? `${gone} cluster(s) of the baseline '${settings.baselineFile}' there are gone, their tags with them`
+      : `the baseline '${settings.baselineFile}' lists none there either`;
+  const goneHint = gone > 0 ? " Remove the entries of the gone clusters by hand." : "";
+  if (discovery.untagged.length > 0 || gone > 0) {
+    const listed =
+      discovery.untagged.length > 0
+        ? `none of the ${discovery.untagged.length} managed cluster(s) in ${scopes} carries every pair (${tagsText(settings)})`
+        : `Azure lists no managed cluster in ${scopes} to the signed-in identity`;
     return new GateError(
-      `Input 'scope-tags': none of the ${discovery.untagged.length} managed cluster(s) in ${scopes} carries every pair (${tagsText(settings)}), and ${baseline}: a gate over nothing does not pass.`,
-      "Check the 'scope-tags' pairs: tag names compare ignoring case, values exactly, as Azure compares them.",
+      `Input 'scope-tags': ${listed}, and ${baseline}: a gate over nothing does not pass.`,
+      `Check the 'scope-tags' pairs: tag names compare ignoring case, values exactly, as Azure compares them.${goneHint}`,
     );
   }
   return new GateError(
@@ -453,7 +479,7 @@ async function checkFleet(settings: Settings, deps: GateDeps): Promise<Outcome> 
     ...checked,
     ...unreadable,
     ...removed.map((item) => removedResult(item.id, item.evidence, settings.fleet.removed)),
-    ...untold.map((item) => removedResult(item.id, item.evidence, "warning")),
+    ...untold.map((item) => removedResult(item.id, item.evidence, "warning", undefined, true)),
     ...plan.unbaselined.map((cluster) => unbaselinedResult(cluster, settings.fleet.unbaselined)),
   ];
   const verdict = verdictOf(results, { failOn: settings.failOn, issueOnError: settings.issues.onError });
@@ -547,6 +573,11 @@ async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome
     snapshots,
     removed.map((item) => item.id),
   );
+  for (const item of removed) {
+    const note = namedLineNote(settings.fleet.scopes, item.id);
+    if (note !== "")
+      deps.logger.warning(`This capture removed the entry of ${item.id}, which Azure no longer has.${note}`);
+  }
   const results: ClusterResult[] = [
     ...snapshots.flatMap((snapshot): ClusterResult[] => {
       const expected = written.get(snapshot.id.toLowerCase());
@@ -570,6 +601,7 @@ async function captureFleet(settings: Settings, deps: GateDeps): Promise<Outcome
         "warning",
         "Its entry was left in the baseline: a capture with 'scope-tags' cannot tell whether it was in this fleet. " +
           "Remove the entry by hand, or capture without 'scope-tags'.",
+        true,
       ),
     ),
   ];

@@ -142,7 +142,7 @@ export const OPTIONS = [
     allowed: DATA_SOURCES,
     default: "auto",
     description:
-      "`arm` (live), `resource-graph` (with `scope`; batched, seconds to minutes behind; nodes and failing clusters from ARM) or `auto`: Resource Graph with `scope` and 25 clusters or more. A capture reads ARM.",
+      "`arm` (live), `resource-graph` (with `scope`; batched, seconds to minutes behind; nodes and failing clusters from ARM) or `auto`: Resource Graph for 25+ clusters a job takes in `scope`. A capture reads ARM.",
     cli: { value: "SOURCE", help: "where the network is read: arm, resource-graph or auto" },
   },
   {

@@ -36,7 +36,7 @@ import {
 import { resolveIdentity } from "../io/github/identity.js";
 import { redactedPullRequestApi } from "../io/github/redacted.js";
 import { mapLimit } from "../core/concurrency.js";
-import { carriesTags, tagText, withinScope } from "../core/fleet/scope.js";
+import { carriesTags, namedLineNote, tagText, withinScope } from "../core/fleet/scope.js";
 import { confirmMissing } from "./fleet.js";
 import { type GateDeps, readClusters, selectClusters, selectedBy } from "./gate.js";
 import type { Settings } from "./settings.js";
@@ -248,7 +248,8 @@ async function fleetNotes(
       return `Removes ${name} from the baseline; the cluster still exists in Azure, without every scope-tags pair, so it is outside the fleet.`;
     if (item.state === "present")
       return `Removes ${name} from the baseline, but the cluster still exists in Azure: ${unbaselinedLater(id)}, unless the baseline excludes it with a reason.`;
-    if (item.state === "removed") return `Removes ${name}, which Azure no longer has: ${item.evidence}.`;
+    if (item.state === "removed")
+      return `Removes ${name}, which Azure no longer has: ${item.evidence}.${namedLineNote(scopes, id)}`;
     const why = item.result.kind === "error" ? item.result.message : "it could not be read";
     return `Removes ${name}; whether the cluster still exists could not be read: ${why}`;
   });

@@ -260,7 +260,14 @@ export type ClusterResult =
    * in scope but not in the baseline (`inventory.unbaselined`, with what
    * discovery saw of it), or in the baseline but gone (`inventory.removed`).
    */
-  | { kind: "inventory"; clusterId: string; findings: Finding[]; discovered: DiscoveredCluster | undefined };
+  | {
+      kind: "inventory";
+      clusterId: string;
+      findings: Finding[];
+      discovered: DiscoveredCluster | undefined;
+      /** False: the run cannot tell whether the cluster is its own (a gone cluster under `scope-tags`), so it leaves the cluster's issues alone. */
+      ownsIssues?: false;
+    };
 
 export type GateResult = "pass" | "drift" | "error";
 

@@ -135,6 +135,7 @@ function clusterVerdict(policy: VerdictPolicy, result: ClusterResult): ClusterVe
 
 function issuesOf(policy: VerdictPolicy, cluster: ClusterVerdict): IssueDecision[] {
   const { result } = cluster;
+  if (result.kind === "inventory" && result.ownsIssues === false) return [];
   if (result.kind === "error") {
     return policy.issueOnError ? [{ result, kind: "error", open: true, findings: [] }] : [];
   }

@@ -26,6 +26,10 @@ import { BASELINE_SCHEMA_URL, DEFAULT_BASELINE_FILE } from "./spec.js";
 const WRITER_DEFECT =
   "The file is unchanged. Unless the problem is a value Azure holds, this is a defect of the gate's baseline writer: report it with the file.";
 
+/** The hint of one entry's write that its check refused: that entry's lines are unchanged (others may be written). */
+const ENTRY_WRITER_DEFECT =
+  "Its lines are unchanged. Unless the problem is a value Azure holds, this is a defect of the gate's baseline writer: report it with the file.";
+
 /** Keys of an entry that people write; an existing value is never replaced. */
 const HAND_WRITTEN = new Set(["owner", "alsoRoutedHere", "plannedMigration", "suppress"]);
 
@@ -365,7 +369,7 @@ function verified(text: string, file: string, expected: Baseline): string {
     throw new EntryRefused(
       differing.id,
       `Updating ${file} did not reproduce the entry of ${differing.id}, so it was left as it was.`,
-      WRITER_DEFECT,
+      ENTRY_WRITER_DEFECT,
     );
   }
   if (

@@ -58,13 +58,22 @@ export function unbaselinedResult(cluster: DiscoveredCluster, severity: Severity
 /** How the gate knows a baseline cluster is gone, in one clause: "Resource Manager answers 404 ResourceNotFound, ...". */
 export type RemovalEvidence = string;
 
-/** A baseline cluster that no longer exists. `silenced`: the reason it is only reported (a capture that removed its entry). */
+/**
+ * A baseline cluster that no longer exists. `silenced`: the reason it is only
+ * reported (a capture that removed its entry). `untold`: a gone cluster under
+ * `scope-tags`, which may be another team's: its fix says to remove the entry
+ * by hand (a tagged capture keeps it), and the run leaves its issues alone.
+ */
 export function removedResult(
   clusterId: string,
   evidence: RemovalEvidence,
   severity: Severity,
   silenced?: string,
+  untold = false,
 ): ClusterResult {
+  const fix = untold
+    ? "Remove its entry by hand (a capture with 'scope-tags' keeps it), or restore the cluster."
+    : (INVENTORY_RULES[1]?.fix ?? "");
   const finding: Finding = {
     rule: "inventory.removed",
     severity,
@@ -73,8 +82,14 @@ export function removedResult(
     path: "clusters",
     expected: "the cluster exists",
     actual: evidence,
-    message: `The baseline lists a cluster that no longer exists: ${evidence}. ${INVENTORY_RULES[1]?.fix ?? ""}`,
+    message: `The baseline lists a cluster that no longer exists: ${evidence}. ${fix}`,
     ...(silenced === undefined ? {} : { suppressed: silenced }),
   };
-  return { kind: "inventory", clusterId, findings: [finding], discovered: undefined };
+  return {
+    kind: "inventory",
+    clusterId,
+    findings: [finding],
+    discovered: undefined,
+    ...(untold ? { ownsIssues: false as const } : {}),
+  };
 }

@@ -73,6 +73,19 @@ export function scopeLineName(scope: FleetScope): string {
   return scope.line === undefined ? "Input 'scope'" : `Input 'scope', line ${scope.line}`;
 }
 
+/**
+ * For a gone cluster whose entry leaves the baseline: the `scope` line that
+ * names it, which must go too, or the next run stops on a line that names no
+ * cluster the baseline lists (app/fleet.ts refuseAbsentClusterLines). Empty
+ * when no line names it.
+ */
+export function namedLineNote(scopes: readonly FleetScope[], clusterId: string): string {
+  const line = scopes.find((scope) => scope.kind === "cluster" && idKey(scope.id) === idKey(clusterId));
+  return line === undefined
+    ? ""
+    : ` ${scopeLineName(line)} names it: take that line out of 'scope', or the next run stops on it.`;
+}
+
 /** One `scope` line as a scope; undefined when it is not one. */
 export function scopeOf(line: string): FleetScope | undefined {
   const text = line.trim().replace(/\/+$/, "");

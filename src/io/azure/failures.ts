@@ -182,7 +182,7 @@ function explainStatus(resourceId: string, error: RestErrorLike): GateError {
     case 429:
       return new TransientError(
         `Azure kept throttling reads of ${resourceId} after the retries (${detail}).`,
-        "Run again later, lower 'concurrency', or split a check's fleet over jobs with 'shard'.",
+        "Run again later, or lower 'concurrency': Resource Manager counts reads per subscription and identity, so jobs or shards signed in as the same identity share them and 'shard' does not help.",
         retryAfterOf(error),
       );
     default: {

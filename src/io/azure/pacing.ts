@@ -6,6 +6,15 @@ import type { Deadline } from "../../core/deadline.js";
  * (Microsoft Learn, "Understand how Azure Resource Manager throttles
  * requests"), so one read every 40 ms is what a drained bucket sustains.
  */
+
+/**
+ * What to do when Resource Manager's throttling does not fit in the run's
+ * time budget: its reads are counted per subscription and principal
+ * (sandbox/throttle.ts names the source), so jobs or shards signed in as the
+ * same identity share them.
+ */
+const ARM_THROTTLE_BUDGET =
+  "Raise 'timeout-minutes', or run fewer jobs at once signed in as this identity: Resource Manager counts reads per subscription and identity, so 'shard' does not make them come sooner.";
 export const REFILL_INTERVAL_MS = 40;
 /**
  * Paced once fewer reads than this would be left after the ones in flight
@@ -93,8 +102,10 @@ export class ReadPacer {
     if (slot > now) {
       this.paced += 1;
       const what = `waiting ${Math.ceil((slot - now) / 1000)} s before reading ${url.split("?")[0]} (Azure throttles this subscription)`;
-      this.deadline?.afford(slot - now, what);
-      await (this.deadline ? this.deadline.race(this.sleep(slot - now), what) : this.sleep(slot - now));
+      this.deadline?.afford(slot - now, what, ARM_THROTTLE_BUDGET);
+      await (this.deadline
+        ? this.deadline.race(this.sleep(slot - now), what, ARM_THROTTLE_BUDGET)
+        : this.sleep(slot - now));
     }
     bucket.inFlight += 1;
   }
@@ -111,6 +122,7 @@ export class ReadPacer {
       this.deadline?.afford(
         wait,
         `the wait Azure asked for before reading ${url.split("?")[0]} again (429, Retry-After ${Math.ceil(wait / 1000)} s)`,
+        ARM_THROTTLE_BUDGET,
       );
     }
     const unavailableFor = status === 503 ? retryAfterMs(headers.get("retry-after"), this.now()) : undefined;
