@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a,b,c}from"./chunk-NR7XVHXA.js";import"./chunk-74B5OLUD.js";import"./chunk-PS74EE2P.js";import"./chunk-KFM4LDSB.js";import"./chunk-HOWJ77YH.js";import"./chunk-N5PLAOBD.js";import"./chunk-NABR3NTT.js";import"./chunk-XY7QUVLB.js";export{c as ResourceGraphFleetReader,a as SUBSCRIPTIONS_PER_QUERY,b as clustersQuery};
