@@ -277,7 +277,7 @@ describe("a scope Resource Graph cannot read", () => {
       discovery().fleet.discover(scopes(`/subscriptions/${SUB_A}/resourceGroups/rg-gone`), []),
     );
     expect(group.message).toBe(
-      `input 'scope': Azure Resource Graph lists subscription ${SUB_A} to the signed-in identity, but no resource group 'rg-gone' in it, for '/subscriptions/${SUB_A}/resourceGroups/rg-gone'.`,
+      `Input 'scope': Azure Resource Graph lists subscription ${SUB_A} to the signed-in identity, but no resource group 'rg-gone' in it, for '/subscriptions/${SUB_A}/resourceGroups/rg-gone'.`,
     );
     expect(group.hint).toContain("Check the resource group's name in that 'scope' line");
   });

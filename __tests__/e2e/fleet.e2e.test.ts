@@ -229,7 +229,9 @@ describe("removed is never a cluster that cannot be read", () => {
     sandbox.graph.unreadableSubscriptions.add(B);
     const run = await gate(workspace, { scope: SCOPE });
     expect(run).toMatchObject({ code: 1, outputs: { result: "error" } });
-    expect(run.stdout).toContain(`'/subscriptions/${B}'`);
+    expect(run.stdout).toContain(
+      `Input 'scope', line 2: Azure Resource Graph lists nothing readable for '/subscriptions/${B}'`,
+    );
     expect(run.stdout).toContain(`Grant the signed-in identity the 'Reader' role on /subscriptions/${B}`);
     expect(run.stdout).not.toContain("inventory.removed");
     expect(run.summary).not.toContain("inventory.removed");
@@ -976,6 +978,11 @@ describe("input errors stop the run before any read", () => {
       "a scope line that is not an ARM scope",
       { scope: `/subscriptions/${A}\n/subscriptions/not-a-guid` },
       /Input 'scope', line 2: '\/subscriptions\/not-a-guid' is not an ARM scope/,
+    ],
+    [
+      "a scope line after blank lines, numbered as the workflow shows it",
+      { scope: `\n\n/subscriptions/${A}\n/subscriptions/not-a-guid` },
+      /Input 'scope', line 4: '\/subscriptions\/not-a-guid' is not an ARM scope/,
     ],
     ["scope-tags without scope", { "scope-tags": "env=prod" }, /Input 'scope-tags' .*'scope'/],
     ["data-source: resource-graph without scope", { "data-source": "resource-graph" }, /Input 'data-source' .*'scope'/],

@@ -21,7 +21,9 @@ function properties(where: (SourceLocation & { title?: string }) | undefined): c
 export async function run(options: Pick<ActionIO, "baselineThread"> = {}): Promise<void> {
   await runWith({
     ...options,
-    input: (name) => core.getInput(name),
+    // Untrimmed: a multi-line input keeps its leading blank lines, so its line numbers are the workflow's
+    // (option-values.ts trims every value it reads).
+    input: (name) => core.getInput(name, { trimWhitespace: false }),
     env: process.env,
     logger: {
       info: (message) => core.info(forLog(message)),

@@ -11,7 +11,7 @@
 import { idKey } from "../../core/arm-ids.js";
 import { GateError } from "../../core/errors.js";
 import type { DiscoveredCluster, FleetDiscovery, FleetReader } from "../../core/fleet/discovery.js";
-import { carriesTags, withinScope, type FleetScope, type ScopeTag } from "../../core/fleet/scope.js";
+import { carriesTags, scopeLineName, withinScope, type FleetScope, type ScopeTag } from "../../core/fleet/scope.js";
 import { Fields } from "./fields.js";
 import { kqlString, type GraphRow, type GraphScope, type ResourceGraph } from "./resource-graph.js";
 
@@ -151,7 +151,7 @@ function unreadable(scope: FleetScope, readable: Readable): GateError {
   ) {
     // The subscription is readable, so a resource group it does not list most often does not exist.
     return new GateError(
-      `${SCOPE_INPUT}: Azure Resource Graph lists subscription ${scope.subscriptionId} to the signed-in identity, but no resource group '${scope.resourceGroup}' in it, for '${scope.text}'.`,
+      `${scopeLineName(scope)}: Azure Resource Graph lists subscription ${scope.subscriptionId} to the signed-in identity, but no resource group '${scope.resourceGroup}' in it, for '${scope.text}'.`,
       "Check the resource group's name in that 'scope' line; if it is right, grant the signed-in identity the 'Reader' role on it.",
     );
   }
@@ -162,7 +162,7 @@ function unreadable(scope: FleetScope, readable: Readable): GateError {
         ? "the resource group is not among those the signed-in identity may read"
         : "the subscription is not among those the signed-in identity may read";
   return new GateError(
-    `${SCOPE_INPUT}: Azure Resource Graph lists nothing readable for '${scope.text}' (${what}); a scope that cannot be read is never taken for an empty fleet.`,
+    `${scopeLineName(scope)}: Azure Resource Graph lists nothing readable for '${scope.text}' (${what}); a scope that cannot be read is never taken for an empty fleet.`,
     `Grant the signed-in identity the 'Reader' role on ${scope.text}, or remove the line from 'scope'.`,
   );
 }
