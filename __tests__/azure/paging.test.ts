@@ -30,9 +30,9 @@ describe("PageGuard", () => {
 
   /** A list past a limit is as long when read again: never "retry", and whose it is, with where to report it. */
   const NOT_A_RETRY =
-    "Retrying reads the same list up to the same limit and cannot help. No list the gate reads is that long for a real " +
-    "cluster or fleet (AKS allows at most 5,000 nodes and 100 node pools a cluster), so this is a runaway answer of " +
-    "Azure's or a limit of the gate's, not your setup: report it at https://github.com/contoso/aks-network-gate/issues with this message.";
+    "Retrying reads the same list up to the same limit and cannot help. A cluster's lists are far shorter (AKS allows at " +
+    "most 5,000 nodes and 100 node pools a cluster), so this is a runaway answer of Azure's, or a limit of the gate's too " +
+    "low for your estate (Resource Graph's lists span whole subscriptions): report it at https://github.com/contoso/aks-network-gate/issues with this message.";
 
   it("stops a list of ever new links at the page limit", () => {
     expect(MAX_PAGES).toBe(1_000);

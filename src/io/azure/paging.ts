@@ -13,15 +13,16 @@ export const MAX_ITEMS = 50_000;
 
 /**
  * A list past those limits. Read again, it is as long and stops at the same
- * limit, so this is never transient; and it is not the setup's: an answer of
- * Azure's that runs away, or a limit of the gate's set too low.
+ * limit, so this is never transient: an answer of Azure's that runs away, or
+ * a limit of the gate's set too low for the estate (Resource Graph's lists
+ * span whole subscriptions), which only a report can tell apart.
  */
 function pastLimit(list: string, limit: string): GateError {
   return new GateError(
     `Azure's list ${list} runs past the gate's limit of ${limit}.`,
-    "Retrying reads the same list up to the same limit and cannot help. No list the gate reads is that long for a real " +
-      "cluster or fleet (AKS allows at most 5,000 nodes and 100 node pools a cluster), so this is a runaway answer of " +
-      `Azure's or a limit of the gate's, not your setup: report it at ${DEFECT_REPORT_URL} with this message.`,
+    "Retrying reads the same list up to the same limit and cannot help. A cluster's lists are far shorter (AKS allows at " +
+      "most 5,000 nodes and 100 node pools a cluster), so this is a runaway answer of Azure's, or a limit of the gate's too " +
+      `low for your estate (Resource Graph's lists span whole subscriptions): report it at ${DEFECT_REPORT_URL} with this message.`,
   );
 }
 
