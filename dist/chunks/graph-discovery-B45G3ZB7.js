@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a,b,c}from"./chunk-P3CU2TZ6.js";import"./chunk-BWON6OFW.js";import"./chunk-YB6NZYRP.js";import"./chunk-ZEEDA3FP.js";import"./chunk-HOWJ77YH.js";import"./chunk-N5PLAOBD.js";import"./chunk-NABR3NTT.js";import"./chunk-XY7QUVLB.js";export{c as ResourceGraphFleetReader,a as SUBSCRIPTIONS_PER_QUERY,b as clustersQuery};

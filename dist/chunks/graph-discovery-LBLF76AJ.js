@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a,b,c}from"./chunk-MKPDAXSH.js";import"./chunk-JIL4UDAZ.js";import"./chunk-T7FNTRZ4.js";import"./chunk-YDROXIHB.js";import"./chunk-HOWJ77YH.js";import"./chunk-N5PLAOBD.js";import"./chunk-NABR3NTT.js";import"./chunk-XY7QUVLB.js";export{c as ResourceGraphFleetReader,a as SUBSCRIPTIONS_PER_QUERY,b as clustersQuery};

@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j,k}from"./chunk-BWON6OFW.js";import"./chunk-ZEEDA3FP.js";import"./chunk-HOWJ77YH.js";import"./chunk-N5PLAOBD.js";import"./chunk-NABR3NTT.js";import"./chunk-XY7QUVLB.js";export{h as GRAPH_ATTEMPTS,c as GRAPH_PAGE_SIZE,d as GRAPH_QUERY_PATH,f as GraphQuotaPacer,a as QUOTA_REMAINING_HEADER,b as QUOTA_RESETS_AFTER_HEADER,k as ResourceGraph,i as SUBSCRIPTION_LIMIT_HEADER,g as explainGraphFailure,j as kqlString,e as resetsAfterMs};
